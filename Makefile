@@ -1,0 +1,46 @@
+# Every target works on a fresh clone: the virtualenv is built on first use.
+VENV := .venv
+BIN := $(VENV)/bin
+CATALOGS := competition/translations
+
+.PHONY: install translations run test lint format extract clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile -d $(CATALOGS)
+
+run: install translations
+	$(BIN)/competition demo
+	$(BIN)/competition serve --host 127.0.0.1 --port 5000
+
+test: install translations
+	$(BIN)/pytest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy competition
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy competition
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg --project competition --version 0.1.0 \
+		-o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) \
+		--no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find $(CATALOGS) -name '*.mo' -delete

@@ -1,0 +1,64 @@
+"""Settings read from the environment, with safe defaults for the embedded single-venue mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from competition.i18n import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = "secret_key"
+
+
+def configure(app: Flask, overrides: Mapping[str, object]) -> None:
+    """Environment first, then explicit overrides; a secret is generated only if neither has one."""
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(from_environ(os.environ, instance_path))
+    app.config.from_mapping(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance_path)
+
+
+def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, object]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_uri(environ, instance_path),
+        "SECRET_KEY": environ.get("SECRET_KEY", "").strip() or None,
+        "SCORING_RULES_DIR": scoring_rules_dir(environ),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
+        "SUPPORTED_LOCALES": LOCALES,
+    }
+
+
+def database_uri(environ: Mapping[str, str], instance_path: Path) -> str:
+    """`DATABASE_URL`, accepting the `postgres://` scheme that SQLAlchemy no longer knows."""
+    url = environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'competition.db'}"
+    if url.startswith("postgres://"):
+        return "postgresql://" + url.removeprefix("postgres://")
+    return url
+
+
+def scoring_rules_dir(environ: Mapping[str, str]) -> Path:
+    configured = environ.get("SCORING_RULES_DIR", "").strip()
+    return Path(configured).expanduser() if configured else REPOSITORY_ROOT / "scoring_rules"
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the key generated on first run, or generate it; sessions survive restarts."""
+    key_file = instance_path / SECRET_KEY_FILE
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="ascii").strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key

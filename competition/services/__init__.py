@@ -1,0 +1,1 @@
+"""Use-cases: the code that web pages, sockets and commands call."""

@@ -1,0 +1,1 @@
+"""Blueprints: the pages people open in a browser."""

@@ -1,0 +1,20 @@
+"""Pages anyone may open without signing in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template
+
+from competition.i18n import current_locale
+from competition.services.rulebook import list_rule_files
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    rule_files = list_rule_files(
+        Path(current_app.config["SCORING_RULES_DIR"]), locale=current_locale()
+    )
+    return render_template("public/index.html", rule_files=rule_files)

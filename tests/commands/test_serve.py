@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from competition.config import REPOSITORY_ROOT
+
+ATTEMPTS = 300  # polls 0.1 s apart: a bound on the loop, not an assertion about speed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def fetch_home_page(url: str, server: subprocess.Popen[bytes], log: Path) -> str:
+    for _ in range(ATTEMPTS):
+        assert server.poll() is None, f"the server exited:\n{log.read_text(errors='replace')}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.status == 200
+                body: bytes = response.read()
+                return body.decode("utf-8")
+        except (ConnectionError, urllib.error.URLError):
+            time.sleep(0.1)
+    pytest.fail(f"no answer from {url}:\n{log.read_text(errors='replace')}")
+
+
+@pytest.mark.parametrize("options", [[], ["--dev"]], ids=["gunicorn", "dev"])
+def test_serve_answers_the_home_page(tmp_path: Path, rules_dir: Path, options: list[str]) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SECRET_KEY": "serve test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "SCORING_RULES_DIR": str(rules_dir),
+    }
+    command = [sys.executable, "-m", "competition", "serve", "--port", str(port), *options]
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command,
+            cwd=REPOSITORY_ROOT,
+            env=env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
+    try:
+        page = fetch_home_page(f"http://127.0.0.1:{port}/", server, log)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the whole group: the dev reloader has a child
+        server.wait(timeout=30)
+
+    assert "劳动技能竞赛评分系统" in page

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from competition import create_app
+from competition.config import REPOSITORY_ROOT, database_uri, instance_secret_key
+from competition.config import scoring_rules_dir as rules_dir_from
+from competition.extensions import db
+
+
+def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    assert database_uri({}, tmp_path) == f"sqlite:///{tmp_path}/competition.db"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://judge@db/contest", "postgresql://judge@db/contest"),
+        ("postgresql://judge@db/contest", "postgresql://judge@db/contest"),
+        ("sqlite:////srv/contest.db", "sqlite:////srv/contest.db"),
+    ],
+)
+def test_database_url_overrides_the_default(tmp_path: Path, url: str, expected: str) -> None:
+    assert database_uri({"DATABASE_URL": url}, tmp_path) == expected
+
+
+def test_app_reads_database_url_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})
+
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'elsewhere.db'}"
+
+
+def test_secret_key_is_generated_once_private_and_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    instance = tmp_path / "instance"
+
+    first = create_app({"INSTANCE_PATH": instance}).config["SECRET_KEY"]
+    second = create_app({"INSTANCE_PATH": instance}).config["SECRET_KEY"]
+
+    assert first == second
+    assert len(first) >= 32
+    assert stat.S_IMODE((instance / "secret_key").stat().st_mode) == 0o600
+    assert instance_secret_key(instance) == first
+
+
+def test_secret_key_from_the_environment_writes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "from the environment")
+    app = create_app({"INSTANCE_PATH": tmp_path / "instance"})
+
+    assert app.config["SECRET_KEY"] == "from the environment"
+    assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+def test_scoring_rules_dir_defaults_to_the_shipped_folder(tmp_path: Path) -> None:
+    assert rules_dir_from({}) == REPOSITORY_ROOT / "scoring_rules"
+    assert rules_dir_from({"SCORING_RULES_DIR": str(tmp_path)}) == tmp_path
+
+
+def test_sqlite_pragmas_are_set_on_every_connection(app: Flask) -> None:
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
