@@ -1,0 +1,92 @@
+"""`competition rank RULES --marks MARKS.csv`: standings from a rule file and raw marks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from competition.rules import ProblemsError, load_rule_file
+from competition.rules.datafiles import read_entrants_csv, read_marks_csv
+from competition.rules.engine import compute_standings
+from competition.rules.report import standings_dict
+from competition.services.exports import standings_csv, standings_text, write_standings_xlsx
+
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+@click.command()
+@click.argument("rules_file", metavar="RULES", type=click.Path(dir_okay=False))
+@click.option(
+    "--marks",
+    "marks_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="MARKS.csv: entrant,item,criterion,judge,value — one row per value.",
+)
+@click.option(
+    "--entrants",
+    "entrants_file",
+    type=click.Path(dir_okay=False),
+    help="ENTRANTS.csv: entrant,name, then the attribute columns.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--provisional",
+    is_flag=True,
+    help="Rank although marks are missing (incomplete panels count as pending).",
+)
+@click.pass_context
+def rank(
+    ctx: click.Context,
+    rules_file: str,
+    marks_file: str,
+    entrants_file: str | None,
+    output_format: str,
+    output: str | None,
+    provisional: bool,
+) -> None:
+    """Rank the entrants of MARKS by the rule file RULES."""
+    locale: str = ctx.obj["locale"]
+    if output_format == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE")
+    try:
+        ruleset = load_rule_file(rules_file)
+        entrants = read_entrants_csv(entrants_file) if entrants_file else None
+        marks = read_marks_csv(marks_file)
+        standings = compute_standings(
+            ruleset,
+            marks,
+            entrants,
+            provisional=provisional,
+            marks_source=marks_file,
+            entrants_source=entrants_file or "entrants",
+        )
+    except ProblemsError as error:
+        for problem in error.problems:
+            click.echo(problem.render(locale), err=True)
+        ctx.exit(1)
+    if output_format == "xlsx":
+        assert output is not None
+        write_standings_xlsx(standings, Path(output), locale)
+        return
+    if output_format == "json":
+        text = json.dumps(standings_dict(standings, locale), ensure_ascii=False, indent=2) + "\n"
+    elif output_format == "csv":
+        text = standings_csv(standings)
+    else:
+        text = standings_text(standings, locale)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")

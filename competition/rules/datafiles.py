@@ -1,0 +1,166 @@
+"""Marks and entrants as the engine reads them: CSV files into checked tables.
+
+MARKS.csv is long format, ``entrant,item,criterion,judge,value``, one row per value.
+ENTRANTS.csv is ``entrant,name,`` followed by the declared attribute columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from competition.rules.errors import DataFileError, Problem
+from competition.rules.messages import N_, msg
+
+MARK_COLUMNS = ("entrant", "item", "criterion", "judge", "value")
+FIRST_DATA_LINE = 2  # line 1 is the header
+
+
+@dataclass(frozen=True)
+class Entrant:
+    id: str
+    name: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+
+def _read_text(path: Path, source: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        detail = error.strerror or str(error)
+        raise DataFileError(
+            [Problem(source, None, "", msg(N_("cannot read the file: {detail}"), detail=detail))]
+        ) from None
+    except UnicodeDecodeError:
+        raise DataFileError(
+            [
+                Problem(
+                    source, None, "", msg(N_("the file is not UTF-8 text; save it as 'CSV UTF-8'"))
+                )
+            ]
+        ) from None
+
+
+def _frame(text: str, source: str) -> pd.DataFrame:
+    """Every cell as stripped text; a row with too many cells is an error naming its line."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataFileError([Problem(source, 1, "", msg(N_("the file is empty")))]) from None
+    except csv.Error as error:
+        raise DataFileError(
+            [Problem(source, 1, "", msg(N_("not CSV: {detail}"), detail=error))]
+        ) from None
+    header = [h.strip() for h in header]
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            skipinitialspace=True,
+        )
+    except (pd.errors.ParserError, ValueError) as error:
+        raise DataFileError(
+            [Problem(source, None, "", msg(N_("not CSV: {detail}"), detail=error))]
+        ) from None
+    frame.columns = header
+    frame = frame.fillna("")
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    return frame
+
+
+def read_marks_csv(path: Path | str, display: str | None = None) -> pd.DataFrame:
+    """MARKS.csv as a table with a ``line`` column for messages."""
+    path = Path(path)
+    source = display or str(path)
+    frame = _frame(_read_text(path, source), source)
+    missing = [c for c in MARK_COLUMNS if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in MARK_COLUMNS]
+    if missing or extra:
+        raise DataFileError(
+            [
+                Problem(
+                    source,
+                    1,
+                    "",
+                    msg(
+                        N_(
+                            "the header must be {expected}; missing: {missing}; unexpected: {extra}"
+                        ),
+                        expected=",".join(MARK_COLUMNS),
+                        missing=", ".join(missing) or "—",
+                        extra=", ".join(extra) or "—",
+                    ),
+                )
+            ]
+        )
+    frame = frame[list(MARK_COLUMNS)].copy()
+    frame["line"] = frame.index.to_numpy() + FIRST_DATA_LINE
+    return frame.reset_index(drop=True)
+
+
+def marks_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """Marks given in code (tests, services) in the same shape as :func:`read_marks_csv`."""
+    frame = pd.DataFrame(
+        [{c: str(row.get(c, "") or "").strip() for c in MARK_COLUMNS} for row in rows],
+        columns=list(MARK_COLUMNS),
+    )
+    frame["line"] = frame.index.to_numpy() + FIRST_DATA_LINE
+    return frame
+
+
+def read_entrants_csv(path: Path | str, display: str | None = None) -> list[Entrant]:
+    path = Path(path)
+    source = display or str(path)
+    frame = _frame(_read_text(path, source), source)
+    if list(frame.columns[:2]) != ["entrant", "name"]:
+        raise DataFileError(
+            [
+                Problem(
+                    source,
+                    1,
+                    "",
+                    msg(
+                        N_("the header must start with entrant,name and then the attribute columns")
+                    ),
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    entrants: list[Entrant] = []
+    attribute_columns = list(frame.columns[2:])
+    for offset, record in enumerate(frame.itertuples(index=False, name=None)):
+        line = offset + FIRST_DATA_LINE
+        entrant_id, name = str(record[0]), str(record[1])
+        if not entrant_id:
+            problems.append(Problem(source, line, "entrant", msg(N_("the entrant id is empty"))))
+            continue
+        if entrant_id in seen:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    "entrant",
+                    msg(
+                        N_("'{id}' is listed twice (first on line {first})"),
+                        id=entrant_id,
+                        first=seen[entrant_id],
+                    ),
+                )
+            )
+            continue
+        seen[entrant_id] = line
+        attributes = {c: str(v) for c, v in zip(attribute_columns, record[2:], strict=True)}
+        entrants.append(Entrant(entrant_id, name or entrant_id, attributes, line))
+    if problems:
+        raise DataFileError(problems)
+    return entrants

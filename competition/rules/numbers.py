@@ -1,0 +1,118 @@
+"""Exact arithmetic for scores: values are Fractions, rounding happens only where a rule says.
+
+Officials check totals by hand, so every value stays an exact rational until a rule file
+declares a rounding step; display turns the rational into a decimal string.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from fractions import Fraction
+
+
+class RoundingMode(StrEnum):
+    half_up = "half_up"
+    half_even = "half_even"
+    half_down = "half_down"
+    down = "down"  # towards zero: truncation (截尾)
+    up = "up"  # away from zero
+    floor = "floor"
+    ceiling = "ceiling"
+
+
+def parse_decimal(text: str) -> Fraction | None:
+    """Parse a plain decimal such as ``"87.5"`` or ``"-3"``; ``None`` if it is not one."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        value = Decimal(stripped)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return Fraction(value)
+
+
+def to_fraction(value: Decimal | int | Fraction) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def decimals_of(value: Decimal | int) -> int:
+    """How many digits after the point a declared number carries (``0.5`` → 1)."""
+    if isinstance(value, int):
+        return 0
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _round_integer(numerator: int, denominator: int, mode: RoundingMode) -> int:
+    """Round numerator/denominator (denominator > 0) to an integer under ``mode``."""
+    quotient, remainder = divmod(numerator, denominator)  # floor division
+    if remainder == 0:
+        return quotient
+    negative = numerator < 0
+    twice = 2 * remainder
+    if mode is RoundingMode.floor:
+        return quotient
+    if mode is RoundingMode.ceiling:
+        return quotient + 1
+    if mode is RoundingMode.down:
+        return quotient + 1 if negative else quotient
+    if mode is RoundingMode.up:
+        return quotient if negative else quotient + 1
+    if twice > denominator:
+        return quotient + 1
+    if twice < denominator:
+        return quotient
+    # exactly half-way between quotient and quotient + 1
+    if mode is RoundingMode.half_up:
+        return quotient if negative else quotient + 1
+    if mode is RoundingMode.half_down:
+        return quotient + 1 if negative else quotient
+    return quotient if quotient % 2 == 0 else quotient + 1
+
+
+def round_fraction(value: Fraction, ndigits: int, mode: RoundingMode) -> Fraction:
+    """Round to ``ndigits`` decimal places (negative ``ndigits`` rounds to tens, hundreds)."""
+    scale = Fraction(10) ** ndigits
+    scaled = value * scale
+    return Fraction(_round_integer(scaled.numerator, scaled.denominator, mode)) / scale
+
+
+def round_count(value: Fraction, mode: RoundingMode) -> int:
+    """Round a count such as ``0.10 × 47 = 4.7`` prizes to a whole number."""
+    return _round_integer(value.numerator, value.denominator, mode)
+
+
+def is_terminating(value: Fraction) -> bool:
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
+def format_fixed(value: Fraction, ndigits: int) -> str:
+    """Exactly ``ndigits`` digits after the point; ``value`` must already be rounded to them."""
+    scaled = value * Fraction(10) ** max(ndigits, 0)
+    if scaled.denominator != 1:
+        raise ValueError(f"{value} is not rounded to {ndigits} digits")
+    integer = scaled.numerator
+    sign = "-" if integer < 0 else ""
+    digits = str(abs(integer))
+    if ndigits <= 0:
+        return sign + digits
+    digits = digits.rjust(ndigits + 1, "0")
+    return f"{sign}{digits[:-ndigits]}.{digits[-ndigits:]}"
+
+
+def format_exact(value: Fraction, max_digits: int = 10) -> str:
+    """The shortest exact decimal; a repeating one is cut at ``max_digits`` and marked ``…``."""
+    if is_terminating(value):
+        for ndigits in range(0, 64):
+            if (value * Fraction(10) ** ndigits).denominator == 1:
+                return format_fixed(value, ndigits)
+    rounded = round_fraction(value, max_digits, RoundingMode.down)
+    return format_fixed(rounded, max_digits).rstrip("0") + "…"

@@ -1,0 +1,88 @@
+"""Ranks with ties: competition (1224), dense (1223), modified (1334) or ordinal (1234).
+
+Entrants are ordered by their total and then by each tie-break key in turn; those equal on
+every key share a rank (except in ordinal ranking, where the earlier-listed entrant goes first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+Order = Literal["desc", "asc"]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: str
+    rank: int
+    decided_by: str | None  # the tie-break that separated it from an entrant on the same total
+    shared: bool  # the rank is shared with another entrant
+
+
+def _sort_key(values: Sequence[Fraction | None], orders: Sequence[Order]) -> tuple[object, ...]:
+    parts: list[object] = []
+    for value, order in zip(values, orders, strict=True):
+        if value is None:
+            parts.append((1, Fraction(0)))  # a missing key sorts after every present one
+        else:
+            parts.append((0, -value if order == "desc" else value))
+    return tuple(parts)
+
+
+def rank(
+    entries: Sequence[tuple[str, Sequence[Fraction | None]]],
+    orders: Sequence[Order],
+    names: Sequence[str],
+    method: str = "competition",
+) -> list[Ranked]:
+    """``entries`` are (key, [total, tie-break 1, ...]); ``names`` name those columns."""
+    keyed = [
+        (_sort_key(values, orders), index, key, values)
+        for index, (key, values) in enumerate(entries)
+    ]
+    keyed.sort(key=lambda entry: (entry[0], entry[1]))
+    result: list[Ranked] = []
+    position = 0
+    dense = 0
+    while position < len(keyed):
+        end = position
+        while end + 1 < len(keyed) and keyed[end + 1][0] == keyed[position][0]:
+            end += 1
+        dense += 1
+        for offset, (_, _, key, values) in enumerate(keyed[position : end + 1]):
+            if method == "dense":
+                number = dense
+            elif method == "modified":
+                number = end + 1
+            elif method == "ordinal":
+                number = position + offset + 1
+            else:
+                number = position + 1
+            decided_by = _decided_by(keyed, position, end, values, names)
+            shared = end > position and method != "ordinal"
+            result.append(Ranked(key, number, decided_by, shared))
+        position = end + 1
+    return result
+
+
+def _decided_by(
+    keyed: list[tuple[tuple[object, ...], int, str, Sequence[Fraction | None]]],
+    start: int,
+    end: int,
+    values: Sequence[Fraction | None],
+    names: Sequence[str],
+) -> str | None:
+    """The first tie-break on which this entrant differs from a neighbour on the same total."""
+    neighbours = [keyed[i][3] for i in (start - 1, end + 1) if 0 <= i < len(keyed)]
+    best: int | None = None
+    for other in neighbours:
+        if other[0] != values[0]:
+            continue
+        for column in range(1, len(values)):
+            if other[column] != values[column]:
+                best = column if best is None else min(best, column)
+                break
+    return names[best] if best is not None else None

@@ -1,0 +1,54 @@
+"""A validated rule file, compiled for the engine: levels, order, formulas, panel sizes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from competition.rules.formula import Formula
+from competition.rules.model import Judged, Measured, OverItems, RuleFile
+
+Level = Literal["item", "entrant"]
+
+# Names the engine provides to predicates; rule files may not define them.
+RESERVED = frozenset({"total", "rank", "award", "entrant", "name", "group", "status", "item"})
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rule: RuleFile
+    source: str
+    text: str
+    sha256: str
+    item_ids: list[str] | None
+    levels: dict[str, Level]
+    order: list[str]  # criteria in an order where every value follows what it uses
+    judges: dict[str, int]  # expected panel size per judged criterion
+    formulas: dict[str, Formula] = field(default_factory=dict)  # keyed by field path
+
+    @property
+    def contest(self) -> str:
+        return self.rule.contest
+
+    @property
+    def has_items(self) -> bool:
+        return self.rule.items is not None
+
+    @property
+    def item_points(self) -> str | None:
+        """The per-item value listed as each item's points."""
+        items = self.rule.items
+        if items is None:
+            return None
+        if items.points is not None:
+            return items.points
+        return next((c.of for c in self.rule.criteria.values() if isinstance(c, OverItems)), None)
+
+    def judged(self) -> dict[str, Judged]:
+        return {n: c for n, c in self.rule.criteria.items() if isinstance(c, Judged)}
+
+    def measured(self) -> dict[str, Measured]:
+        return {n: c for n, c in self.rule.criteria.items() if isinstance(c, Measured)}
+
+    def formula(self, path: str) -> Formula:
+        return self.formulas[path]

@@ -1,0 +1,254 @@
+"""Every criterion's value for every entrant (and every item), computed column by column.
+
+Columns are computed in dependency order so that transforms relative to the field see the
+whole field. A value that cannot be computed yet (a mark not entered) is ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from competition.rules.datafiles import Entrant
+from competition.rules.formula import FormulaRuntimeError, MissingValue, Value
+from competition.rules.inputs import Inputs, Key
+from competition.rules.messages import N_, Message, msg
+from competition.rules.model import (
+    Derived,
+    Judged,
+    Measured,
+    OverItems,
+    Points,
+    Weighted,
+)
+from competition.rules.numbers import round_fraction
+from competition.rules.panels import PanelResult, aggregate_panel
+from competition.rules.points import clamp, transform
+from competition.rules.ruleset import RuleSet
+
+Attribute = Fraction | bool | str
+
+
+@dataclass
+class ValueTable:
+    ruleset: RuleSet
+    entrants: list[Entrant]
+    attributes: dict[str, dict[str, Attribute]]
+    item_rows: dict[str, list[str]]  # entrant → its items, in order
+    entrant_columns: dict[str, dict[str, Fraction | None]] = field(default_factory=dict)
+    item_columns: dict[str, dict[Key, Fraction | None]] = field(default_factory=dict)
+    panels: dict[str, PanelResult] = field(default_factory=dict)
+    missing: dict[str, list[Message]] = field(default_factory=dict)  # entrant → what is missing
+    flags: dict[str, list[Message]] = field(default_factory=dict)  # entrant → warnings
+    partial_items: set[str] = field(default_factory=set)  # entrants combined over some items
+
+    def value(self, name: str, entrant: str, item: str | None = None) -> Fraction | None:
+        if item is not None and name in self.item_columns:
+            return self.item_columns[name].get((entrant, item))
+        column = self.entrant_columns.get(name)
+        return column.get(entrant) if column is not None else None
+
+    def env(
+        self, entrant: str, item: str | None = None, extra: dict[str, Value | None] | None = None
+    ) -> RowEnv:
+        return RowEnv(self, entrant, item, extra or {})
+
+    def flag(self, entrant: str, message: Message) -> None:
+        self.flags.setdefault(entrant, []).append(message)
+
+
+class RowEnv:
+    """The names a formula sees for one entrant (and item): values, attributes, extras."""
+
+    def __init__(
+        self, table: ValueTable, entrant: str, item: str | None, extra: dict[str, Value | None]
+    ) -> None:
+        self.table = table
+        self.entrant = entrant
+        self.item = item
+        self.extra = extra
+
+    def get(self, name: str, default: Value | None = None, /) -> Value | None:
+        if name in self.extra:
+            return self.extra[name]
+        table = self.table
+        if self.item is not None and name in table.item_columns:
+            return table.item_columns[name].get((self.entrant, self.item))
+        if name in table.entrant_columns:
+            return table.entrant_columns[name].get(self.entrant)
+        return table.attributes.get(self.entrant, {}).get(name, default)
+
+
+def _number(value: Value) -> Fraction:
+    if isinstance(value, str):
+        raise FormulaRuntimeError(msg(N_("'{value}' is text, not a number"), value=value))
+    return Fraction(int(value)) if isinstance(value, bool) else value
+
+
+def evaluate_number(table: ValueTable, path: str, entrant: str, env: RowEnv) -> Fraction | None:
+    """A formula's number, or ``None`` while an input is missing; errors become flags."""
+    try:
+        return _number(table.ruleset.formula(path).evaluate(env))
+    except MissingValue:
+        return None
+    except FormulaRuntimeError as error:
+        table.flag(entrant, msg(N_("{field}: {problem}"), field=path, problem=error.message))
+        return None
+
+
+def _keys(table: ValueTable, name: str) -> list[tuple[str, str | None]]:
+    if table.ruleset.levels[name] == "item":
+        return [(e.id, item) for e in table.entrants for item in table.item_rows.get(e.id, [])]
+    return [(e.id, None) for e in table.entrants]
+
+
+def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fraction | None]:
+    criterion = table.ruleset.rule.criteria[name]
+    keys = _keys(table, name)
+    result: dict[Key, Fraction | None] = {}
+    if isinstance(criterion, Judged):
+        penalty = inputs.measured.get(criterion.penalty) if criterion.penalty else None
+        penalty_rule = table.ruleset.rule.criteria.get(criterion.penalty or "")
+        default = (
+            Fraction(penalty_rule.default)
+            if isinstance(penalty_rule, Measured) and penalty_rule.default is not None
+            else Fraction(0)
+        )
+        panel = aggregate_panel(
+            criterion, inputs.judged[name], table.ruleset.judges[name], penalty, default
+        )
+        table.panels[name] = panel
+        for entrant, item in keys:
+            key = (entrant, item or "")
+            result[key] = panel.values.get(key)
+            if key in panel.flags:
+                for message in panel.flags[key]:
+                    table.flag(
+                        entrant,
+                        msg(
+                            N_("{criterion}{where}: {problem}"),
+                            criterion=name,
+                            where=_where(item),
+                            problem=message,
+                        ),
+                    )
+            if result[key] is None:
+                have, need = panel.pending.get(key, (0, table.ruleset.judges[name]))
+                table.missing.setdefault(entrant, []).append(
+                    msg(
+                        N_("{criterion}{where}: {have} of {need} marks"),
+                        criterion=name,
+                        where=_where(item),
+                        have=have,
+                        need=need,
+                    )
+                )
+    else:
+        assert isinstance(criterion, Measured)
+        given = inputs.measured[name]
+        fallback = Fraction(criterion.default) if criterion.default is not None else None
+        for entrant, item in keys:
+            key = (entrant, item or "")
+            result[key] = given.get(key, fallback)
+            if result[key] is None:
+                table.missing.setdefault(entrant, []).append(
+                    msg(N_("{criterion}{where}: no value"), criterion=name, where=_where(item))
+                )
+    return result
+
+
+def _where(item: str | None) -> str:
+    return f" [{item}]" if item else ""
+
+
+def _computed_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
+    criterion = table.ruleset.rule.criteria[name]
+    result: dict[Key, Fraction | None] = {}
+    if isinstance(criterion, Derived):
+        path = f"criteria.{name}.formula"
+        for entrant, item in _keys(table, name):
+            result[(entrant, item or "")] = evaluate_number(
+                table, path, entrant, table.env(entrant, item)
+            )
+    elif isinstance(criterion, Points):
+        source = _column(table, criterion.of)
+        level = table.ruleset.levels[criterion.of]
+        points, problems = transform(
+            criterion, source, (lambda key: key[1]) if level == "item" else (lambda key: "")
+        )
+        for key, problem in problems.items():
+            table.flag(key[0], msg(N_("{criterion}: {problem}"), criterion=name, problem=problem))
+        result = points
+    elif isinstance(criterion, Weighted):
+        for entrant, item in _keys(table, name):
+            parts = [
+                (Fraction(w), table.value(p, entrant, item)) for p, w in criterion.weights.items()
+            ]
+            result[(entrant, item or "")] = (
+                None
+                if any(v is None for _, v in parts)
+                else sum((w * v for w, v in parts if v is not None), Fraction(0))
+            )
+    else:
+        assert isinstance(criterion, OverItems)
+        result = {(e.id, ""): _over_items(table, criterion, e.id) for e in table.entrants}
+    return result
+
+
+def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | None:
+    items = table.item_rows.get(entrant, [])
+    values = [table.item_columns[c.of].get((entrant, item)) for item in items]
+    present = [v for v in values if v is not None]
+    if len(present) < len(values) or (table.ruleset.item_ids is None and not items):
+        table.partial_items.add(entrant)
+    if not present:
+        return None
+    best_first = sorted(present, reverse=c.order == "desc")
+    if c.combine == "sum":
+        return sum(present, Fraction(0))
+    if c.combine == "mean":
+        return sum(present, Fraction(0)) / len(present)
+    if c.combine == "best":
+        return best_first[0]
+    if c.combine == "worst":
+        return best_first[-1]
+    assert c.k is not None
+    return sum(best_first[: c.k], Fraction(0))
+
+
+def _column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
+    if table.ruleset.levels[name] == "item":
+        return table.item_columns[name]
+    return {(e, ""): v for e, v in table.entrant_columns[name].items()}
+
+
+def compute_values(table: ValueTable, inputs: Inputs) -> None:
+    """Fill every column of ``table`` in dependency order."""
+    for name in table.ruleset.order:
+        criterion = table.ruleset.rule.criteria[name]
+        if isinstance(criterion, (Judged, Measured)):
+            column = _input_column(table, name, inputs)
+        else:
+            column = _computed_column(table, name)
+        if criterion.clamp is not None:
+            bounds = criterion.clamp
+            column = {k: None if v is None else clamp(v, bounds) for k, v in column.items()}
+        if criterion.round is not None:
+            rounding = criterion.round
+            column = {
+                k: None if v is None else round_fraction(v, rounding.ndigits, rounding.mode)
+                for k, v in column.items()
+            }
+        if table.ruleset.levels[name] == "item":
+            table.item_columns[name] = column
+        else:
+            table.entrant_columns[name] = {entrant: v for (entrant, _), v in column.items()}
+
+
+def item_rows_for(
+    ruleset: RuleSet, entrants: Sequence[Entrant], inputs: Inputs
+) -> dict[str, list[str]]:
+    if ruleset.item_ids is not None:
+        return {e.id: list(ruleset.item_ids) for e in entrants}
+    return {e.id: list(inputs.items_seen.get(e.id, [])) for e in entrants}

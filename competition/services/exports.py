@@ -1,0 +1,142 @@
+"""Standings as files people open: an aligned text table, CSV and an XLSX score sheet.
+
+Text that came from users is escaped against spreadsheet formula injection: a cell that
+starts with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from competition.i18n import translations
+from competition.rules.report import standings_dict
+from competition.rules.standings import Standings
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def escape_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def standings_frame(standings: Standings) -> pd.DataFrame:
+    """One row per entrant: rank, who, total, award, titles, each item's points, each value."""
+    document = standings_dict(standings, with_breakdown=False)
+    item_ids: list[str] = []
+    for row in standings.rows:
+        for points in row.items:
+            if points.item not in item_ids:
+                item_ids.append(points.item)
+    value_names = list(standings.table.entrant_columns)
+    records = []
+    for row, entry in zip(standings.rows, document["standings"], strict=True):
+        record: dict[str, object] = {
+            "rank": entry["rank"],
+            "entrant": escape_cell(entry["entrant"]),
+            "name": escape_cell(entry["name"]),
+        }
+        if standings.ruleset.rule.entrants.group_by:
+            record["group"] = escape_cell(entry["group"] or "")
+        record.update(
+            {
+                "status": entry["status"],
+                "total": entry["total"],
+                "award": escape_cell(entry["award"] or ""),
+                "prize": entry["prize"],
+                "titles": escape_cell("; ".join(entry["titles"])),
+            }
+        )
+        item_points = {p["item"]: p["points"] for p in entry["items"]}
+        for item in item_ids:
+            record[f"item:{item}"] = item_points.get(item)
+        for name in value_names:
+            record[name] = standings.value_text(name, standings.table.value(name, row.key))
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def standings_csv(standings: Standings) -> str:
+    return standings_frame(standings).to_csv(index=False, lineterminator="\n")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def standings_text(standings: Standings, locale: str) -> str:
+    """An aligned table for a terminal; CJK characters count as two columns."""
+    _ = translations(locale).gettext
+    status_text = {
+        "ok": "",
+        "incomplete": _("incomplete"),
+        "dq": _("disqualified"),
+        "withdrawn": _("withdrawn"),
+    }
+    grouped = standings.ruleset.rule.entrants.group_by is not None
+    header = [
+        _("Rank"),
+        _("Entrant"),
+        _("Name"),
+        *([_("Group")] if grouped else []),
+        _("Total"),
+        _("Award"),
+        _("Titles"),
+    ]
+    lines = [header]
+    for row in standings.rows:
+        total = standings.total_text(row)
+        lines.append(
+            [
+                str(row.rank) if row.rank is not None else "—",
+                row.key,
+                row.entrant.name,
+                *([row.group or ""] if grouped else []),
+                total if total is not None else status_text[row.status] or "—",
+                row.award or "",
+                "、".join(t.name for t in row.titles),
+            ]
+        )
+        if row.status in ("dq", "withdrawn", "incomplete") and total is not None:
+            lines[-1][-1] = (lines[-1][-1] + " " + status_text[row.status]).strip()
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
+    numeric = {0, len(header) - 3}
+    title = f"{standings.ruleset.contest}  (sha256 {standings.ruleset.sha256[:12]})"
+    body = [
+        "  ".join(_pad(cell, widths[i], i in numeric) for i, cell in enumerate(line)).rstrip()
+        for line in lines
+    ]
+    return "\n".join([title, *body]) + "\n"
+
+
+def score_sheet_frame(standings: Standings) -> pd.DataFrame:
+    """Every judge's mark with whether it counted: the sheet an auditor checks by hand."""
+    frames = []
+    for name, panel in standings.table.panels.items():
+        if panel.marks.empty:
+            continue
+        frame = panel.marks[["entrant", "item", "judge", "value", "counted"]].copy()
+        frame.insert(2, "criterion", name)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["entrant", "item", "criterion", "judge", "value", "counted"])
+    sheet = pd.concat(frames, ignore_index=True).sort_values(
+        ["entrant", "item", "criterion", "judge"], kind="stable"
+    )
+    for column in ("entrant", "item", "judge"):
+        sheet[column] = sheet[column].map(escape_cell)
+    return sheet.reset_index(drop=True)
+
+
+def write_standings_xlsx(standings: Standings, path: Path, locale: str) -> None:
+    _ = translations(locale).gettext
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        standings_frame(standings).to_excel(writer, sheet_name=_("Standings"), index=False)
+        score_sheet_frame(standings).to_excel(writer, sheet_name=_("Score sheet"), index=False)
