@@ -309,6 +309,7 @@ def _rank_and_award(standings: Standings) -> None:
     ruleset = standings.ruleset
     rule = ruleset.rule
     table = standings.table
+    _run_checks(standings)
     members = [member for team in standings.rows for member in team.members]
     for row in members + standings.rows:
         if row.members:
@@ -346,6 +347,20 @@ def _rank_and_award(standings: Standings) -> None:
     if rule.awards is not None:
         _award(standings, groups)
     _titles(standings)
+
+
+def _run_checks(standings: Standings) -> None:
+    """Plausibility checks: a true ``when`` flags the entrant for a re-survey, nothing more."""
+    ruleset = standings.ruleset
+    for row in standings.rows:
+        env = standings.table.env(row.key, extra=_extras(row))
+        for index, check in enumerate(ruleset.rule.checks):
+            try:
+                hit = _truth(ruleset.formula(f"checks.{index}.when").evaluate(env))
+            except MissingValue:
+                continue
+            if hit:
+                standings.table.flag(row.key, msg(N_("check: {label}"), label=check.label))
 
 
 def _status_order(row: Row) -> int:

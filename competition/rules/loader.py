@@ -106,6 +106,7 @@ class _Checker:
         self.check_total()
         self.check_penalties()
         self.check_eligibility()
+        self.check_checks()
         self.check_ranking()
         self.check_awards()
         self.check_titles()
@@ -466,6 +467,12 @@ class _Checker:
             if name in RESERVED or name in self.rule.criteria or name in self.attributes:
                 self.problem(where, N_("'{name}' is already a name in this file"), name=name)
             self.require_names(where, self.parse(where, text), known)
+
+    def check_checks(self) -> None:
+        known = self.entrant_names() | {"total"}
+        for index, check in enumerate(self.rule.checks):
+            where = f"checks.{index}.when"
+            self.require_names(where, self.parse(where, check.when), known)
 
     def check_ranking(self) -> None:
         known = self.entrant_names() | {"total"}

@@ -250,6 +250,11 @@ class Awards(Strict):
     tiers: list[Tier] = Field(min_length=1)
 
 
+class Check(Strict):
+    when: str
+    label: str
+
+
 class Title(Strict):
     name: str
     when: str
@@ -275,6 +280,7 @@ class RuleFile(Strict):
     total: Total
     penalties: list[Penalty] = []
     eligibility: dict[Name, str] = {}
+    checks: list[Check] = []
     ranking: Ranking = Ranking()
     awards: Awards | None = None
     titles: list[Title] = []

@@ -133,7 +133,7 @@ def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fra
                             problem=message,
                         ),
                     )
-            if result[key] is None:
+            if result[key] is None and key not in panel.excess:
                 have, need = panel.pending.get(key, (0, table.ruleset.judges[name]))
                 table.missing.setdefault(entrant, []).append(
                     msg(

@@ -1,0 +1,51 @@
+"""Builders that let tests speak the domain: a rule set from YAML, marks from tuples."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from competition.rules import RuleSet, load_rule_text
+from competition.rules.datafiles import Entrant, marks_frame
+from competition.rules.engine import compute_standings
+from competition.rules.standings import Row, Standings
+
+
+def make_rules(text: str, source: str = "test.yaml") -> RuleSet:
+    return load_rule_text(textwrap.dedent(text), source)
+
+
+def make_marks(rows: Iterable[Sequence[object]]) -> pd.DataFrame:
+    """Rows as (entrant, item, criterion, judge, value); numbers are written as text."""
+    columns = ("entrant", "item", "criterion", "judge", "value")
+    return marks_frame([dict(zip(columns, map(str, row), strict=True)) for row in rows])
+
+
+def panel_marks(
+    entrant: str, criterion: str, values: Sequence[object], item: str = ""
+) -> list[tuple[str, str, str, str, str]]:
+    """One panel's marks from judges J1, J2, ... in the order given."""
+    return [(entrant, item, criterion, f"J{i}", str(v)) for i, v in enumerate(values, 1)]
+
+
+def make_entrants(rows: Iterable[dict[str, str]]) -> list[Entrant]:
+    entrants = []
+    for line, row in enumerate(rows, start=2):
+        attributes = {k: v for k, v in row.items() if k not in ("entrant", "name")}
+        entrants.append(Entrant(row["entrant"], row.get("name", row["entrant"]), attributes, line))
+    return entrants
+
+
+def standings_of(
+    rules: RuleSet,
+    rows: Iterable[Sequence[object]],
+    entrants: list[Entrant] | None = None,
+    provisional: bool = False,
+) -> Standings:
+    return compute_standings(rules, make_marks(rows), entrants, provisional=provisional)
+
+
+def rows_by_entrant(standings: Standings) -> dict[str, Row]:
+    return {row.key: row for row in standings.rows}
