@@ -1,0 +1,176 @@
+"""Places: eligibility, ranks within groups, plausibility checks, awards and titles."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from competition.rules.awards import Candidate, assign_awards
+from competition.rules.formula import MissingValue, Value
+from competition.rules.messages import N_, msg
+from competition.rules.model import Tier
+from competition.rules.ranking import rank
+from competition.rules.standings import (
+    AwardSummary,
+    Row,
+    Standings,
+    TitleAward,
+)
+from competition.rules.totals import truth
+from competition.rules.values import ValueTable
+
+
+def _extras(row: Row) -> dict[str, Value | None]:
+    extras: dict[str, Value | None] = {"total": row.total}
+    extras.update(row.eligibility)
+    if row.rank is not None:
+        extras["rank"] = Fraction(row.rank)
+    extras["award"] = row.award or ""
+    return extras
+
+
+def place(standings: Standings) -> None:
+    ruleset = standings.ruleset
+    rule = ruleset.rule
+    table = standings.table
+    _run_checks(standings)
+    members = [member for team in standings.rows for member in team.members]
+    for row in members + standings.rows:
+        if row.members:
+            row.eligibility = {
+                name: all(m.eligibility.get(name, False) for m in row.members)
+                for name in rule.eligibility
+            }
+            continue
+        env = table.env(row.key, extra=_extras(row))
+        for name in rule.eligibility:
+            try:
+                row.eligibility[name] = truth(ruleset.formula(f"eligibility.{name}").evaluate(env))
+            except MissingValue:
+                row.eligibility[name] = False
+    groups: dict[str | None, list[Row]] = {}
+    for row in standings.rows:
+        groups.setdefault(row.group, []).append(row)
+    keys = ["total", *(t.key for t in rule.ranking.tiebreak)]
+    orders = [rule.ranking.order, *(t.order for t in rule.ranking.tiebreak)]
+    for members in groups.values():
+        ranked = [row for row in members if row.total is not None]
+        entries = []
+        for row in ranked:
+            row.tiebreak = {key: _key_value(table, row, key) for key in keys[1:]}
+            entries.append((row.key, [row.total, *row.tiebreak.values()]))
+        by_key = {row.key: row for row in ranked}
+        for result in rank(entries, orders, keys, rule.ranking.method):
+            row = by_key[result.key]
+            row.rank, row.shared, row.decided_by = result.rank, result.shared, result.decided_by
+    ordered: list[Row] = []
+    for members in groups.values():
+        members.sort(key=lambda r: (r.rank is None, r.rank or 0, _status_order(r), r.key))
+        ordered.extend(members)
+    standings.rows = ordered
+    if rule.awards is not None:
+        _award(standings, groups)
+    _titles(standings)
+
+
+def _run_checks(standings: Standings) -> None:
+    """Plausibility checks: a true ``when`` flags the entrant for a re-survey, nothing more."""
+    ruleset = standings.ruleset
+    for row in standings.rows:
+        env = standings.table.env(row.key, extra=_extras(row))
+        for index, check in enumerate(ruleset.rule.checks):
+            try:
+                hit = truth(ruleset.formula(f"checks.{index}.when").evaluate(env))
+            except MissingValue:
+                continue
+            if hit:
+                standings.table.flag(row.key, msg(N_("check: {label}"), label=check.label))
+
+
+def _status_order(row: Row) -> int:
+    return {"ok": 0, "incomplete": 1, "withdrawn": 2, "dq": 3}[row.status]
+
+
+def _key_value(table: ValueTable, row: Row, key: str) -> Fraction | None:
+    if key == "total":
+        return row.total
+    value = table.value(key, row.key)
+    if value is not None:
+        return value
+    attribute = table.attributes.get(row.key, {}).get(key)
+    if isinstance(attribute, bool):
+        return Fraction(int(attribute))
+    return attribute if isinstance(attribute, Fraction) else None
+
+
+def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
+    rule = standings.ruleset.rule
+    awards = rule.awards
+    assert awards is not None
+    pools = groups if awards.per_group else {None: standings.rows}
+    by_key = {row.key: row for row in standings.rows}
+
+    def qualifies(tier: Tier, key: str) -> bool:
+        row = by_key[key]
+        if not all(row.eligibility.get(name, False) for name in tier.require):
+            return False
+        if tier.when is None:
+            return True
+        env = standings.table.env(key, extra=_extras(row))
+        index = rule.awards.tiers.index(tier) if rule.awards else 0
+        try:
+            return truth(standings.ruleset.formula(f"awards.tiers.{index}.when").evaluate(env))
+        except MissingValue:
+            return False
+
+    for group, members in pools.items():
+        ranked = [row for row in members if row.rank is not None]
+        if not awards.per_group and rule.entrants.group_by:
+            overall = rank(
+                [(r.key, [r.total]) for r in ranked],
+                [rule.ranking.order],
+                ["total"],
+                rule.ranking.method,
+            )
+            order = {result.key: result.rank for result in overall}
+            candidates = [
+                Candidate(key, number)
+                for key, number in sorted(order.items(), key=lambda pair: pair[1])
+            ]
+        else:
+            candidates = [Candidate(row.key, row.rank or 0) for row in ranked]
+
+        def base_of(tier: Tier, members: list[Row] = members, ranked: list[Row] = ranked) -> int:
+            if awards.base == "entrants":
+                return len(members)
+            if awards.base == "eligible":
+                return sum(1 for r in ranked if all(r.eligibility.get(n) for n in tier.require))
+            return len(ranked)
+
+        awarded, counts = assign_awards(awards, candidates, base_of, qualifies)
+        summary = AwardSummary(group if awards.per_group else None, counts, {}, {})
+        prizes = {tier.name: tier.prize for tier in awards.tiers}
+        for key, tier_name in awarded.items():
+            row = by_key[key]
+            row.award = tier_name
+            prize = prizes.get(tier_name)
+            row.prize = Fraction(prize) if prize is not None else None
+            summary.awarded[tier_name] = summary.awarded.get(tier_name, 0) + 1
+            summary.prizes[tier_name] = summary.prizes.get(tier_name, Fraction(0)) + (
+                row.prize or Fraction(0)
+            )
+        standings.awards.append(summary)
+
+
+def _titles(standings: Standings) -> None:
+    ruleset = standings.ruleset
+    for row in standings.rows:
+        if row.rank is None:
+            continue
+        env = standings.table.env(row.key, extra=_extras(row))
+        for index, title in enumerate(ruleset.rule.titles):
+            try:
+                granted = truth(ruleset.formula(f"titles.{index}.when").evaluate(env))
+            except MissingValue:
+                continue
+            if granted:
+                row.titles.append(TitleAward(title.name, title.needs_approval))
