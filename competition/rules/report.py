@@ -86,7 +86,7 @@ def breakdown(
                 for m in row.members
             ],
             "eligibility": row.eligibility,
-            "tiebreak": _tiebreak(row),
+            "tiebreak": _tiebreak(standings, row),
         }
     values = {
         name: standings.value_text(name, column.get(row.key))
@@ -109,7 +109,7 @@ def breakdown(
         ],
         "penalty": row.penalty,
         "eligibility": row.eligibility,
-        "tiebreak": _tiebreak(row),
+        "tiebreak": _tiebreak(standings, row),
         "titles_need_approval": [t.name for t in row.titles if t.needs_approval],
         "missing": [m.render(locale) for m in table.missing.get(row.key, [])],
         "flags": [m.render(locale) for m in table.flags.get(row.key, [])],
@@ -117,9 +117,9 @@ def breakdown(
     }
 
 
-def _tiebreak(row: Row) -> dict[str, Any]:
+def _tiebreak(standings: Standings, row: Row) -> dict[str, Any]:
     return {
-        "keys": {k: format_exact(v) if v is not None else None for k, v in row.tiebreak.items()},
+        "keys": {k: standings.value_text(k, v) for k, v in row.tiebreak.items()},
         "decided_by": row.decided_by,
         "shared": row.shared,
     }
