@@ -1,45 +1,22 @@
-"""Live scoring for labour skill contests: the application factory."""
+"""Live scoring for labour skill contests.
+
+``competition.create_app`` is imported on first use, so that the rule engine and the command
+line do not pay for loading Flask and SQLAlchemy when they do not serve pages.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from competition.app import create_app
 
-from competition import database, i18n
-from competition.config import REPOSITORY_ROOT, configure
-from competition.extensions import babel, db
-from competition.web import errors, public
+__all__ = ["create_app"]
 
 
-def create_app(config: Mapping[str, object] | None = None) -> Flask:
-    """Build the app; `config` overrides the environment (``INSTANCE_PATH`` moves `instance/`)."""
-    overrides = dict(config or {})
-    instance_path = overrides.pop("INSTANCE_PATH", None)
-    app = Flask(
-        __name__,
-        instance_path=str(instance_path) if instance_path else None,
-        template_folder=REPOSITORY_ROOT / "templates",
-        static_folder=REPOSITORY_ROOT / "static",
-    )
-    configure(app, overrides)
-    register_extensions(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    return app
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from competition.app import create_app
 
-
-def register_extensions(app: Flask) -> None:
-    db.init_app(app)
-    database.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    app.context_processor(i18n.locale_context)
-
-
-def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(public.bp)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    app.register_error_handler(404, errors.not_found)
-    app.register_error_handler(500, errors.server_error)
+        return create_app
+    raise AttributeError(f"module 'competition' has no attribute {name!r}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from competition.i18n import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
+from competition.rules.messages import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"

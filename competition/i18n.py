@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from functools import cache, cached_property
-from pathlib import Path
 
 from babel import support
 from flask import has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 
-LOCALES = ("zh_CN", "en")
-DEFAULT_LOCALE = "zh_CN"
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+from competition.rules.messages import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
+
 DOMAIN = "messages"
 
 

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import click
 
-from competition.commands.demo import demo
-from competition.commands.rank import rank
-from competition.commands.rules import rules
-from competition.commands.serve import serve
-from competition.i18n import DEFAULT_LOCALE, LOCALES
+from competition.rules.messages import DEFAULT_LOCALE, LOCALES
+
+# name → module defining a command of that name; imported only when that command runs, so
+# that `competition rank` does not load Flask and gunicorn
+COMMANDS = {
+    "demo": "competition.commands.demo",
+    "rank": "competition.commands.rank",
+    "rules": "competition.commands.rules",
+    "serve": "competition.commands.serve",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        command = getattr(importlib.import_module(COMMANDS[cmd_name]), cmd_name)
+        assert isinstance(command, click.Command)
+        return command
 
 
 def default_locale() -> str:
@@ -18,7 +36,7 @@ def default_locale() -> str:
     return "en" if os.environ.get("LANG", "").startswith("en") else DEFAULT_LOCALE
 
 
-@click.group()
+@click.group(cls=LazyGroup)
 @click.option(
     "--lang",
     type=click.Choice(LOCALES),
@@ -32,9 +50,3 @@ def main(ctx: click.Context, lang: str) -> None:
     """Live scoring for labour skill contests."""
     ctx.ensure_object(dict)
     ctx.obj["locale"] = lang
-
-
-main.add_command(demo)
-main.add_command(rank)
-main.add_command(rules)
-main.add_command(serve)

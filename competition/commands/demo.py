@@ -7,7 +7,7 @@ import os
 import click
 
 from competition.config import scoring_rules_dir
-from competition.i18n import translations
+from competition.rules.messages import translate
 from competition.services.rulebook import list_rule_files
 
 
@@ -16,7 +16,10 @@ from competition.services.rulebook import list_rule_files
 def demo(ctx: click.Context) -> None:
     """Validate the shipped rule files; exit 1 if any is invalid."""
     locale: str = ctx.obj["locale"]
-    _ = translations(locale).gettext
+
+    def _(text: str) -> str:
+        return translate(text, locale)
+
     root = scoring_rules_dir(os.environ)
     summaries = list_rule_files(root, locale=locale)
     if not summaries:

@@ -63,7 +63,7 @@ def _frame(text: str, source: str) -> pd.DataFrame:
             io.StringIO(text),
             dtype=str,
             keep_default_na=False,
-            skip_blank_lines=True,
+            skip_blank_lines=False,
             skipinitialspace=True,
         )
     except (pd.errors.ParserError, ValueError) as error:
@@ -71,10 +71,21 @@ def _frame(text: str, source: str) -> pd.DataFrame:
             [Problem(source, None, "", msg(N_("not CSV: {detail}"), detail=error))]
         ) from None
     frame.columns = header
-    frame = frame.fillna("")
+    if any(frame[column].hasnans for column in frame.columns):
+        # a blank line reads as a row of NaN: drop it but keep the index, so that
+        # index + 2 stays the row's line in the file
+        frame = frame[~frame.isna().all(axis=1)]
     for column in frame.columns:
-        frame[column] = frame[column].str.strip()
+        frame[column] = _stripped(frame[column])
     return frame
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """Strip each distinct value once: marks repeat the same texts thousands of times."""
+    if column.hasnans:
+        column = column.fillna("")
+    codes, uniques = pd.factorize(column, sort=False)
+    return pd.Series(uniques.str.strip().to_numpy()[codes], index=column.index)
 
 
 def read_marks_csv(path: Path | str, display: str | None = None) -> pd.DataFrame:
@@ -138,8 +149,8 @@ def read_entrants_csv(path: Path | str, display: str | None = None) -> list[Entr
     seen: dict[str, int] = {}
     entrants: list[Entrant] = []
     attribute_columns = list(frame.columns[2:])
-    for offset, record in enumerate(frame.itertuples(index=False, name=None)):
-        line = offset + FIRST_DATA_LINE
+    for index, record in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
+        line = int(index) + FIRST_DATA_LINE
         entrant_id, name = str(record[0]), str(record[1])
         if not entrant_id:
             problems.append(Problem(source, line, "entrant", msg(N_("the entrant id is empty"))))

@@ -7,7 +7,7 @@ with numpy without losing a digit; measured values become Fractions.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -40,7 +40,6 @@ class JudgedMarks:
 class Inputs:
     judged: dict[str, JudgedMarks]
     measured: dict[str, dict[Key, Fraction]]
-    measured_lines: dict[str, dict[Key, int]]
     items_seen: dict[str, list[str]] = field(default_factory=dict)  # entrant → item ids
 
 
@@ -73,89 +72,139 @@ class _Collector:
         if self.more:
             problems.append(
                 Problem(
-                    self.source, None, "", msg(N_("… and {count} more problems"), count=self.more)
+                    self.source, None, "", msg(N_("… problems not shown: {count}"), count=self.more)
                 )
             )
         raise DataFileError(problems)
 
 
+class _Columns:
+    """The mark columns factorized once: a test on a column runs on its distinct values."""
+
+    def __init__(self, marks: pd.DataFrame) -> None:
+        self.marks = marks
+        self.codes: dict[str, np.ndarray] = {}
+        self.uniques: dict[str, list[str]] = {}
+        for column in ("entrant", "item", "criterion", "judge"):
+            codes, uniques = pd.factorize(marks[column], sort=False)
+            self.codes[column], self.uniques[column] = codes, [str(u) for u in uniques]
+
+    def where(self, column: str, test: Callable[[str], bool]) -> np.ndarray:
+        """Rows whose ``column`` passes ``test``."""
+        passes = np.array([test(u) for u in self.uniques[column]], dtype=bool)
+        return passes[self.codes[column]] if len(passes) else np.zeros(0, dtype=bool)
+
+    def equals(self, column: str, value: str) -> np.ndarray:
+        found: np.ndarray = self.codes[column] == self.uniques[column].index(value)
+        return found
+
+    def lines(self, rows: np.ndarray) -> list[int]:
+        return [int(line) for line in self.marks["line"].to_numpy()[rows]]
+
+    def duplicated(self) -> np.ndarray:
+        key = np.zeros(len(self.marks), dtype=np.int64)
+        for column in ("entrant", "item", "criterion", "judge"):
+            key = key * (len(self.uniques[column]) + 1) + self.codes[column]
+        return pd.Series(key).duplicated(keep="first").to_numpy()
+
+
 def _check_shape(
     ruleset: RuleSet, marks: pd.DataFrame, entrant_ids: Collection[str] | None, out: _Collector
-) -> pd.Series:
+) -> np.ndarray:
     """Flag rows naming unknown things or with misplaced cells; returns the rows still usable."""
-    ok = pd.Series(True, index=marks.index)
+    columns = _Columns(marks)
+    ok = _check_names(ruleset, columns, entrant_ids, out)
+    ok &= _check_cells(ruleset, columns, out)
+    duplicated = columns.duplicated()
+    if duplicated.any():
+        first_line: dict[tuple[str, ...], int] = {}
+        key_columns = ["entrant", "item", "criterion", "judge"]
+        for key, line in zip(
+            marks[key_columns].itertuples(index=False, name=None), marks["line"], strict=True
+        ):
+            if key in first_line:
+                out.add(
+                    [line],
+                    "value",
+                    msg(
+                        N_(
+                            "duplicate: the same entrant, item, criterion and judge as line {first}"
+                        ),
+                        first=first_line[key],
+                    ),
+                )
+            else:
+                first_line[key] = int(line)
+        ok &= ~duplicated
+    return ok
+
+
+def _check_names(
+    ruleset: RuleSet, columns: _Columns, entrant_ids: Collection[str] | None, out: _Collector
+) -> np.ndarray:
     criteria = ruleset.rule.criteria
     inputs = {n for n, c in criteria.items() if isinstance(c, (Judged, Measured))}
-    unknown = ~marks["criterion"].isin(inputs)
-    for name in sorted(set(marks.loc[unknown, "criterion"])):
-        rows = marks.loc[unknown & (marks["criterion"] == name), "line"]
+    for name in columns.uniques["criterion"]:
+        if name in inputs:
+            continue
         if name in criteria:
             text = N_("'{name}' is computed by the rules, it cannot be entered")
         elif not name:
             text = N_("the criterion is empty")
         else:
             text = N_("unknown criterion '{name}'; expected one of: {known}")
-        out.add(rows, "criterion", msg(text, name=name, known=", ".join(sorted(inputs))))
-    ok &= ~unknown
-    empty_entrant = marks["entrant"] == ""
-    out.add(marks.loc[empty_entrant, "line"], "entrant", msg(N_("the entrant is empty")))
-    ok &= ~empty_entrant
-    if entrant_ids is not None:
-        strangers = ~marks["entrant"].isin(list(entrant_ids)) & ~empty_entrant
-        for entrant in sorted(set(marks.loc[strangers, "entrant"])):
-            rows = marks.loc[strangers & (marks["entrant"] == entrant), "line"]
-            out.add(
-                rows,
-                "entrant",
-                msg(N_("unknown entrant '{id}': not in the entrants file"), id=entrant),
-            )
-        ok &= ~strangers
-    judged = marks["criterion"].isin(list(ruleset.judged()))
-    no_judge = judged & (marks["judge"] == "")
-    out.add(marks.loc[no_judge, "line"], "judge", msg(N_("a judged mark needs the judge")))
-    measured = marks["criterion"].isin(list(ruleset.measured()))
-    with_judge = measured & (marks["judge"] != "")
-    out.add(
-        marks.loc[with_judge, "line"],
-        "judge",
-        msg(N_("a measured value has no judge: leave the judge empty")),
-    )
-    ok &= ~no_judge & ~with_judge
-    item_level = marks["criterion"].map(lambda c: ruleset.levels.get(c) == "item")
-    no_item = item_level & (marks["item"] == "")
-    out.add(
-        marks.loc[no_item, "line"],
-        "item",
-        msg(N_("this criterion is given per item: name the item")),
-    )
-    stray_item = ~item_level & (marks["item"] != "") & marks["criterion"].isin(list(inputs))
-    out.add(
-        marks.loc[stray_item, "line"],
-        "item",
-        msg(N_("this criterion is given once per entrant: leave the item empty")),
-    )
-    ok &= ~no_item & ~stray_item
-    if ruleset.item_ids is not None:
-        bad_item = item_level & (marks["item"] != "") & ~marks["item"].isin(ruleset.item_ids)
+        rows = columns.equals("criterion", name)
         out.add(
-            marks.loc[bad_item, "line"],
-            "item",
-            msg(N_("unknown item; expected one of: {ids}"), ids=", ".join(ruleset.item_ids)),
+            columns.lines(rows), "criterion", msg(text, name=name, known=", ".join(sorted(inputs)))
         )
-        ok &= ~bad_item
-    duplicated = marks.duplicated(["entrant", "item", "criterion", "judge"], keep="first")
-    if duplicated.any():
-        firsts = marks.drop_duplicates(["entrant", "item", "criterion", "judge"])
-        first_line = firsts.set_index(["entrant", "item", "criterion", "judge"])["line"]
-        for index in marks.index[duplicated]:
-            row = marks.loc[index]
-            first = first_line[(row["entrant"], row["item"], row["criterion"], row["judge"])]
-            out.add(
-                [row["line"]],
-                "value",
-                msg(N_("the same entrant, item, criterion and judge as line {first}"), first=first),
-            )
-        ok &= ~duplicated
+    ok = columns.where("criterion", lambda c: c in inputs)
+    empty = columns.where("entrant", lambda e: e == "")
+    out.add(columns.lines(empty), "entrant", msg(N_("the entrant is empty")))
+    ok &= ~empty
+    if entrant_ids is not None:
+        known = set(entrant_ids)
+        for entrant in columns.uniques["entrant"]:
+            if entrant and entrant not in known:
+                rows = columns.equals("entrant", entrant)
+                out.add(
+                    columns.lines(rows),
+                    "entrant",
+                    msg(N_("unknown entrant '{id}': not in the entrants file"), id=entrant),
+                )
+        ok &= columns.where("entrant", lambda e: e in known)
+    return ok
+
+
+def _check_cells(ruleset: RuleSet, columns: _Columns, out: _Collector) -> np.ndarray:
+    """Judge and item cells filled where the criterion needs them, empty where it does not."""
+    judged = columns.where("criterion", lambda c: c in ruleset.judged())
+    measured = columns.where("criterion", lambda c: c in ruleset.measured())
+    no_judge = columns.where("judge", lambda j: j == "")
+    item_level = columns.where("criterion", lambda c: ruleset.levels.get(c) == "item")
+    no_item = columns.where("item", lambda i: i == "")
+    problems = [
+        (judged & no_judge, "judge", N_("a judged mark needs the judge")),
+        (measured & ~no_judge, "judge", N_("a measured value has no judge: leave the judge empty")),
+        (item_level & no_item, "item", N_("this criterion is given per item: name the item")),
+        (
+            (judged | measured) & ~item_level & ~no_item,
+            "item",
+            N_("this criterion is given once per entrant: leave the item empty"),
+        ),
+    ]
+    ok = np.ones(len(columns.marks), dtype=bool)
+    for rows, column, text in problems:
+        out.add(columns.lines(rows), column, msg(text))
+        ok &= ~rows
+    item_ids = ruleset.item_ids
+    if item_ids is not None:
+        unknown = item_level & ~no_item & columns.where("item", lambda i: i not in item_ids)
+        out.add(
+            columns.lines(unknown),
+            "item",
+            msg(N_("unknown item; expected one of: {ids}"), ids=", ".join(item_ids)),
+        )
+        ok &= ~unknown
     return ok
 
 
@@ -204,7 +253,7 @@ def _judged(name: str, c: Judged, rows: pd.DataFrame, out: _Collector) -> Judged
             [int(lines[index])],
             "value",
             msg(
-                N_("{value} is not on the steps of {step} of '{name}'"),
+                N_("{value} is not a valid value of '{name}': it goes in steps of {step}"),
                 value=texts[index],
                 step=c.scale.step or Decimal(1).scaleb(-digits),
                 name=name,
@@ -216,54 +265,55 @@ def _judged(name: str, c: Judged, rows: pd.DataFrame, out: _Collector) -> Judged
     return JudgedMarks(name, digits, frame.reset_index(drop=True))
 
 
-def _measured(
-    name: str, c: Measured, rows: pd.DataFrame, out: _Collector
-) -> tuple[dict[Key, Fraction], dict[Key, int]]:
-    values: dict[Key, Fraction] = {}
-    lines: dict[Key, int] = {}
+def _measured_problem(name: str, c: Measured, text: str) -> Message | None:
+    """Why a measured value's text cannot be used, or ``None`` when it can."""
+    value = parse_duration(text) if c.type == "duration" else parse_decimal(text)
+    if value is None:
+        if c.type == "duration":
+            return msg(
+                N_("expected a time such as 24:10 or a number of seconds, found '{value}'"),
+                value=text,
+            )
+        return msg(N_("expected a number, found '{value}'"), value=text)
+    if (c.min is not None and value < c.min) or (c.max is not None and value > c.max):
+        return msg(
+            N_("{value} is outside {min}–{max} of '{name}'"),
+            value=text,
+            min=c.min if c.min is not None else "…",
+            max=c.max if c.max is not None else "…",
+            name=name,
+        )
+    if c.step is not None:
+        base = Fraction(c.min) if c.min is not None else Fraction(0)
+        if ((value - base) / Fraction(c.step)).denominator != 1:
+            return msg(
+                N_("{value} is not a valid value of '{name}': it goes in steps of {step}"),
+                value=text,
+                step=c.step,
+                name=name,
+            )
+    return None
+
+
+def _measured(name: str, c: Measured, rows: pd.DataFrame, out: _Collector) -> dict[Key, Fraction]:
+    """Each distinct text is parsed and checked once: measured columns repeat values a lot."""
+    codes, texts = pd.factorize(rows["value"], sort=False)
     parse = parse_duration if c.type == "duration" else parse_decimal
-    for entrant, item, text, line in rows[["entrant", "item", "value", "line"]].itertuples(
-        index=False, name=None
-    ):
-        value = parse(text)
-        if value is None:
-            expected = (
-                N_("expected a time such as 24:10 or a number of seconds, found '{value}'")
-                if c.type == "duration"
-                else N_("expected a number, found '{value}'")
-            )
-            out.add([line], "value", msg(expected, value=text))
-            continue
-        if (c.min is not None and value < c.min) or (c.max is not None and value > c.max):
-            out.add(
-                [line],
-                "value",
-                msg(
-                    N_("{value} is outside {min}–{max} of '{name}'"),
-                    value=text,
-                    min=c.min if c.min is not None else "…",
-                    max=c.max if c.max is not None else "…",
-                    name=name,
-                ),
-            )
-            continue
-        if c.step is not None:
-            base = Fraction(c.min) if c.min is not None else Fraction(0)
-            if ((value - base) / Fraction(c.step)).denominator != 1:
-                out.add(
-                    [line],
-                    "value",
-                    msg(
-                        N_("{value} is not on the steps of {step} of '{name}'"),
-                        value=text,
-                        step=c.step,
-                        name=name,
-                    ),
-                )
-                continue
-        values[(entrant, item)] = value
-        lines[(entrant, item)] = int(line)
-    return values, lines
+    parsed: list[Fraction | None] = []
+    for text in texts:
+        problem = _measured_problem(name, c, str(text))
+        if problem is not None:
+            bad = rows["line"].to_numpy()[codes == len(parsed)]
+            out.add([int(line) for line in bad], "value", problem)
+            parsed.append(None)
+        else:
+            parsed.append(parse(str(text)))
+    values: dict[Key, Fraction] = {}
+    for entrant, item, code in zip(rows["entrant"], rows["item"], codes.tolist(), strict=True):
+        value = parsed[code]
+        if value is not None:
+            values[(entrant, item)] = value
+    return values
 
 
 def read_inputs(
@@ -278,10 +328,9 @@ def read_inputs(
         for name, c in ruleset.judged().items()
     }
     measured: dict[str, dict[Key, Fraction]] = {}
-    measured_lines: dict[str, dict[Key, int]] = {}
     for name, c in ruleset.measured().items():
         rows = by_criterion.get(name, usable.iloc[0:0])
-        measured[name], measured_lines[name] = _measured(name, c, rows, out)
+        measured[name] = _measured(name, c, rows, out)
     out.raise_if_any()
     items_seen: dict[str, list[str]] = {}
     item_rows = usable[usable["item"] != ""]
@@ -289,4 +338,4 @@ def read_inputs(
         item_rows[["entrant", "item"]].drop_duplicates().itertuples(index=False, name=None)
     ):
         items_seen.setdefault(entrant, []).append(item)
-    return Inputs(judged, measured, measured_lines, items_seen)
+    return Inputs(judged, measured, items_seen)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
 
 

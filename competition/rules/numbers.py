@@ -47,6 +47,9 @@ def decimals_of(value: Decimal | int) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+_POWERS = [10**n for n in range(19)]
+
+
 def _round_integer(numerator: int, denominator: int, mode: RoundingMode) -> int:
     """Round numerator/denominator (denominator > 0) to an integer under ``mode``."""
     quotient, remainder = divmod(numerator, denominator)  # floor division
@@ -76,9 +79,12 @@ def _round_integer(numerator: int, denominator: int, mode: RoundingMode) -> int:
 
 def round_fraction(value: Fraction, ndigits: int, mode: RoundingMode) -> Fraction:
     """Round to ``ndigits`` decimal places (negative ``ndigits`` rounds to tens, hundreds)."""
-    scale = Fraction(10) ** ndigits
-    scaled = value * scale
-    return Fraction(_round_integer(scaled.numerator, scaled.denominator, mode)) / scale
+    if ndigits >= 0:
+        scale = _POWERS[ndigits] if ndigits < len(_POWERS) else 10**ndigits
+        rounded = _round_integer(value.numerator * scale, value.denominator, mode)
+        return Fraction(rounded, scale)
+    scale = 10**-ndigits
+    return Fraction(_round_integer(value.numerator, value.denominator * scale, mode) * scale)
 
 
 def round_count(value: Fraction, mode: RoundingMode) -> int:
@@ -86,20 +92,23 @@ def round_count(value: Fraction, mode: RoundingMode) -> int:
     return _round_integer(value.numerator, value.denominator, mode)
 
 
+def _decimal_places(denominator: int) -> int | None:
+    """Digits after the point of a fraction with this (reduced) denominator, if it terminates."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else None
+
+
 def is_terminating(value: Fraction) -> bool:
-    denominator = value.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    return denominator == 1
+    return _decimal_places(value.denominator) is not None
 
 
-def format_fixed(value: Fraction, ndigits: int) -> str:
-    """Exactly ``ndigits`` digits after the point; ``value`` must already be rounded to them."""
-    scaled = value * Fraction(10) ** max(ndigits, 0)
-    if scaled.denominator != 1:
-        raise ValueError(f"{value} is not rounded to {ndigits} digits")
-    integer = scaled.numerator
+def _digits(integer: int, ndigits: int) -> str:
     sign = "-" if integer < 0 else ""
     digits = str(abs(integer))
     if ndigits <= 0:
@@ -108,11 +117,19 @@ def format_fixed(value: Fraction, ndigits: int) -> str:
     return f"{sign}{digits[:-ndigits]}.{digits[-ndigits:]}"
 
 
+def format_fixed(value: Fraction, ndigits: int) -> str:
+    """Exactly ``ndigits`` digits after the point; ``value`` must already be rounded to them."""
+    scale = 10 ** max(ndigits, 0)
+    integer, remainder = divmod(value.numerator * scale, value.denominator)
+    if remainder:
+        raise ValueError(f"{value} is not rounded to {ndigits} digits")
+    return _digits(integer, ndigits)
+
+
 def format_exact(value: Fraction, max_digits: int = 10) -> str:
     """The shortest exact decimal; a repeating one is cut at ``max_digits`` and marked ``…``."""
-    if is_terminating(value):
-        for ndigits in range(0, 64):
-            if (value * Fraction(10) ** ndigits).denominator == 1:
-                return format_fixed(value, ndigits)
+    places = _decimal_places(value.denominator)
+    if places is not None:
+        return format_fixed(value, places)
     rounded = round_fraction(value, max_digits, RoundingMode.down)
     return format_fixed(rounded, max_digits).rstrip("0") + "…"

@@ -12,6 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from competition.rules.field_methods import FIELD_METHODS, field_values
 from competition.rules.inputs import JudgedMarks, Key
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import Judged
@@ -70,8 +71,9 @@ def aggregate_panel(
         empty = marks.assign(adjusted=values_scaled, counted=np.zeros(0, dtype=bool))
         return PanelResult(judged.criterion, {}, {}, {}, empty, digits)
 
-    entrant_codes, entrant_names = pd.factorize(marks["entrant"], sort=False)
-    item_codes, item_names = pd.factorize(marks["item"], sort=False)
+    entrant_codes, entrant_index = pd.factorize(marks["entrant"], sort=False)
+    item_codes, item_index = pd.factorize(marks["item"], sort=False)
+    entrant_names, item_names = entrant_index.tolist(), item_index.tolist()
     group_key = entrant_codes.astype(np.int64) * len(item_names) + item_codes
     order = np.lexsort((values_scaled, group_key))
     sorted_key = group_key[order]
@@ -111,6 +113,8 @@ def aggregate_panel(
         elif size < judges:
             result.pending[key] = (size, judges)
             result.first_line[key] = int(lines[starts[g]])
+        elif c.aggregate in FIELD_METHODS:
+            result.values[key] = Fraction(0)  # computed across the field below
         elif c.aggregate in ("sum", "trimmed_sum"):
             result.values[key] = Fraction(int(sums[g]), factor)
         elif c.aggregate == "median":
@@ -131,6 +135,9 @@ def aggregate_panel(
             )
             if not result.flags[key]:
                 del result.flags[key]
+    if c.aggregate in FIELD_METHODS:
+        complete = {k for k in result.values}
+        result.values = field_values(c, sorted_marks, factor, complete)
     return result
 
 

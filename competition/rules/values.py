@@ -22,7 +22,7 @@ from competition.rules.model import (
     Points,
     Weighted,
 )
-from competition.rules.numbers import round_fraction
+from competition.rules.numbers import RoundingMode, round_fraction
 from competition.rules.panels import PanelResult, aggregate_panel
 from competition.rules.points import clamp, transform
 from competition.rules.ruleset import RuleSet
@@ -97,6 +97,36 @@ def evaluate_number(table: ValueTable, path: str, entrant: str, env: RowEnv) -> 
         return None
 
 
+def _derived_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
+    """A formula over every row; rows with the same inputs share one evaluation."""
+    path = f"criteria.{name}.formula"
+    formula = table.ruleset.formula(path)
+    names = sorted(formula.names)
+    done: dict[tuple[object, ...], tuple[Fraction | None, Message | None]] = {}
+    result: dict[Key, Fraction | None] = {}
+    for entrant, item in _keys(table, name):
+        env = table.env(entrant, item)
+        inputs = tuple(_hashable(env.get(n)) for n in names)
+        outcome = done.get(inputs)
+        if outcome is None:
+            try:
+                outcome = done[inputs] = (_number(formula.evaluate(env)), None)
+            except MissingValue:
+                outcome = done[inputs] = (None, None)
+            except FormulaRuntimeError as error:
+                problem = msg(N_("{field}: {problem}"), field=path, problem=error.message)
+                outcome = done[inputs] = (None, problem)
+        if outcome[1] is not None:
+            table.flag(entrant, outcome[1])
+        result[(entrant, item or "")] = outcome[0]
+    return result
+
+
+def _hashable(value: Value | None) -> object:
+    """A cache key for a value: a Fraction's hash is slow, a pair of ints' is not."""
+    return (value.numerator, value.denominator) if isinstance(value, Fraction) else value
+
+
 def _keys(table: ValueTable, name: str) -> list[tuple[str, str | None]]:
     if table.ruleset.levels[name] == "item":
         return [(e.id, item) for e in table.entrants for item in table.item_rows.get(e.id, [])]
@@ -158,6 +188,24 @@ def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fra
     return result
 
 
+def _rounded(
+    column: dict[Key, Fraction | None], ndigits: int, mode: RoundingMode
+) -> dict[Key, Fraction | None]:
+    """Round a column; panels repeat values often, so each distinct value is rounded once."""
+    done: dict[tuple[int, int], Fraction] = {}  # ints hash much faster than Fractions
+    result: dict[Key, Fraction | None] = {}
+    for key, value in column.items():
+        if value is None:
+            result[key] = None
+            continue
+        pair = (value.numerator, value.denominator)
+        rounded = done.get(pair)
+        if rounded is None:
+            rounded = done[pair] = round_fraction(value, ndigits, mode)
+        result[key] = rounded
+    return result
+
+
 def _where(item: str | None) -> str:
     return f" [{item}]" if item else ""
 
@@ -166,11 +214,7 @@ def _computed_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]
     criterion = table.ruleset.rule.criteria[name]
     result: dict[Key, Fraction | None] = {}
     if isinstance(criterion, Derived):
-        path = f"criteria.{name}.formula"
-        for entrant, item in _keys(table, name):
-            result[(entrant, item or "")] = evaluate_number(
-                table, path, entrant, table.env(entrant, item)
-            )
+        result = _derived_column(table, name)
     elif isinstance(criterion, Points):
         source = _column(table, criterion.of)
         level = table.ruleset.levels[criterion.of]
@@ -204,11 +248,11 @@ def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | Non
         table.partial_items.add(entrant)
     if not present:
         return None
-    best_first = sorted(present, reverse=c.order == "desc")
     if c.combine == "sum":
         return sum(present, Fraction(0))
     if c.combine == "mean":
         return sum(present, Fraction(0)) / len(present)
+    best_first = sorted(present, reverse=c.order == "desc")
     if c.combine == "best":
         return best_first[0]
     if c.combine == "worst":
@@ -235,11 +279,7 @@ def compute_values(table: ValueTable, inputs: Inputs) -> None:
             bounds = criterion.clamp
             column = {k: None if v is None else clamp(v, bounds) for k, v in column.items()}
         if criterion.round is not None:
-            rounding = criterion.round
-            column = {
-                k: None if v is None else round_fraction(v, rounding.ndigits, rounding.mode)
-                for k, v in column.items()
-            }
+            column = _rounded(column, criterion.round.ndigits, criterion.round.mode)
         if table.ruleset.levels[name] == "item":
             table.item_columns[name] = column
         else:

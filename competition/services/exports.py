@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from competition.i18n import translations
+from competition.rules.messages import translate
 from competition.rules.report import standings_dict
 from competition.rules.standings import Standings
 
@@ -73,7 +73,10 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def standings_text(standings: Standings, locale: str) -> str:
     """An aligned table for a terminal; CJK characters count as two columns."""
-    _ = translations(locale).gettext
+
+    def _(text: str) -> str:
+        return translate(text, locale)
+
     status_text = {
         "ok": "",
         "incomplete": _("incomplete"),
@@ -136,7 +139,9 @@ def score_sheet_frame(standings: Standings) -> pd.DataFrame:
 
 
 def write_standings_xlsx(standings: Standings, path: Path, locale: str) -> None:
-    _ = translations(locale).gettext
+    def _(text: str) -> str:
+        return translate(text, locale)
+
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         standings_frame(standings).to_excel(writer, sheet_name=_("Standings"), index=False)
         score_sheet_frame(standings).to_excel(writer, sheet_name=_("Score sheet"), index=False)

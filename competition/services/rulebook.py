@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from competition.i18n import DEFAULT_LOCALE
 from competition.rules import RuleFileError, load_rule_file
+from competition.rules.messages import DEFAULT_LOCALE
 
 RULE_FILE_PATTERN = "*.yaml"
 

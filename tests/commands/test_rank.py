@@ -120,7 +120,10 @@ def test_xlsx_needs_an_output_file(files: Path) -> None:
             "C,1,color,J1,7",
             "{m}:14: criterion: unknown criterion 'color'; expected one of: score, theory",
         ),
-        ("A,1,score,J1,7", "{m}:14: value: the same entrant, item, criterion and judge as line 2"),
+        (
+            "A,1,score,J1,7",
+            "{m}:14: value: duplicate: the same entrant, item, criterion and judge as line 2",
+        ),
         ("A,1,score,,7", "{m}:14: judge: a judged mark needs the judge"),
         ("A,,theory,J1,7", "{m}:14: judge: a measured value has no judge: leave the judge empty"),
         ("A,3,score,J9,7", "{m}:14: item: unknown item; expected one of: 1, 2"),
@@ -130,7 +133,10 @@ def test_xlsx_needs_an_output_file(files: Path) -> None:
             "{m}:14: item: this criterion is given once per entrant: leave the item empty",
         ),
         ("A,1,score,J9,10.5", "{m}:14: value: 10.5 is outside the scale 0–10 of 'score'"),
-        ("A,1,score,J9,7.3", "{m}:14: value: 7.3 is not on the steps of 0.5 of 'score'"),
+        (
+            "A,1,score,J9,7.3",
+            "{m}:14: value: 7.3 is not a valid value of 'score': it goes in steps of 0.5",
+        ),
         ("A,1,score,J9,seven", "{m}:14: value: expected a number on the scale 0–10"),
         ("A,,theory,,101", "{m}:14: value: 101 is outside 0–100 of 'theory'"),
     ],
@@ -231,3 +237,14 @@ def test_no_traceback_on_binary_or_empty_files(files: Path) -> None:
     assert f"{files / 'empty.yaml'}:1: the file is empty" in result.stdout
     empty_marks = rank(files, "")
     assert empty_marks.exit_code == 1 and "the file is empty" in empty_marks.stderr
+
+
+def test_blank_lines_do_not_shift_the_reported_line(files: Path) -> None:
+    lines = GOOD.splitlines()
+    lines[3:3] = ["", ""]  # two blank lines after line 3
+    lines.insert(6, "A,1,score,J9,12")  # now line 7 of the file
+    result = rank(files, "\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    assert f"{files / 'm.csv'}:7: value: 12 is outside the scale 0–10 of 'score'" in (
+        result.stderr.splitlines()
+    )
