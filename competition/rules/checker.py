@@ -94,7 +94,7 @@ class RuleChecker(CriteriaChecks):
                 )
 
     def predicate_names(self) -> set[str]:
-        return self.entrant_names() | set(self.rule.eligibility) | {"total", "rank"}
+        return self.entrant_names() | set(self.rule.eligibility) | {"total", "rank", "field_size"}
 
     def check_awards(self) -> None:
         awards = self.rule.awards
@@ -112,7 +112,9 @@ class RuleChecker(CriteriaChecks):
             for name in tier.require:
                 if name not in self.rule.eligibility:
                     self.problem(
-                        f"{where}.require", N_("'{name}' is not a line of eligibility"), name=name
+                        f"{where}.require",
+                        N_("'{name}' is not defined under eligibility"),
+                        name=name,
                     )
         names = [tier.name for tier in awards.tiers]
         if len(set(names)) != len(names):

@@ -6,6 +6,7 @@ from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 from competition.rules.errors import Problem
+from competition.rules.field_methods import FIELD_METHODS
 from competition.rules.formula import Formula, FormulaSyntaxError, parse_formula
 from competition.rules.messages import N_, msg
 from competition.rules.model import (
@@ -68,11 +69,11 @@ class CriteriaChecks:
             )
         team = entrants.team
         if entrants.kind == "team" and team is None:
-            self.problem("entrants", N_("kind team needs a 'team' section"))
+            self.problem("entrants", N_("kind: team needs a 'team' section"))
         if entrants.kind != "team" and team is not None:
             self.problem("entrants.team", N_("only entrants of kind team have a team section"))
         if team is not None and team.score == "best_k" and team.k is None:
-            self.problem("entrants.team", N_("score best_k needs k"))
+            self.problem("entrants.team", N_("score: best_k needs k"))
 
     def check_items(self) -> list[str] | None:
         items = self.rule.items
@@ -99,7 +100,7 @@ class CriteriaChecks:
                 self.problem(where, N_("'{name}' is a reserved name"), name=name)
             if criterion.level == "item" and self.rule.items is None:
                 self.problem(
-                    f"{where}.level", N_("level item needs an 'items' section in the file")
+                    f"{where}.level", N_("level: item needs an 'items' section in the file")
                 )
             if isinstance(criterion, Judged):
                 self.levels[name] = criterion.level or self.default_level()
@@ -132,7 +133,8 @@ class CriteriaChecks:
             else:
                 size = panel.judges
         if size is None and c.panel is None:
-            self.problem(where, N_("say how many judges mark it: judges: N or panel: NAME"))
+            self.problem(where, N_("give the number of judges: judges: N, or panel: NAME"))
+        self.check_field_method(name, c)
         trimmed = c.aggregate.startswith("trimmed")
         if not trimmed and (c.drop_high or c.drop_low):
             self.problem(
@@ -159,6 +161,24 @@ class CriteriaChecks:
                 )
         return size
 
+    def check_field_method(self, name: str, c: Judged) -> None:
+        where = f"criteria.{name}"
+        if c.rescale is not None and c.aggregate != "zscore":
+            self.problem(f"{where}.rescale", N_("rescale only applies to aggregate zscore"))
+        if c.aggregate not in FIELD_METHODS:
+            return
+        if c.tolerance is not None:
+            self.problem(
+                f"{where}.tolerance",
+                N_("a tolerance does not apply to aggregate {method}"),
+                method=c.aggregate,
+            )
+        if c.aggregate == "skating" and (c.scale.min != 1 or c.scale.step != 1):
+            self.problem(
+                f"{where}.scale",
+                N_("skating marks are places: the scale must start at 1 with step 1"),
+            )
+
     def check_measured(self, name: str, c: Measured) -> None:
         where = f"criteria.{name}"
         if c.min is not None and c.max is not None:
@@ -167,7 +187,13 @@ class CriteriaChecks:
             if (c.min is not None and c.default < c.min) or (
                 c.max is not None and c.default > c.max
             ):
-                self.problem(f"{where}.default", N_("the default is outside min..max"))
+                self.problem(
+                    f"{where}.default",
+                    N_("the default {default} is outside {min}–{max}"),
+                    default=c.default,
+                    min=c.min if c.min is not None else "…",
+                    max=c.max if c.max is not None else "…",
+                )
 
     def check_scale(self, where: str, low: Decimal, high: Decimal, step: Decimal | None) -> None:
         if low >= high:
@@ -335,15 +361,21 @@ class CriteriaChecks:
     def check_over_items(self, name: str, c: OverItems) -> None:
         where = f"criteria.{name}"
         if self.rule.items is None:
-            self.problem(where, N_("kind items needs an 'items' section in the file"))
+            self.problem(where, N_("kind: items needs an 'items' section in the file"))
         if c.of not in self.rule.criteria:
             self.problem(f"{where}.of", N_("unknown criterion '{name}'"), name=c.of)
         elif self.level_of(c.of) != "item":
             self.problem(f"{where}.of", N_("'{name}' is not given per item"), name=c.of)
         if c.combine == "best_k" and c.k is None:
-            self.problem(where, N_("combine best_k needs k"))
+            self.problem(where, N_("combine: best_k needs k"))
         if c.level == "item":
-            self.problem(f"{where}.level", N_("a combination over items is per entrant"))
+            self.problem(
+                f"{where}.level",
+                N_(
+                    "level: item is not possible: a combination over items gives one value "
+                    "per entrant"
+                ),
+            )
         self.levels[name] = "entrant"
 
     def check_item_points(self) -> None:

@@ -244,11 +244,16 @@ class _Compiler:
         function, fewest, most = FUNCTIONS[name]
         count = len(node.args)
         if count < fewest or (most is not None and count > most):
+            if most is None:
+                expected = f"{fewest}+"
+            elif fewest == most:
+                expected = str(fewest)
+            else:
+                expected = f"{fewest}–{most}"
             raise self.fail(
-                N_("{name}() takes {fewest} to {most} arguments, found {count}"),
+                N_("{name}() takes {expected} arguments, found {count}"),
                 name=name,
-                fewest=fewest,
-                most=most if most is not None else "…",
+                expected=expected,
                 count=count,
             )
         arguments = [self.compile(arg) for arg in node.args]
@@ -265,6 +270,10 @@ def parse_formula(text: str) -> Formula:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
+        if error.offset is None:
+            raise FormulaSyntaxError(
+                msg(N_("not a valid formula: {detail}"), detail=error.msg)
+            ) from None
         raise FormulaSyntaxError(
             msg(
                 N_("not a valid formula: {detail} (column {column})"),

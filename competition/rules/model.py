@@ -92,6 +92,11 @@ class Tolerance(Strict):
     on_violation: Literal["flag", "fallback_mean"] = "flag"
 
 
+class Rescale(Strict):
+    mean: Number = Number(0)
+    sd: Number = Field(Number(1), gt=0)
+
+
 class CriterionBase(Strict):
     label: str | None = None
     level: Literal["item", "entrant"] | None = None
@@ -104,11 +109,22 @@ class Judged(CriterionBase):
     scale: Scale
     panel: Name | None = None
     judges: int | None = Field(None, ge=1, le=99)
-    aggregate: Literal["mean", "median", "sum", "trimmed_mean", "trimmed_sum"] = "mean"
+    aggregate: Literal[
+        "mean",
+        "median",
+        "sum",
+        "trimmed_mean",
+        "trimmed_sum",
+        "zscore",
+        "borda",
+        "pairwise",
+        "skating",
+    ] = "mean"
     drop_high: int = Field(0, ge=0)
     drop_low: int = Field(0, ge=0)
     penalty: Name | None = Field(None, description="Measured points off each mark first.")
     tolerance: Tolerance | None = None
+    rescale: Rescale | None = Field(None, description="With zscore: mean + sd × mean z.")
 
 
 class Measured(CriterionBase):

@@ -24,52 +24,63 @@ def _extras(row: Row) -> dict[str, Value | None]:
     extras.update(row.eligibility)
     if row.rank is not None:
         extras["rank"] = Fraction(row.rank)
+    if row.field_size is not None:
+        extras["field_size"] = Fraction(row.field_size)
     extras["award"] = row.award or ""
     return extras
 
 
 def place(standings: Standings) -> None:
-    ruleset = standings.ruleset
-    rule = ruleset.rule
-    table = standings.table
+    """Eligibility, then ranks within groups, then awards and titles, in standing order."""
     _run_checks(standings)
-    members = [member for team in standings.rows for member in team.members]
-    for row in members + standings.rows:
-        if row.members:
-            row.eligibility = {
-                name: all(m.eligibility.get(name, False) for m in row.members)
-                for name in rule.eligibility
-            }
-            continue
-        env = table.env(row.key, extra=_extras(row))
-        for name in rule.eligibility:
-            try:
-                row.eligibility[name] = truth(ruleset.formula(f"eligibility.{name}").evaluate(env))
-            except MissingValue:
-                row.eligibility[name] = False
+    _eligibility(standings)
     groups: dict[str | None, list[Row]] = {}
     for row in standings.rows:
         groups.setdefault(row.group, []).append(row)
-    keys = ["total", *(t.key for t in rule.ranking.tiebreak)]
-    orders = [rule.ranking.order, *(t.order for t in rule.ranking.tiebreak)]
     for members in groups.values():
-        ranked = [row for row in members if row.total is not None]
-        entries = []
-        for row in ranked:
-            row.tiebreak = {key: _key_value(table, row, key) for key in keys[1:]}
-            entries.append((row.key, [row.total, *row.tiebreak.values()]))
-        by_key = {row.key: row for row in ranked}
-        for result in rank(entries, orders, keys, rule.ranking.method):
-            row = by_key[result.key]
-            row.rank, row.shared, row.decided_by = result.rank, result.shared, result.decided_by
+        _rank_group(standings, members)
     ordered: list[Row] = []
     for members in groups.values():
         members.sort(key=lambda r: (r.rank is None, r.rank or 0, _status_order(r), r.key))
         ordered.extend(members)
     standings.rows = ordered
-    if rule.awards is not None:
+    if standings.ruleset.rule.awards is not None:
         _award(standings, groups)
     _titles(standings)
+
+
+def _eligibility(standings: Standings) -> None:
+    ruleset = standings.ruleset
+    names = list(ruleset.rule.eligibility)
+    members = [member for team in standings.rows for member in team.members]
+    for row in members + standings.rows:
+        if row.members:  # a team is eligible when every member is
+            row.eligibility = {
+                n: all(m.eligibility.get(n, False) for m in row.members) for n in names
+            }
+            continue
+        env = standings.table.env(row.key, extra=_extras(row))
+        for name in names:
+            try:
+                row.eligibility[name] = truth(ruleset.formula(f"eligibility.{name}").evaluate(env))
+            except MissingValue:
+                row.eligibility[name] = False
+
+
+def _rank_group(standings: Standings, members: list[Row]) -> None:
+    ranking = standings.ruleset.rule.ranking
+    keys = ["total", *(t.key for t in ranking.tiebreak)]
+    orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
+    ranked = [row for row in members if row.total is not None]
+    entries = []
+    for row in ranked:
+        row.tiebreak = {key: _key_value(standings.table, row, key) for key in keys[1:]}
+        entries.append((row.key, [row.total, *row.tiebreak.values()]))
+    by_key = {row.key: row for row in ranked}
+    for result in rank(entries, orders, keys, ranking.method):
+        row = by_key[result.key]
+        row.rank, row.shared, row.decided_by = result.rank, result.shared, result.decided_by
+        row.field_size = len(ranked)
 
 
 def _run_checks(standings: Standings) -> None:

@@ -11,7 +11,9 @@ from competition.rules.model import Judged, Measured, OverItems, RuleFile
 Level = Literal["item", "entrant"]
 
 # Names the engine provides to predicates; rule files may not define them.
-RESERVED = frozenset({"total", "rank", "award", "entrant", "name", "group", "status", "item"})
+RESERVED = frozenset(
+    {"total", "rank", "field_size", "award", "entrant", "name", "group", "status", "item"}
+)
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,7 @@ def _message(error: ErrorDetails) -> Message:
         }[kind]
         bound = next(iter(ctx.values()), "")
         return msg(
-            N_("must be {symbol} {bound}, found {input}"), symbol=symbol, bound=bound, input=shown
+            N_("must be {symbol} {bound}, found '{input}'"), symbol=symbol, bound=bound, input=shown
         )
     if kind == "string_pattern_mismatch":
         if "min|h|d" in str(ctx.get("pattern", "")):

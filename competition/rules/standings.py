@@ -43,6 +43,7 @@ class Row:
     raw_total: Fraction | None = None
     total: Fraction | None = None
     rank: int | None = None
+    field_size: int | None = None  # entrants ranked in the same group
     shared: bool = False
     decided_by: str | None = None
     tiebreak: dict[str, Fraction | None] = field(default_factory=dict)

@@ -146,7 +146,7 @@ def test_awards_ranking_and_titles_are_checked_against_the_names() -> None:
         p.startswith("f.yaml:15: ranking.tiebreak.0.key: unknown name 'speed'") for p in found
     )
     assert "f.yaml:18: awards.tiers.0: give count or proportion, not both" in found
-    assert "f.yaml:19: awards.tiers.1.require: 'pass' is not a line of eligibility" in found
+    assert "f.yaml:19: awards.tiers.1.require: 'pass' is not defined under eligibility" in found
     assert any(p.startswith("f.yaml:21: titles.0.when: unknown name 'is_worker'") for p in found)
 
 

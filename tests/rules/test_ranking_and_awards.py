@@ -164,3 +164,28 @@ def test_team_score_from_members(score: str, expected: str) -> None:
     red = rows_by_entrant(standings)["红队"]
     assert standings.total_text(red) == expected and red.rank == 1
     assert [m.key for m in red.members] == ["a1", "a2", "a3"]
+
+
+def test_medals_then_a_merit_award_down_to_half_the_field() -> None:
+    # gold/silver/bronze for ranks 1–3, 优胜奖 for ranks 4 to ⌈N/2⌉: N = 18 → 4–9 (RULES.md 1.12)
+    rules = make_rules(
+        SIMPLE
+        + """\
+awards:
+  tiers:
+    - {name: 金牌, count: 1}
+    - {name: 银牌, count: 1}
+    - {name: 铜牌, count: 1}
+    - {name: 优胜奖, when: "rank <= ceil(field_size / 2)"}
+"""
+    )
+    standings = standings_of(rules, measured(**{f"E{i:02d}": 100 - i for i in range(18)}))
+    awards = [row.award for row in standings.rows]
+    assert awards == ["金牌", "银牌", "铜牌"] + ["优胜奖"] * 6 + [None] * 9
+
+
+def test_qualifying_cut_lets_everyone_tied_at_the_cut_through() -> None:
+    # top 3 go on; "第3名并列的均进入决赛": ties at the cut all advance (RULES.md 1.14)
+    rules = make_rules(SIMPLE + 'titles:\n  - {name: 进入决赛, when: "rank <= 3"}\n')
+    rows = rows_by_entrant(standings_of(rules, measured(A=90, B=85, C=80, D=80, E=70)))
+    assert [k for k, r in rows.items() if r.titles] == ["A", "B", "C", "D"]
