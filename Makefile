@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CATALOGS := competition/translations
 
-.PHONY: install translations run test lint format extract clean
+.PHONY: install translations run test lint format extract clean schema
 
 install: $(VENV)/.installed
 
@@ -44,3 +44,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find $(CATALOGS) -name '*.mo' -delete
+
+# The JSON Schema of a rule file, for editor validation; tests fail when it is stale.
+schema: install
+	$(BIN)/competition rules schema --output scoring_rules/schema.json
