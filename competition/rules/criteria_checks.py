@@ -6,10 +6,10 @@ from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 from competition.rules.errors import Problem
-from competition.rules.field_methods import FIELD_METHODS
 from competition.rules.formula import Formula, FormulaSyntaxError, parse_formula
 from competition.rules.messages import N_, msg
 from competition.rules.model import (
+    FIELD_METHODS,
     Derived,
     Judged,
     Measured,

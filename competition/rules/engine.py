@@ -17,9 +17,9 @@ from competition.rules.inputs import read_inputs
 from competition.rules.messages import N_, msg
 from competition.rules.placing import place
 from competition.rules.ruleset import RuleSet
-from competition.rules.standings import Standings
+from competition.rules.standings import Row, Standings
 from competition.rules.teams import team_rows
-from competition.rules.totals import total_row
+from competition.rules.totals import leaves_field, total_row
 from competition.rules.values import (
     ValueTable,
     compute_values,
@@ -45,53 +45,74 @@ def compute_standings(
     attributes = typed_attributes(ruleset, entrants, entrants_source, given)
     ids = [e.id for e in entrants]
     inputs = read_inputs(ruleset, marks, ids if given else None, marks_source)
-    table = ValueTable(ruleset, entrants, attributes, item_rows_for(ruleset, entrants, inputs))
+    item_rows = item_rows_for(ruleset, entrants, inputs)
+    table = ValueTable(ruleset, entrants, attributes, item_rows)
     compute_values(table, inputs)
-    _check_panels(table, marks_source, provisional)
+    leaving = frozenset(e.id for e in entrants if leaves_field(table, e.id))
+    if leaving and ruleset.field_relative:
+        # the disqualified and the withdrawn must not set the best for the others
+        table = ValueTable(ruleset, entrants, attributes, item_rows, outside_field=leaving)
+        compute_values(table, inputs)
     rows = [total_row(table, entrant) for entrant in entrants]
     if ruleset.rule.entrants.team is not None:
         rows = team_rows(ruleset, table, rows)
-    standings = Standings(ruleset, rows, table, complete=not table.missing)
+    _check(table, rows, marks_source, provisional)
+    complete = all(row.status != "incomplete" for row in rows)
+    standings = Standings(ruleset, rows, table, complete=complete)
     place(standings)
     return standings
 
 
-def _check_panels(table: ValueTable, source: str, provisional: bool) -> None:
-    problems: list[Problem] = []
-    for name, panel in table.panels.items():
-        for (entrant, item), lines in panel.excess.items():
-            problems.append(
-                Problem(
-                    source,
-                    lines[0],
-                    "judge",
-                    msg(
-                        N_(
-                            "{count} marks for entrant {entrant}{where} on '{criterion}', "
-                            "but its panel has {judges} judges (lines {lines})"
-                        ),
-                        count=len(lines),
-                        entrant=entrant,
-                        where=f" [{item}]" if item else "",
-                        criterion=name,
-                        judges=table.ruleset.judges[name],
-                        lines=", ".join(map(str, lines)),
-                    ),
-                )
-            )
+def _check(table: ValueTable, rows: list[Row], source: str, provisional: bool) -> None:
+    """Marks beyond a panel's size are always errors; without ``provisional`` so is any entrant
+    still in the contest whose total cannot be computed yet."""
+    problems = [
+        _excess_problem(table, source, name, key, lines)
+        for name, panel in table.panels.items()
+        for key, lines in panel.excess.items()
+    ]
     if not provisional:
-        for entrant, missing in table.missing.items():
-            for message in missing:
-                problems.append(
-                    Problem(
-                        source,
-                        _first_line(table, entrant),
-                        f"entrant {entrant}",
-                        msg(N_("incomplete: {what}"), what=message),
-                    )
-                )
+        for row in rows:
+            if row.status == "incomplete":
+                problems += _incomplete_problems(table, source, row)
     if problems:
         raise DataFileError(sorted(problems, key=lambda p: (p.line or 0, p.field))[:200])
+
+
+def _excess_problem(
+    table: ValueTable, source: str, name: str, key: tuple[str, str], lines: list[int]
+) -> Problem:
+    entrant, item = key
+    return Problem(
+        source,
+        lines[0],
+        "judge",
+        msg(
+            N_(
+                "{count} marks for entrant {entrant}{where} on '{criterion}', but its panel has "
+                "{judges} judges (lines {lines})"
+            ),
+            count=len(lines),
+            entrant=entrant,
+            where=f" [{item}]" if item else "",
+            criterion=name,
+            judges=table.ruleset.judges[name],
+            lines=", ".join(map(str, lines)),
+        ),
+    )
+
+
+def _incomplete_problems(table: ValueTable, source: str, row: Row) -> list[Problem]:
+    reasons = (
+        table.missing.get(row.key)
+        or table.flags.get(row.key)
+        or [msg(N_("the total cannot be computed"))]
+    )
+    line = _first_line(table, row.key)
+    return [
+        Problem(source, line, f"entrant {row.key}", msg(N_("incomplete: {what}"), what=r))
+        for r in reasons
+    ]
 
 
 def _first_line(table: ValueTable, entrant: str) -> int | None:

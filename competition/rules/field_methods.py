@@ -13,7 +13,6 @@ import pandas as pd
 from competition.rules.inputs import Key
 from competition.rules.model import Judged
 
-FIELD_METHODS = frozenset({"zscore", "borda", "pairwise", "skating"})
 SQRT_CONTEXT = Context(prec=34)  # square roots (z-scores) carry 34 significant digits
 
 Marks = dict[str, dict[str, Fraction]]  # judge → entrant → mark

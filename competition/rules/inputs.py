@@ -208,6 +208,19 @@ def _check_cells(ruleset: RuleSet, columns: _Columns, out: _Collector) -> np.nda
     return ok
 
 
+MAX_DECIMALS = 6
+
+
+def _decimals_needed(numbers: np.ndarray, at_least: int) -> int:
+    """The fewest decimals (up to MAX_DECIMALS) that write every mark exactly, for a scale
+    without a step."""
+    for digits in range(at_least, MAX_DECIMALS + 1):
+        scaled = numbers * 10**digits
+        if np.all(np.abs(scaled - np.rint(scaled)) < 1e-6):
+            return digits
+    return MAX_DECIMALS
+
+
 def _judged(name: str, c: Judged, rows: pd.DataFrame, out: _Collector) -> JudgedMarks:
     digits = max(
         decimals_of(c.scale.min),
@@ -215,8 +228,10 @@ def _judged(name: str, c: Judged, rows: pd.DataFrame, out: _Collector) -> Judged
         decimals_of(c.scale.step) if c.scale.step is not None else 0,
     )
     numbers = pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype="float64")
-    factor = 10**digits
     finite = np.isfinite(numbers)
+    if c.scale.step is None:
+        digits = _decimals_needed(numbers[finite], digits)
+    factor = 10**digits
     scaled_float = np.where(finite, numbers, 0.0) * factor
     scaled = np.rint(scaled_float)
     exact = finite & (np.abs(scaled_float - scaled) < 1e-6) & (np.abs(scaled) < 2**52)

@@ -19,7 +19,7 @@ Duration = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*(min|h|d)$")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Rounding(Strict):
@@ -95,6 +95,10 @@ class Tolerance(Strict):
 class Rescale(Strict):
     mean: Number = Number(0)
     sd: Number = Field(Number(1), gt=0)
+
+
+# panel methods that compare an entrant's marks with the rest of the field
+FIELD_METHODS = frozenset({"zscore", "borda", "pairwise", "skating"})
 
 
 class CriterionBase(Strict):

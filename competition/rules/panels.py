@@ -12,10 +12,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from competition.rules.field_methods import FIELD_METHODS, field_values
+from competition.rules.field_methods import field_values
 from competition.rules.inputs import JudgedMarks, Key
 from competition.rules.messages import N_, Message, msg
-from competition.rules.model import Judged
+from competition.rules.model import FIELD_METHODS, Judged
 from competition.rules.numbers import format_exact
 
 
@@ -52,6 +52,57 @@ def _penalties(
     return scaled, needed
 
 
+@dataclass
+class _Groups:
+    """The marks sorted by (entrant, item, value): one run of rows per panel."""
+
+    keys: list[Key]
+    starts: np.ndarray
+    sizes: np.ndarray
+    adjusted: np.ndarray  # scaled marks after penalties, sorted within each panel
+    counted: np.ndarray
+    kept: np.ndarray  # marks counted per panel
+    sums: np.ndarray  # of the counted marks per panel
+    middles: np.ndarray  # per panel: the two middle marks added (one counted twice if odd)
+
+    def slice(self, group: int) -> slice:
+        start = int(self.starts[group])
+        return slice(start, start + int(self.sizes[group]))
+
+    def value(self, c: Judged, group: int, factor: int) -> Fraction:
+        if c.aggregate == "median":
+            return Fraction(int(self.middles[group]), 2 * factor)
+        total = int(self.sums[group])
+        if c.aggregate in ("sum", "trimmed_sum"):
+            return Fraction(total, factor)
+        return Fraction(total, factor * int(self.kept[group]))
+
+
+def _group(c: Judged, marks: pd.DataFrame, scaled: np.ndarray) -> tuple[_Groups, np.ndarray]:
+    entrant_codes, entrant_index = pd.factorize(marks["entrant"], sort=False)
+    item_codes, item_index = pd.factorize(marks["item"], sort=False)
+    entrants, items = entrant_index.tolist(), item_index.tolist()
+    group_key = entrant_codes.astype(np.int64) * len(items) + item_codes
+    order = np.lexsort((scaled, group_key))
+    sorted_key = group_key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_key)])
+    group_of_row = np.repeat(np.arange(len(starts)), sizes)
+    position = np.arange(len(sorted_key)) - starts[group_of_row]
+    trimmed = c.aggregate.startswith("trimmed")
+    drop_low, drop_high = (c.drop_low, c.drop_high) if trimmed else (0, 0)
+    counted = (position >= drop_low) & (position < sizes[group_of_row] - drop_high)
+    keys = [
+        (str(entrants[k // len(items)]), str(items[k % len(items)]))
+        for k in sorted_key[starts].tolist()
+    ]
+    adjusted = scaled[order]
+    sums = np.add.reduceat(np.where(counted, adjusted, 0), starts)
+    middles = adjusted[starts + (sizes - 1) // 2] + adjusted[starts + sizes // 2]
+    kept = sizes - drop_low - drop_high
+    return _Groups(keys, starts, sizes, adjusted, counted, kept, sums, middles), order
+
+
 def aggregate_panel(
     c: Judged,
     judged: JudgedMarks,
@@ -59,86 +110,66 @@ def aggregate_panel(
     penalty: dict[Key, Fraction] | None = None,
     penalty_default: Fraction = Fraction(0),
 ) -> PanelResult:
+    """Each complete panel's value; short panels are pending, overfull ones are errors."""
     marks = judged.frame
     digits = judged.digits
-    values_scaled = marks["scaled"].to_numpy(dtype=np.int64)
+    scaled = marks["scaled"].to_numpy(dtype=np.int64)
     if penalty is not None:
         penalty_scaled, raised = _penalties(marks, penalty, penalty_default, digits)
-        values_scaled = values_scaled * 10 ** (raised - digits)
+        scaled = np.maximum(scaled * 10 ** (raised - digits) - penalty_scaled, 0)
         digits = raised
-        values_scaled = np.maximum(values_scaled - penalty_scaled, 0)
     if marks.empty:
-        empty = marks.assign(adjusted=values_scaled, counted=np.zeros(0, dtype=bool))
+        empty = marks.assign(adjusted=scaled, counted=np.zeros(0, dtype=bool))
         return PanelResult(judged.criterion, {}, {}, {}, empty, digits)
-
-    entrant_codes, entrant_index = pd.factorize(marks["entrant"], sort=False)
-    item_codes, item_index = pd.factorize(marks["item"], sort=False)
-    entrant_names, item_names = entrant_index.tolist(), item_index.tolist()
-    group_key = entrant_codes.astype(np.int64) * len(item_names) + item_codes
-    order = np.lexsort((values_scaled, group_key))
-    sorted_key = group_key[order]
-    adjusted = values_scaled[order]
-    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
-    sizes = np.diff(np.r_[starts, len(sorted_key)])
-    group_of_row = np.repeat(np.arange(len(starts)), sizes)
-    position = np.arange(len(sorted_key)) - starts[group_of_row]
-    size_of_row = sizes[group_of_row]
-
-    trimmed = c.aggregate.startswith("trimmed")
-    drop_low, drop_high = (c.drop_low, c.drop_high) if trimmed else (0, 0)
-    counted = (position >= drop_low) & (position < size_of_row - drop_high)
-    sums = np.add.reduceat(np.where(counted, adjusted, 0), starts)
-    totals = np.add.reduceat(adjusted, starts)
-    kept = sizes - drop_low - drop_high
-    middle_low = adjusted[starts + (sizes - 1) // 2]
-    middle_high = adjusted[starts + sizes // 2]
-    lowest_kept = adjusted[np.minimum(starts + drop_low, starts + sizes - 1)]
-    highest_kept = adjusted[np.maximum(starts + sizes - 1 - drop_high, starts)]
-
+    groups, order = _group(c, marks, scaled)
     factor = 10**digits
     sorted_marks = marks.iloc[order].reset_index(drop=True)
-    sorted_marks["adjusted"] = adjusted
-    sorted_marks["counted"] = counted
-    result = PanelResult(judged.criterion, {}, {}, {}, sorted_marks, digits)
-    first_key = sorted_key[starts]
     lines = sorted_marks["line"].to_numpy(dtype=np.int64)
-    for g in range(len(starts)):
-        key = (
-            str(entrant_names[first_key[g] // len(item_names)]),
-            str(item_names[first_key[g] % len(item_names)]),
-        )
-        size = int(sizes[g])
+    result = PanelResult(judged.criterion, {}, {}, {}, sorted_marks, digits)
+    for g, key in enumerate(groups.keys):
+        size = int(groups.sizes[g])
         if size > judges:
-            result.excess[key] = sorted(int(n) for n in lines[starts[g] : starts[g] + size])
+            result.excess[key] = sorted(int(n) for n in lines[groups.slice(g)])
         elif size < judges:
             result.pending[key] = (size, judges)
-            result.first_line[key] = int(lines[starts[g]])
+            result.first_line[key] = int(lines[groups.starts[g]])
         elif c.aggregate in FIELD_METHODS:
             result.values[key] = Fraction(0)  # computed across the field below
-        elif c.aggregate in ("sum", "trimmed_sum"):
-            result.values[key] = Fraction(int(sums[g]), factor)
-        elif c.aggregate == "median":
-            result.values[key] = Fraction(int(middle_low[g]) + int(middle_high[g]), 2 * factor)
         else:
-            result.values[key] = Fraction(int(sums[g]), factor * int(kept[g]))
-        if c.tolerance is not None and key in result.values:
-            panel = _Panel(
-                spread=Fraction(int(highest_kept[g] - lowest_kept[g]), factor),
-                mean_all=Fraction(int(totals[g]), factor * size),
-                kept=int(kept[g]),
-                median=Fraction(int(middle_low[g]) + int(middle_high[g]), 2 * factor),
-                marks=[Fraction(int(v), factor) for v in adjusted[starts[g] : starts[g] + size]],
-                judges=sorted_marks["judge"].iloc[starts[g] : starts[g] + size].tolist(),
-            )
-            result.values[key] = _apply_tolerance(
-                c, panel, result.values[key], result.flags.setdefault(key, [])
-            )
-            if not result.flags[key]:
-                del result.flags[key]
+            result.values[key] = groups.value(c, g, factor)
+            if c.tolerance is not None:
+                _tolerate(c, result, groups, g, factor, sorted_marks["judge"])
+    sorted_marks["adjusted"] = groups.adjusted
+    sorted_marks["counted"] = groups.counted
     if c.aggregate in FIELD_METHODS:
-        complete = {k for k in result.values}
-        result.values = field_values(c, sorted_marks, factor, complete)
+        result.values = field_values(c, sorted_marks, factor, set(result.values))
     return result
+
+
+def _tolerate(
+    c: Judged, result: PanelResult, groups: _Groups, g: int, factor: int, judges: pd.Series
+) -> None:
+    """Apply the criterion's tolerance to panel ``g``: flag it, or fall back to the mean."""
+    key = groups.keys[g]
+    rows = groups.slice(g)
+    marks = [Fraction(int(v), factor) for v in groups.adjusted[rows]]
+    counted = [m for m, keep in zip(marks, groups.counted[rows], strict=True) if keep]
+    size = len(marks)
+    panel = _Panel(
+        spread=max(counted) - min(counted),
+        mean_all=sum(marks, Fraction(0)) / size,
+        kept=int(groups.kept[g]),
+        median=(marks[(size - 1) // 2] + marks[size // 2]) / 2,
+        marks=marks,
+        judges=judges.iloc[rows].tolist(),
+    )
+    flags: list[Message] = []
+    value, fell_back = _apply_tolerance(c, panel, result.values[key], flags)
+    result.values[key] = value
+    if fell_back:
+        groups.counted[rows] = True  # the breakdown shows every mark as counted
+    if flags:
+        result.flags[key] = flags
 
 
 @dataclass(frozen=True)
@@ -151,32 +182,26 @@ class _Panel:
     judges: list[str]
 
 
-def _apply_tolerance(c: Judged, panel: _Panel, value: Fraction, flags: list[Message]) -> Fraction:
+def _apply_tolerance(
+    c: Judged, panel: _Panel, value: Fraction, flags: list[Message]
+) -> tuple[Fraction, bool]:
+    """The panel's value under the tolerance, and whether it fell back to the mean of all."""
     tolerance = c.tolerance
     assert tolerance is not None
+    fell_back = False
     if tolerance.max_spread is not None and panel.spread > tolerance.max_spread:
         spread = format_exact(panel.spread)
         if tolerance.on_violation == "fallback_mean":
-            flags.append(
-                msg(
-                    N_(
-                        "spread {spread} of the counted marks exceeds {limit}: the mean "
-                        "of all marks is used"
-                    ),
-                    spread=spread,
-                    limit=tolerance.max_spread,
-                )
+            text = N_(
+                "spread {spread} of the counted marks exceeds {limit}: the mean of all "
+                "marks is used"
             )
             summed = c.aggregate in ("sum", "trimmed_sum")
             value = panel.mean_all * panel.kept if summed else panel.mean_all
+            fell_back = True
         else:
-            flags.append(
-                msg(
-                    N_("spread {spread} of the counted marks exceeds {limit}"),
-                    spread=spread,
-                    limit=tolerance.max_spread,
-                )
-            )
+            text = N_("spread {spread} of the counted marks exceeds {limit}")
+        flags.append(msg(text, spread=spread, limit=tolerance.max_spread))
     if tolerance.max_deviation is not None:
         for mark, judge in zip(panel.marks, panel.judges, strict=True):
             if abs(mark - panel.median) > tolerance.max_deviation:
@@ -187,4 +212,4 @@ def _apply_tolerance(c: Judged, panel: _Panel, value: Fraction, flags: list[Mess
                         limit=tolerance.max_deviation,
                     )
                 )
-    return value
+    return value, fell_back

@@ -114,41 +114,12 @@ def _key_value(table: ValueTable, row: Row, key: str) -> Fraction | None:
 
 
 def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
-    rule = standings.ruleset.rule
-    awards = rule.awards
+    awards = standings.ruleset.rule.awards
     assert awards is not None
     pools = groups if awards.per_group else {None: standings.rows}
     by_key = {row.key: row for row in standings.rows}
-
-    def qualifies(tier: Tier, key: str) -> bool:
-        row = by_key[key]
-        if not all(row.eligibility.get(name, False) for name in tier.require):
-            return False
-        if tier.when is None:
-            return True
-        env = standings.table.env(key, extra=_extras(row))
-        index = rule.awards.tiers.index(tier) if rule.awards else 0
-        try:
-            return truth(standings.ruleset.formula(f"awards.tiers.{index}.when").evaluate(env))
-        except MissingValue:
-            return False
-
     for group, members in pools.items():
         ranked = [row for row in members if row.rank is not None]
-        if not awards.per_group and rule.entrants.group_by:
-            overall = rank(
-                [(r.key, [r.total]) for r in ranked],
-                [rule.ranking.order],
-                ["total"],
-                rule.ranking.method,
-            )
-            order = {result.key: result.rank for result in overall}
-            candidates = [
-                Candidate(key, number)
-                for key, number in sorted(order.items(), key=lambda pair: pair[1])
-            ]
-        else:
-            candidates = [Candidate(row.key, row.rank or 0) for row in ranked]
 
         def base_of(tier: Tier, members: list[Row] = members, ranked: list[Row] = ranked) -> int:
             if awards.base == "entrants":
@@ -157,7 +128,12 @@ def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
                 return sum(1 for r in ranked if all(r.eligibility.get(n) for n in tier.require))
             return len(ranked)
 
-        awarded, counts = assign_awards(awards, candidates, base_of, qualifies)
+        awarded, counts = assign_awards(
+            awards,
+            _candidates(standings, ranked, len(pools) == 1 and len(groups) > 1),
+            base_of,
+            lambda tier, key: _qualifies(standings, tier, by_key[key]),
+        )
         summary = AwardSummary(group if awards.per_group else None, counts, {}, {})
         prizes = {tier.name: tier.prize for tier in awards.tiers}
         for key, tier_name in awarded.items():
@@ -170,6 +146,35 @@ def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
                 row.prize or Fraction(0)
             )
         standings.awards.append(summary)
+
+
+def _candidates(standings: Standings, ranked: list[Row], across_groups: bool) -> list[Candidate]:
+    """Award candidates in rank order; across groups they are ranked again, on one list,
+    by the same total and tie-breaks."""
+    if not across_groups:
+        return [Candidate(row.key, row.rank or 0) for row in ranked]
+    ranking = standings.ruleset.rule.ranking
+    keys = ["total", *(t.key for t in ranking.tiebreak)]
+    orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
+    entries = [(r.key, [r.total, *(r.tiebreak.get(k) for k in keys[1:])]) for r in ranked]
+    return [
+        Candidate(result.key, result.rank) for result in rank(entries, orders, keys, ranking.method)
+    ]
+
+
+def _qualifies(standings: Standings, tier: Tier, row: Row) -> bool:
+    if not all(row.eligibility.get(name, False) for name in tier.require):
+        return False
+    if tier.when is None:
+        return True
+    awards = standings.ruleset.rule.awards
+    assert awards is not None
+    env = standings.table.env(row.key, extra=_extras(row))
+    formula = standings.ruleset.formula(f"awards.tiers.{awards.tiers.index(tier)}.when")
+    try:
+        return truth(formula.evaluate(env))
+    except MissingValue:
+        return False
 
 
 def _titles(standings: Standings) -> None:

@@ -20,11 +20,14 @@ K = TypeVar("K", bound=Hashable)
 Column = dict[K, Fraction | None]
 
 
-def _field_extremes(column: Column[K], field_of: Callable[[K], str]) -> dict[str, list[Fraction]]:
+def _field_extremes(
+    column: Column[K], field_of: Callable[[K], str | None]
+) -> dict[str, list[Fraction]]:
     fields: dict[str, list[Fraction]] = {}
     for key, value in column.items():
-        if value is not None:
-            fields.setdefault(field_of(key), []).append(value)
+        name = field_of(key)
+        if value is not None and name is not None:
+            fields.setdefault(name, []).append(value)
     return fields
 
 
@@ -57,17 +60,25 @@ def _tolerance(c: Points, value: Fraction) -> Fraction:
 
 
 def transform(
-    c: Points, column: Column[K], field_of: Callable[[K], str]
+    c: Points, column: Column[K], field_of: Callable[[K], str | None]
 ) -> tuple[Column[K], dict[K, Message]]:
-    """Points for every key of ``column``; also the keys whose points cannot be computed."""
+    """Points for every key of ``column``; also the keys whose points cannot be computed.
+
+    ``field_of`` names the field a key is compared with, or ``None`` for an entrant who has
+    left the field (disqualified, withdrawn): it neither sets the best nor gets points
+    relative to the others."""
     problems: dict[K, Message] = {}
     fields = _field_extremes(column, field_of)
+    relative = c.relative_to_best is not None or (
+        c.minmax is not None and (c.minmax.lo is None or c.minmax.hi is None)
+    )
     result: Column[K] = {}
     for key, value in column.items():
-        if value is None:
+        field = field_of(key)
+        if value is None or (relative and field is None):
             result[key] = None
             continue
-        peers = fields[field_of(key)]
+        peers = fields.get(field, [value]) if field is not None else [value]
         if c.minmax is not None:
             lo = Fraction(c.minmax.lo) if c.minmax.lo is not None else min(peers)
             hi = Fraction(c.minmax.hi) if c.minmax.hi is not None else max(peers)

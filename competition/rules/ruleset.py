@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, field
 from typing import Literal
 
-from competition.rules.formula import Formula
-from competition.rules.model import Judged, Measured, OverItems, RuleFile
+from competition.rules.formula import FUNCTIONS, Formula
+from competition.rules.model import FIELD_METHODS, Judged, Measured, OverItems, Points, RuleFile
 
 Level = Literal["item", "entrant"]
 
-# Names the engine provides to predicates; rule files may not define them.
-RESERVED = frozenset(
+# Names a rule file may not define: what the engine provides to predicates, formula
+# keywords (and, or, not, if, else, ...) and the formula functions.
+ENGINE_NAMES = frozenset(
     {"total", "rank", "field_size", "award", "entrant", "name", "group", "status", "item"}
 )
+RESERVED = ENGINE_NAMES | frozenset(keyword.kwlist) | frozenset(FUNCTIONS) | {"true", "false"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,19 @@ class RuleSet:
         if items.points is not None:
             return items.points
         return next((c.of for c in self.rule.criteria.values() if isinstance(c, OverItems)), None)
+
+    @property
+    def field_relative(self) -> bool:
+        """Whether some value compares an entrant with the rest of the field."""
+        for c in self.rule.criteria.values():
+            if isinstance(c, Judged) and c.aggregate in FIELD_METHODS:
+                return True
+            if isinstance(c, Points) and (
+                c.relative_to_best is not None
+                or (c.minmax is not None and (c.minmax.lo is None or c.minmax.hi is None))
+            ):
+                return True
+        return False
 
     def judged(self) -> dict[str, Judged]:
         return {n: c for n, c in self.rule.criteria.items() if isinstance(c, Judged)}

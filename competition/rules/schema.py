@@ -20,13 +20,26 @@ SCHEMA_TITLE = "Competition rule file (劳动技能竞赛评分规则文件)"
 
 def rule_file_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a rule file, with keys as they are typed."""
-    generated = RuleFile.model_json_schema(by_alias=True)
+    generated = _names_only(RuleFile.model_json_schema(by_alias=True))
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
         **generated,
         "title": SCHEMA_TITLE,
     }
+
+
+def _names_only(node: Any) -> Any:
+    """Sections keyed by names (criteria, panels, ...) accept only keys that are valid names:
+    pydantic writes ``patternProperties`` but leaves other keys allowed."""
+    if isinstance(node, dict):
+        node = {key: _names_only(value) for key, value in node.items()}
+        if "patternProperties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        return node
+    if isinstance(node, list):
+        return [_names_only(value) for value in node]
+    return node
 
 
 def rule_file_schema_text() -> str:

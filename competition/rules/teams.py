@@ -70,9 +70,11 @@ def team_rows(ruleset: RuleSet, table: ValueTable, members: list[Row]) -> list[R
             )
         scored = [m for m in team_members if m.status not in ("dq", "withdrawn")]
         status: Status = "ok"
-        if any(m.status == "incomplete" for m in team_members) or (
-            team.members is not None and len(team_members) < team.members
-        ):
+        if team.members is not None and len(team_members) < team.members:
+            table.missing.setdefault(name, []).append(
+                msg(N_("{have} of {need} members"), have=len(team_members), need=team.members)
+            )
+        if name in table.missing or any(m.status == "incomplete" for m in team_members):
             status = "incomplete"
         if not scored:
             status = "dq"

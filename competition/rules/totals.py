@@ -18,6 +18,20 @@ from competition.rules.values import (
 )
 
 
+def leaves_field(table: ValueTable, entrant: str) -> bool:
+    """Whether a penalty disqualifies the entrant or counts them as withdrawn."""
+    rule = table.ruleset.rule
+    env = table.env(entrant)
+    for index, penalty in enumerate(rule.penalties):
+        if penalty.disqualify or penalty.withdraw:
+            try:
+                if truth(table.ruleset.formula(f"penalties.{index}.when").evaluate(env)):
+                    return True
+            except MissingValue:
+                continue
+    return False
+
+
 def total_row(table: ValueTable, entrant: Entrant) -> Row:
     rule = table.ruleset.rule
     group_by = rule.entrants.group_by

@@ -12,9 +12,10 @@ from fractions import Fraction
 
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import FormulaRuntimeError, MissingValue, Value
-from competition.rules.inputs import Inputs, Key
+from competition.rules.inputs import Inputs, JudgedMarks, Key
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import (
+    FIELD_METHODS,
     Derived,
     Judged,
     Measured,
@@ -28,6 +29,7 @@ from competition.rules.points import clamp, transform
 from competition.rules.ruleset import RuleSet
 
 Attribute = Fraction | bool | str
+Problem = tuple[str, Message] | None  # ("missing" | "flag", what), or no problem
 
 
 @dataclass
@@ -42,6 +44,7 @@ class ValueTable:
     missing: dict[str, list[Message]] = field(default_factory=dict)  # entrant → what is missing
     flags: dict[str, list[Message]] = field(default_factory=dict)  # entrant → warnings
     partial_items: set[str] = field(default_factory=set)  # entrants combined over some items
+    outside_field: frozenset[str] = frozenset()  # disqualified or withdrawn: not compared with
 
     def value(self, name: str, entrant: str, item: str | None = None) -> Fraction | None:
         if item is not None and name in self.item_columns:
@@ -88,36 +91,45 @@ def _number(value: Value) -> Fraction:
 
 def evaluate_number(table: ValueTable, path: str, entrant: str, env: RowEnv) -> Fraction | None:
     """A formula's number, or ``None`` while an input is missing; errors become flags."""
+    value, problem = _evaluate(table, path, env)
+    if problem is not None:
+        _note(table, entrant, problem)
+    return value
+
+
+def _evaluate(table: ValueTable, path: str, env: RowEnv) -> tuple[Fraction | None, Problem]:
     try:
-        return _number(table.ruleset.formula(path).evaluate(env))
-    except MissingValue:
-        return None
+        return _number(table.ruleset.formula(path).evaluate(env)), None
+    except MissingValue as missing:
+        if missing.name in table.ruleset.rule.criteria:
+            return None, None  # already listed where the criterion's input is missing
+        return None, ("missing", msg(N_("{name}: no value"), name=missing.name))
     except FormulaRuntimeError as error:
-        table.flag(entrant, msg(N_("{field}: {problem}"), field=path, problem=error.message))
-        return None
+        return None, ("flag", msg(N_("{field}: {problem}"), field=path, problem=error.message))
+
+
+def _note(table: ValueTable, entrant: str, problem: tuple[str, Message]) -> None:
+    kind, message = problem
+    if kind == "flag":
+        table.flag(entrant, message)
+    elif message not in table.missing.setdefault(entrant, []):
+        table.missing[entrant].append(message)
 
 
 def _derived_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
     """A formula over every row; rows with the same inputs share one evaluation."""
     path = f"criteria.{name}.formula"
-    formula = table.ruleset.formula(path)
-    names = sorted(formula.names)
-    done: dict[tuple[object, ...], tuple[Fraction | None, Message | None]] = {}
+    names = sorted(table.ruleset.formula(path).names)
+    done: dict[tuple[object, ...], tuple[Fraction | None, Problem]] = {}
     result: dict[Key, Fraction | None] = {}
     for entrant, item in _keys(table, name):
         env = table.env(entrant, item)
         inputs = tuple(_hashable(env.get(n)) for n in names)
         outcome = done.get(inputs)
         if outcome is None:
-            try:
-                outcome = done[inputs] = (_number(formula.evaluate(env)), None)
-            except MissingValue:
-                outcome = done[inputs] = (None, None)
-            except FormulaRuntimeError as error:
-                problem = msg(N_("{field}: {problem}"), field=path, problem=error.message)
-                outcome = done[inputs] = (None, problem)
+            outcome = done[inputs] = _evaluate(table, path, env)
         if outcome[1] is not None:
-            table.flag(entrant, outcome[1])
+            _note(table, entrant, outcome[1])
         result[(entrant, item or "")] = outcome[0]
     return result
 
@@ -145,9 +157,11 @@ def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fra
             if isinstance(penalty_rule, Measured) and penalty_rule.default is not None
             else Fraction(0)
         )
-        panel = aggregate_panel(
-            criterion, inputs.judged[name], table.ruleset.judges[name], penalty, default
-        )
+        judged = inputs.judged[name]
+        if criterion.aggregate in FIELD_METHODS and table.outside_field:
+            kept = ~judged.frame["entrant"].isin(list(table.outside_field))
+            judged = JudgedMarks(name, judged.digits, judged.frame[kept].reset_index(drop=True))
+        panel = aggregate_panel(criterion, judged, table.ruleset.judges[name], penalty, default)
         table.panels[name] = panel
         for entrant, item in keys:
             key = (entrant, item or "")
@@ -218,9 +232,14 @@ def _computed_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]
     elif isinstance(criterion, Points):
         source = _column(table, criterion.of)
         level = table.ruleset.levels[criterion.of]
-        points, problems = transform(
-            criterion, source, (lambda key: key[1]) if level == "item" else (lambda key: "")
-        )
+        outside = table.outside_field
+
+        def field_of(key: Key) -> str | None:
+            if key[0] in outside:
+                return None
+            return key[1] if level == "item" else ""
+
+        points, problems = transform(criterion, source, field_of)
         for key, problem in problems.items():
             table.flag(key[0], msg(N_("{criterion}: {problem}"), criterion=name, problem=problem))
         result = points

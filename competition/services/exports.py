@@ -34,7 +34,7 @@ def standings_frame(standings: Standings) -> pd.DataFrame:
     records = []
     for row, entry in zip(standings.rows, document["standings"], strict=True):
         record: dict[str, object] = {
-            "rank": entry["rank"],
+            "rank": entry["rank"] if entry["rank"] is not None else "",
             "entrant": escape_cell(entry["entrant"]),
             "name": escape_cell(entry["name"]),
         }

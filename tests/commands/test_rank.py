@@ -248,3 +248,24 @@ def test_blank_lines_do_not_shift_the_reported_line(files: Path) -> None:
     assert f"{files / 'm.csv'}:7: value: 12 is outside the scale 0–10 of 'score'" in (
         result.stderr.splitlines()
     )
+
+
+def test_csv_ranks_stay_whole_numbers_when_some_entrants_are_unranked(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "scoring_rules"
+    output = tmp_path / "welding.csv"
+    result = invoke(
+        "rank",
+        str(shipped / "welding_skills.yaml"),
+        "--marks",
+        str(shipped / "welding_skills.sample.csv"),
+        "--entrants",
+        str(shipped / "welding_skills.entrants.csv"),
+        "--format",
+        "csv",
+        "--output",
+        str(output),
+    )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(output, dtype=str, keep_default_na=False)
+    assert frame["rank"].tolist() == ["1", "2", "3", "4", "5", "6", "7", "8", "", ""]
+    assert frame["status"].tolist()[-2:] == ["withdrawn", "dq"]

@@ -112,3 +112,33 @@ def test_a_judge_far_from_the_median_is_flagged_by_name() -> None:
     standings = standings_of(rules, panel_marks("A", "score", [8, 8.5, 4]))
     flags = [f.render("en") for f in standings.flags(rows_by_entrant(standings)["A"])]
     assert flags == ["score: judge J3 is more than 2 from the panel median"]
+
+
+def test_a_criterion_nobody_has_marked_yet_is_pending_for_everyone() -> None:
+    rules = make_rules("""\
+    contest: pending
+    criteria:
+      theory: {kind: measured, min: 0, max: 100}
+      score: {kind: judged, judges: 3, scale: {min: 0, max: 10}}
+    total: {formula: theory + score}
+    """)
+    standings = standings_of(rules, [("A", "", "theory", "", "80")], provisional=True)
+    row = rows_by_entrant(standings)["A"]
+    assert (row.status, row.total, row.rank) == ("incomplete", None, None)
+    assert [m.render("en") for m in standings.missing(row)] == ["score: 0 of 3 marks"]
+
+
+def test_fallback_to_the_mean_counts_every_mark_in_the_breakdown() -> None:
+    extra = (
+        "drop_high: 1\n        drop_low: 1\n"
+        "        tolerance: {max_spread: 0.3, on_violation: fallback_mean}"
+    )
+    rules = one_panel("trimmed_mean", 4, extra, "{min: 0, max: 10, step: 0.1}")
+    standings = standings_of(rules, panel_marks("A", "score", ["8.2", "8.5", "8.9", "9.0"]))
+    assert standings.table.panels["score"].marks["counted"].tolist() == [True] * 4
+
+
+def test_a_scale_without_step_takes_the_decimals_it_is_given() -> None:
+    rules = one_panel("mean", 2, scale="{min: 0, max: 10.0}")
+    # (7.25 + 8.125) / 2 = 7.6875
+    assert value(rules, panel_marks("A", "score", ["7.25", "8.125"])) == Fraction(123, 16)

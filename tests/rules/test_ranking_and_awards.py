@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from competition.rules import DataFileError
 from tests.factories import make_entrants, make_rules, rows_by_entrant, standings_of
 
 SIMPLE = """\
@@ -189,3 +190,49 @@ def test_qualifying_cut_lets_everyone_tied_at_the_cut_through() -> None:
     rules = make_rules(SIMPLE + 'titles:\n  - {name: 进入决赛, when: "rank <= 3"}\n')
     rows = rows_by_entrant(standings_of(rules, measured(A=90, B=85, C=80, D=80, E=70)))
     assert [k for k, r in rows.items() if r.titles] == ["A", "B", "C", "D"]
+
+
+def test_awards_across_groups_use_the_tie_breaks_too() -> None:
+    rules = make_rules(
+        SIMPLE.replace("criteria:", "  group_by: gender\ncriteria:")
+        + "ranking:\n  tiebreak: [{key: time, order: asc}]\n"
+        + "awards:\n  per_group: false\n  tiers:\n"
+        + "    - {name: 一等奖, count: 1}\n    - {name: 二等奖, count: 1}\n"
+    )
+    entrants = make_entrants(
+        [
+            {"entrant": e, "gender": g, "is_worker": "1", "team": ""}
+            for e, g in [("A", "男"), ("B", "女"), ("C", "男")]
+        ]
+    )
+    marks = measured(A=90, B=90, C=80) + [("A", "", "time", "", "10"), ("B", "", "time", "", "9")]
+    rows = rows_by_entrant(standings_of(rules, marks, entrants))
+    # A and B both 90, in different groups; B is faster, so B is first on the one list
+    assert (rows["B"].award, rows["A"].award, rows["C"].award) == ("一等奖", "二等奖", None)
+
+
+def test_a_team_short_of_members_is_incomplete_and_stops_a_final_ranking() -> None:
+    rules = make_rules(
+        SIMPLE.replace("criteria:", "  kind: team\n  team:\n    members: 3\ncriteria:")
+    )
+    entrants = make_entrants(
+        [
+            {"entrant": e, "gender": "男", "is_worker": "1", "team": t}
+            for e, t in [
+                ("a1", "红队"),
+                ("a2", "红队"),
+                ("b1", "蓝队"),
+                ("b2", "蓝队"),
+                ("b3", "蓝队"),
+            ]
+        ]
+    )
+    marks = measured(a1=99, a2=99, b1=60, b2=60, b3=60)
+    with pytest.raises(DataFileError) as caught:
+        standings_of(rules, marks, entrants)
+    assert [p.render("en") for p in caught.value.problems] == [
+        "marks: entrant 红队: incomplete: 2 of 3 members"
+    ]
+    provisional = standings_of(rules, marks, entrants, provisional=True)
+    assert rows_by_entrant(provisional)["红队"].status == "incomplete"
+    assert provisional.complete is False

@@ -58,6 +58,13 @@ def test_unknown_keys_are_forbidden_everywhere() -> None:
     assert not open_, f"these sections accept unknown keys: {open_}"
 
 
+def test_sections_keyed_by_names_accept_only_valid_names() -> None:
+    properties = rule_file_schema()["properties"]
+    for section in ("criteria", "panels", "eligibility"):
+        assert properties[section]["additionalProperties"] is False, section
+        assert list(properties[section]["patternProperties"]) == ["^[A-Za-z_][A-Za-z0-9_]*$"]
+
+
 def test_keys_appear_as_typed_in_a_rule_file() -> None:
     """Aliases, not Python names: ``else`` and ``from``, never ``otherwise`` and ``start``."""
     definitions = rule_file_schema()["$defs"]

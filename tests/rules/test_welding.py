@@ -62,7 +62,7 @@ def test_prizes_go_by_proportion_skipping_those_below_the_pass_line(welding: Sta
     # 8 ranked: 10 % → 0.8 → 1, 20 % → 1.6 → 2, 30 % → 2.4 → 2 (half up).
     # W05 (rank 4) has theory 58 < 60: no prize, and the position passes to the next.
     rows = rows_by_entrant(welding)
-    assert rows["W05"].rank == 4 and rows["W05"].eligibility == {"pass": False}
+    assert rows["W05"].rank == 4 and rows["W05"].eligibility == {"passed": False}
     awarded = {r.key: r.award for r in welding.rows if r.award}
     assert awarded == {
         "W01": "一等奖",
