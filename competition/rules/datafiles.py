@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def _frame(text: str, source: str) -> pd.DataFrame:
         frame = pd.read_csv(
             io.StringIO(text),
             dtype=str,
-            keep_default_na=False,
+            na_filter=False,
             skip_blank_lines=False,
             skipinitialspace=True,
         )
@@ -71,19 +72,28 @@ def _frame(text: str, source: str) -> pd.DataFrame:
             [Problem(source, None, "", msg(N_("not CSV: {detail}"), detail=error))]
         ) from None
     frame.columns = header
-    if any(frame[column].hasnans for column in frame.columns):
-        # a blank line reads as a row of NaN: drop it but keep the index, so that
-        # index + 2 stays the row's line in the file
-        frame = frame[~frame.isna().all(axis=1)]
-    for column in frame.columns:
-        frame[column] = _stripped(frame[column])
+    if _BLANK_LINE.search(text):
+        # drop blank rows but keep the index, so that index + 2 stays the row's line
+        frame = frame[~(frame == "").all(axis=1)]
+    if _space_at_edge(text):
+        for column in frame.columns:
+            frame[column] = _stripped(frame[column])
     return frame
+
+
+# a line with nothing but commas and spaces
+_BLANK_LINE = re.compile(r"\n[ \t,]*\r?\n")
+
+
+def _space_at_edge(text: str) -> bool:
+    """Whether some cell may keep a space that skipinitialspace does not remove: before a
+    comma or a line end, or at the start of a line. (Substring tests: a regex is slower.)"""
+    edges = (" ,", " \n", " \r", "\t", "\n ")
+    return any(edge in text for edge in edges) or text.startswith(" ") or text.endswith(" ")
 
 
 def _stripped(column: pd.Series) -> pd.Series:
     """Strip each distinct value once: marks repeat the same texts thousands of times."""
-    if column.hasnans:
-        column = column.fillna("")
     codes, uniques = pd.factorize(column, sort=False)
     return pd.Series(uniques.str.strip().to_numpy()[codes], index=column.index)
 

@@ -227,7 +227,9 @@ def _judged(name: str, c: Judged, rows: pd.DataFrame, out: _Collector) -> Judged
         decimals_of(c.scale.max),
         decimals_of(c.scale.step) if c.scale.step is not None else 0,
     )
-    numbers = pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype="float64")
+    codes, distinct = pd.factorize(rows["value"], sort=False)  # marks repeat: parse each once
+    parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    numbers = parsed.to_numpy(dtype="float64")[codes] if len(codes) else np.zeros(0)
     finite = np.isfinite(numbers)
     if c.scale.step is None:
         digits = _decimals_needed(numbers[finite], digits)

@@ -6,6 +6,8 @@ declares a rounding step; display turns the rational into a decimal string.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
@@ -85,6 +87,13 @@ def round_fraction(value: Fraction, ndigits: int, mode: RoundingMode) -> Fractio
         return Fraction(rounded, scale)
     scale = 10**-ndigits
     return Fraction(_round_integer(value.numerator, value.denominator * scale, mode) * scale)
+
+
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The sum over a common denominator: one Fraction instead of one per addition."""
+    pairs = [(v.numerator, v.denominator) for v in values]
+    common = math.lcm(*(d for _, d in pairs)) if pairs else 1
+    return Fraction(sum(n * (common // d) for n, d in pairs), common)
 
 
 def round_count(value: Fraction, mode: RoundingMode) -> int:

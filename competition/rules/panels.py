@@ -69,13 +69,28 @@ class _Groups:
         start = int(self.starts[group])
         return slice(start, start + int(self.sizes[group]))
 
-    def value(self, c: Judged, group: int, factor: int) -> Fraction:
+    def values(self, c: Judged, groups: np.ndarray, factor: int) -> dict[Key, Fraction]:
+        """The value of each of ``groups``. Panels share few distinct results (sums of marks
+        on a scale), so each distinct numerator/denominator becomes a Fraction once."""
         if c.aggregate == "median":
-            return Fraction(int(self.middles[group]), 2 * factor)
-        total = int(self.sums[group])
-        if c.aggregate in ("sum", "trimmed_sum"):
-            return Fraction(total, factor)
-        return Fraction(total, factor * int(self.kept[group]))
+            numerators, denominators = self.middles[groups], np.full(len(groups), 2 * factor)
+        elif c.aggregate in ("sum", "trimmed_sum"):
+            numerators, denominators = self.sums[groups], np.full(len(groups), factor)
+        else:
+            numerators, denominators = self.sums[groups], factor * self.kept[groups]
+        made: dict[tuple[int, int], Fraction] = {}
+        result: dict[Key, Fraction] = {}
+        keys = self.keys
+        for g, pair in zip(
+            groups.tolist(),
+            zip(numerators.tolist(), denominators.tolist(), strict=True),
+            strict=True,
+        ):
+            value = made.get(pair)
+            if value is None:
+                value = made[pair] = Fraction(*pair)
+            result[keys[g]] = value
+        return result
 
 
 def _group(c: Judged, marks: pd.DataFrame, scaled: np.ndarray) -> tuple[_Groups, np.ndarray]:
@@ -92,10 +107,10 @@ def _group(c: Judged, marks: pd.DataFrame, scaled: np.ndarray) -> tuple[_Groups,
     trimmed = c.aggregate.startswith("trimmed")
     drop_low, drop_high = (c.drop_low, c.drop_high) if trimmed else (0, 0)
     counted = (position >= drop_low) & (position < sizes[group_of_row] - drop_high)
-    keys = [
-        (str(entrants[k // len(items)]), str(items[k % len(items)]))
-        for k in sorted_key[starts].tolist()
-    ]
+    first = sorted_key[starts]
+    entrant_of = np.array(entrants, dtype=object)[first // len(items)]
+    item_of = np.array(items, dtype=object)[first % len(items)]
+    keys = list(zip(entrant_of.tolist(), item_of.tolist(), strict=True))
     adjusted = scaled[order]
     sums = np.add.reduceat(np.where(counted, adjusted, 0), starts)
     middles = adjusted[starts + (sizes - 1) // 2] + adjusted[starts + sizes // 2]
@@ -126,18 +141,18 @@ def aggregate_panel(
     sorted_marks = marks.iloc[order].reset_index(drop=True)
     lines = sorted_marks["line"].to_numpy(dtype=np.int64)
     result = PanelResult(judged.criterion, {}, {}, {}, sorted_marks, digits)
-    for g, key in enumerate(groups.keys):
-        size = int(groups.sizes[g])
-        if size > judges:
-            result.excess[key] = sorted(int(n) for n in lines[groups.slice(g)])
-        elif size < judges:
-            result.pending[key] = (size, judges)
-            result.first_line[key] = int(lines[groups.starts[g]])
-        elif c.aggregate in FIELD_METHODS:
-            result.values[key] = Fraction(0)  # computed across the field below
-        else:
-            result.values[key] = groups.value(c, g, factor)
-            if c.tolerance is not None:
+    for g in np.flatnonzero(groups.sizes > judges).tolist():
+        result.excess[groups.keys[g]] = sorted(int(n) for n in lines[groups.slice(g)])
+    for g in np.flatnonzero(groups.sizes < judges).tolist():
+        result.pending[groups.keys[g]] = (int(groups.sizes[g]), judges)
+        result.first_line[groups.keys[g]] = int(lines[groups.starts[g]])
+    complete = np.flatnonzero(groups.sizes == judges)
+    if c.aggregate in FIELD_METHODS:
+        result.values = dict.fromkeys((groups.keys[g] for g in complete.tolist()), Fraction(0))
+    else:
+        result.values = groups.values(c, complete, factor)
+        if c.tolerance is not None:
+            for g in complete.tolist():
                 _tolerate(c, result, groups, g, factor, sorted_marks["judge"])
     sorted_marks["adjusted"] = groups.adjusted
     sorted_marks["counted"] = groups.counted

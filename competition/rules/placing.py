@@ -52,6 +52,8 @@ def place(standings: Standings) -> None:
 def _eligibility(standings: Standings) -> None:
     ruleset = standings.ruleset
     names = list(ruleset.rule.eligibility)
+    if not names:
+        return
     members = [member for team in standings.rows for member in team.members]
     for row in members + standings.rows:
         if row.members:  # a team is eligible when every member is
@@ -86,6 +88,8 @@ def _rank_group(standings: Standings, members: list[Row]) -> None:
 def _run_checks(standings: Standings) -> None:
     """Plausibility checks: a true ``when`` flags the entrant for a re-survey, nothing more."""
     ruleset = standings.ruleset
+    if not ruleset.rule.checks:
+        return
     for row in standings.rows:
         env = standings.table.env(row.key, extra=_extras(row))
         for index, check in enumerate(ruleset.rule.checks):
@@ -179,6 +183,8 @@ def _qualifies(standings: Standings, tier: Tier, row: Row) -> bool:
 
 def _titles(standings: Standings) -> None:
     ruleset = standings.ruleset
+    if not ruleset.rule.titles:
+        return
     for row in standings.rows:
         if row.rank is None:
             continue

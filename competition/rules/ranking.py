@@ -51,9 +51,10 @@ def rank(
 ) -> list[Ranked]:
     """``entries`` are (key, [total, tie-break 1, ...]); ``names`` name those columns."""
     columns = _integer_columns(entries, orders)
+    sort_keys = list(zip(*columns, strict=True)) if columns else [()] * len(entries)
     keyed = [
-        (tuple(column[index] for column in columns), index, key, values)
-        for index, (key, values) in enumerate(entries)
+        (sort_key, index, key, values)
+        for index, (sort_key, (key, values)) in enumerate(zip(sort_keys, entries, strict=True))
     ]
     keyed.sort(key=lambda entry: (entry[0], entry[1]))
     result: list[Ranked] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from competition.rules.formula import FUNCTIONS, Formula
@@ -39,7 +40,7 @@ class RuleSet:
     def has_items(self) -> bool:
         return self.rule.items is not None
 
-    @property
+    @cached_property
     def item_points(self) -> str | None:
         """The per-item value listed as each item's points."""
         items = self.rule.items
@@ -48,6 +49,18 @@ class RuleSet:
         if items.points is not None:
             return items.points
         return next((c.of for c in self.rule.criteria.values() if isinstance(c, OverItems)), None)
+
+    @cached_property
+    def item_combination(self) -> OverItems | None:
+        """How the items' points combine (sum, best ...), when a criterion combines them."""
+        return next(
+            (
+                c
+                for c in self.rule.criteria.values()
+                if isinstance(c, OverItems) and c.of == self.item_points
+            ),
+            None,
+        )
 
     @property
     def field_relative(self) -> bool:

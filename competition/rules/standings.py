@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from competition.rules.awards import TierCount
 from competition.rules.datafiles import Entrant
@@ -16,8 +16,7 @@ from competition.rules.values import ValueTable
 Status = Literal["ok", "incomplete", "dq", "withdrawn"]
 
 
-@dataclass(frozen=True)
-class ItemPoints:
+class ItemPoints(NamedTuple):
     item: str
     points: Fraction | None
     counted: bool = True
@@ -76,6 +75,7 @@ class Standings:
     table: ValueTable
     awards: list[AwardSummary] = field(default_factory=list)
     complete: bool = True
+    _texts: dict[tuple[str, int], tuple[Fraction, str]] = field(default_factory=dict, repr=False)
 
     @property
     def prize_total(self) -> Fraction:
@@ -90,10 +90,19 @@ class Standings:
         """A value as the rule file says to show it: its declared digits, else exact."""
         if value is None:
             return None
+        # values are shared objects (panels, rounding and parsing reuse them): format each
+        # once; the memo keeps the object, so its id cannot be reused for another value
+        memo = (name, id(value))
+        known = self._texts.get(memo)
+        if known is not None and known[0] is value:
+            return known[1]
         criterion = self.ruleset.rule.criteria.get(name)
         if criterion is not None and criterion.round is not None:
-            return format_fixed(value, max(criterion.round.ndigits, 0))
-        return format_exact(value)
+            text = format_fixed(value, max(criterion.round.ndigits, 0))
+        else:
+            text = format_exact(value)
+        self._texts[memo] = (value, text)
+        return text
 
     def missing(self, row: Row) -> list[Message]:
         return self.table.missing.get(row.key, [])

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import MissingValue, Value
-from competition.rules.numbers import round_fraction
+from competition.rules.numbers import exact_sum, round_fraction
 from competition.rules.standings import (
     Deduction,
     ItemPoints,
@@ -76,8 +76,9 @@ def total_row(table: ValueTable, entrant: Entrant) -> Row:
         raw = evaluate_number(table, "total.formula", entrant.id, env)
     row.raw_total = raw
     if raw is not None:
-        deducted = raw - sum((d.points for d in row.deductions), Fraction(0))
-        row.total = round_fraction(deducted, total.round.ndigits, total.round.mode)
+        if row.deductions:
+            raw = raw - exact_sum(d.points for d in row.deductions)
+        row.total = round_fraction(raw, total.round.ndigits, total.round.mode)
     elif row.status == "ok":
         row.status = "incomplete"
     return row
@@ -88,25 +89,19 @@ def truth(value: Value) -> bool:
 
 
 def item_points(table: ValueTable, entrant: str) -> list[ItemPoints]:
-    rule = table.ruleset.rule
-    if rule.items is None:
-        return []
+    """Each item's points, and whether it counts (best of N runs: only the best does)."""
     name = table.ruleset.item_points
     if name is None:
         return []
-    combination = next(
-        (c for c in rule.criteria.values() if c.kind == "items" and c.of == name), None
-    )
-    points = [
-        (item, table.item_columns[name].get((entrant, item)))
-        for item in table.item_rows.get(entrant, [])
-    ]
-    counted = {item for item, _ in points}
-    if combination is not None and combination.combine in ("best", "worst", "best_k"):
-        present = [(item, value) for item, value in points if value is not None]
-        present.sort(key=lambda pair: pair[1], reverse=combination.order == "desc")
-        if combination.combine == "worst":
-            present.reverse()
-        keep = combination.k if combination.combine == "best_k" and combination.k else 1
-        counted = {item for item, _ in present[:keep]}
+    column = table.item_columns[name]
+    points = [(item, column.get((entrant, item))) for item in table.item_rows.get(entrant, [])]
+    combination = table.ruleset.item_combination
+    if combination is None or combination.combine not in ("best", "worst", "best_k"):
+        return [ItemPoints(item, value, True) for item, value in points]
+    present = [(item, value) for item, value in points if value is not None]
+    present.sort(key=lambda pair: pair[1], reverse=combination.order == "desc")
+    if combination.combine == "worst":
+        present.reverse()
+    keep = combination.k if combination.combine == "best_k" and combination.k else 1
+    counted = {item for item, _ in present[:keep]}
     return [ItemPoints(item, value, item in counted) for item, value in points]

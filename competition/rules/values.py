@@ -23,7 +23,7 @@ from competition.rules.model import (
     Points,
     Weighted,
 )
-from competition.rules.numbers import RoundingMode, round_fraction
+from competition.rules.numbers import RoundingMode, exact_sum, round_fraction
 from competition.rules.panels import PanelResult, aggregate_panel
 from competition.rules.points import clamp, transform
 from competition.rules.ruleset import RuleSet
@@ -117,26 +117,44 @@ def _note(table: ValueTable, entrant: str, problem: tuple[str, Message]) -> None
 
 
 def _derived_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
-    """A formula over every row; rows with the same inputs share one evaluation."""
+    """A formula over every row. Rows whose inputs are the very same objects (panels, rounding
+    and parsing share them) share one evaluation: a cache on ``id`` is exact and cheap."""
     path = f"criteria.{name}.formula"
-    names = sorted(table.ruleset.formula(path).names)
-    done: dict[tuple[object, ...], tuple[Fraction | None, Problem]] = {}
+    keys = _row_keys(table, name)
+    inputs = [_inputs_of(table, n, keys) for n in sorted(table.ruleset.formula(path).names)]
+    done: dict[tuple[int, ...], tuple[Fraction | None, Problem]] = {}
     result: dict[Key, Fraction | None] = {}
-    for entrant, item in _keys(table, name):
-        env = table.env(entrant, item)
-        inputs = tuple(_hashable(env.get(n)) for n in names)
-        outcome = done.get(inputs)
+    for key, row in zip(
+        keys, zip(*inputs, strict=True) if inputs else [()] * len(keys), strict=True
+    ):
+        cache_key = tuple(map(id, row))
+        outcome = done.get(cache_key)
         if outcome is None:
-            outcome = done[inputs] = _evaluate(table, path, env)
+            env = table.env(key[0], key[1] or None)
+            outcome = done[cache_key] = _evaluate(table, path, env)
         if outcome[1] is not None:
-            _note(table, entrant, outcome[1])
-        result[(entrant, item or "")] = outcome[0]
+            _note(table, key[0], outcome[1])
+        result[key] = outcome[0]
     return result
 
 
-def _hashable(value: Value | None) -> object:
-    """A cache key for a value: a Fraction's hash is slow, a pair of ints' is not."""
-    return (value.numerator, value.denominator) if isinstance(value, Fraction) else value
+def _inputs_of(table: ValueTable, name: str, keys: list[Key]) -> list[object]:
+    """The value of ``name`` (a criterion or an attribute) for each row of ``keys``."""
+    if name in table.item_columns:
+        column = table.item_columns[name]
+        return [column.get(key) for key in keys]
+    if name in table.entrant_columns:
+        values = table.entrant_columns[name]
+        return [values.get(entrant) for entrant, _ in keys]
+    attributes = table.attributes
+    return [attributes.get(entrant, {}).get(name) for entrant, _ in keys]
+
+
+def _row_keys(table: ValueTable, name: str) -> list[Key]:
+    """The rows of a criterion: (entrant, item), with item "" for entrant-level values."""
+    if table.ruleset.levels[name] == "item":
+        return [(e.id, item) for e in table.entrants for item in table.item_rows.get(e.id, [])]
+    return [(e.id, "") for e in table.entrants]
 
 
 def _keys(table: ValueTable, name: str) -> list[tuple[str, str | None]]:
@@ -147,75 +165,77 @@ def _keys(table: ValueTable, name: str) -> list[tuple[str, str | None]]:
 
 def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fraction | None]:
     criterion = table.ruleset.rule.criteria[name]
-    keys = _keys(table, name)
-    result: dict[Key, Fraction | None] = {}
+    keys = _row_keys(table, name)
     if isinstance(criterion, Judged):
-        penalty = inputs.measured.get(criterion.penalty) if criterion.penalty else None
-        penalty_rule = table.ruleset.rule.criteria.get(criterion.penalty or "")
-        default = (
-            Fraction(penalty_rule.default)
-            if isinstance(penalty_rule, Measured) and penalty_rule.default is not None
-            else Fraction(0)
-        )
-        judged = inputs.judged[name]
-        if criterion.aggregate in FIELD_METHODS and table.outside_field:
-            kept = ~judged.frame["entrant"].isin(list(table.outside_field))
-            judged = JudgedMarks(name, judged.digits, judged.frame[kept].reset_index(drop=True))
-        panel = aggregate_panel(criterion, judged, table.ruleset.judges[name], penalty, default)
-        table.panels[name] = panel
-        for entrant, item in keys:
-            key = (entrant, item or "")
-            result[key] = panel.values.get(key)
-            if key in panel.flags:
-                for message in panel.flags[key]:
-                    table.flag(
-                        entrant,
-                        msg(
-                            N_("{criterion}{where}: {problem}"),
-                            criterion=name,
-                            where=_where(item),
-                            problem=message,
-                        ),
-                    )
+        panel = _panel(table, name, criterion, inputs)
+        values = panel.values
+        result = {key: values.get(key) for key in keys}
+        for key, messages in panel.flags.items():
+            for message in messages:
+                table.flag(
+                    key[0],
+                    msg(
+                        N_("{criterion}{where}: {problem}"),
+                        criterion=name,
+                        where=_where(key[1]),
+                        problem=message,
+                    ),
+                )
+        need = table.ruleset.judges[name]
+        for key in keys:
             if result[key] is None and key not in panel.excess:
-                have, need = panel.pending.get(key, (0, table.ruleset.judges[name]))
-                table.missing.setdefault(entrant, []).append(
+                have, need = panel.pending.get(key, (0, need))
+                table.missing.setdefault(key[0], []).append(
                     msg(
                         N_("{criterion}{where}: {have} of {need} marks"),
                         criterion=name,
-                        where=_where(item),
+                        where=_where(key[1]),
                         have=have,
                         need=need,
                     )
                 )
-    else:
-        assert isinstance(criterion, Measured)
-        given = inputs.measured[name]
-        fallback = Fraction(criterion.default) if criterion.default is not None else None
-        for entrant, item in keys:
-            key = (entrant, item or "")
-            result[key] = given.get(key, fallback)
-            if result[key] is None:
-                table.missing.setdefault(entrant, []).append(
-                    msg(N_("{criterion}{where}: no value"), criterion=name, where=_where(item))
-                )
+        return result
+    assert isinstance(criterion, Measured)
+    given = inputs.measured[name]
+    fallback = Fraction(criterion.default) if criterion.default is not None else None
+    result = {key: given.get(key, fallback) for key in keys}
+    for key in keys:
+        if result[key] is None:
+            table.missing.setdefault(key[0], []).append(
+                msg(N_("{criterion}{where}: no value"), criterion=name, where=_where(key[1]))
+            )
     return result
+
+
+def _panel(table: ValueTable, name: str, criterion: Judged, inputs: Inputs) -> PanelResult:
+    penalty = inputs.measured.get(criterion.penalty) if criterion.penalty else None
+    penalty_rule = table.ruleset.rule.criteria.get(criterion.penalty or "")
+    default = Fraction(0)
+    if isinstance(penalty_rule, Measured) and penalty_rule.default is not None:
+        default = Fraction(penalty_rule.default)
+    judged = inputs.judged[name]
+    if criterion.aggregate in FIELD_METHODS and table.outside_field:
+        kept = ~judged.frame["entrant"].isin(list(table.outside_field))
+        judged = JudgedMarks(name, judged.digits, judged.frame[kept].reset_index(drop=True))
+    panel = aggregate_panel(criterion, judged, table.ruleset.judges[name], penalty, default)
+    table.panels[name] = panel
+    return panel
 
 
 def _rounded(
     column: dict[Key, Fraction | None], ndigits: int, mode: RoundingMode
 ) -> dict[Key, Fraction | None]:
-    """Round a column; panels repeat values often, so each distinct value is rounded once."""
-    done: dict[tuple[int, int], Fraction] = {}  # ints hash much faster than Fractions
+    """Round a column. Panels and formulas share value objects, so each object is rounded
+    once (keyed by ``id``: the column keeps every object alive meanwhile)."""
+    done: dict[int, Fraction] = {}
     result: dict[Key, Fraction | None] = {}
     for key, value in column.items():
         if value is None:
             result[key] = None
             continue
-        pair = (value.numerator, value.denominator)
-        rounded = done.get(pair)
+        rounded = done.get(id(value))
         if rounded is None:
-            rounded = done[pair] = round_fraction(value, ndigits, mode)
+            rounded = done[id(value)] = round_fraction(value, ndigits, mode)
         result[key] = rounded
     return result
 
@@ -268,16 +288,16 @@ def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | Non
     if not present:
         return None
     if c.combine == "sum":
-        return sum(present, Fraction(0))
+        return exact_sum(present)
     if c.combine == "mean":
-        return sum(present, Fraction(0)) / len(present)
+        return exact_sum(present) / len(present)
     best_first = sorted(present, reverse=c.order == "desc")
     if c.combine == "best":
         return best_first[0]
     if c.combine == "worst":
         return best_first[-1]
     assert c.k is not None
-    return sum(best_first[: c.k], Fraction(0))
+    return exact_sum(best_first[: c.k])
 
 
 def _column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:

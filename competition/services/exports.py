@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from competition.rules.messages import translate
-from competition.rules.report import standings_dict
+from competition.rules.numbers import format_exact
 from competition.rules.standings import Standings
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -24,38 +24,30 @@ def escape_cell(text: str) -> str:
 
 def standings_frame(standings: Standings) -> pd.DataFrame:
     """One row per entrant: rank, who, total, award, titles, each item's points, each value."""
-    document = standings_dict(standings, with_breakdown=False)
-    item_ids: list[str] = []
-    for row in standings.rows:
-        for points in row.items:
-            if points.item not in item_ids:
-                item_ids.append(points.item)
-    value_names = list(standings.table.entrant_columns)
-    records = []
-    for row, entry in zip(standings.rows, document["standings"], strict=True):
-        record: dict[str, object] = {
-            "rank": entry["rank"] if entry["rank"] is not None else "",
-            "entrant": escape_cell(entry["entrant"]),
-            "name": escape_cell(entry["name"]),
-        }
-        if standings.ruleset.rule.entrants.group_by:
-            record["group"] = escape_cell(entry["group"] or "")
-        record.update(
-            {
-                "status": entry["status"],
-                "total": entry["total"],
-                "award": escape_cell(entry["award"] or ""),
-                "prize": entry["prize"],
-                "titles": escape_cell("; ".join(entry["titles"])),
-            }
-        )
-        item_points = {p["item"]: p["points"] for p in entry["items"]}
+    rows = standings.rows
+    columns: dict[str, list[object]] = {
+        "rank": [row.rank if row.rank is not None else "" for row in rows],
+        "entrant": [escape_cell(row.key) for row in rows],
+        "name": [escape_cell(row.entrant.name) for row in rows],
+    }
+    if standings.ruleset.rule.entrants.group_by:
+        columns["group"] = [escape_cell(row.group or "") for row in rows]
+    columns["status"] = [row.status for row in rows]
+    columns["total"] = [standings.total_text(row) for row in rows]
+    columns["award"] = [escape_cell(row.award or "") for row in rows]
+    columns["prize"] = [format_exact(row.prize) if row.prize is not None else None for row in rows]
+    columns["titles"] = [escape_cell("; ".join(t.name for t in row.titles)) for row in rows]
+    points_name = standings.ruleset.item_points or ""
+    item_ids = list(dict.fromkeys(p.item for row in rows for p in row.items))
+    for item in item_ids:
+        columns[f"item:{item}"] = []
+    for row in rows:
+        points = {p.item: p.points for p in row.items}
         for item in item_ids:
-            record[f"item:{item}"] = item_points.get(item)
-        for name in value_names:
-            record[name] = standings.value_text(name, standings.table.value(name, row.key))
-        records.append(record)
-    return pd.DataFrame.from_records(records)
+            columns[f"item:{item}"].append(standings.value_text(points_name, points.get(item)))
+    for name, values in standings.table.entrant_columns.items():
+        columns[name] = [standings.value_text(name, values.get(row.key)) for row in rows]
+    return pd.DataFrame(columns)
 
 
 def standings_csv(standings: Standings) -> str:
