@@ -65,7 +65,9 @@ class RuleChecker(CriteriaChecks):
         known = self.entrant_names() | {"total"}
         for name, text in self.rule.eligibility.items():
             where = f"eligibility.{name}"
-            if name in RESERVED or name in self.rule.criteria or name in self.attributes:
+            if name in RESERVED:
+                self.problem(where, N_("'{name}' is a reserved name"), name=name)
+            elif name in self.rule.criteria or name in self.attributes:
                 self.problem(where, N_("'{name}' is already a name in this file"), name=name)
             self.require_names(where, self.parse(where, text), known)
 

@@ -14,7 +14,7 @@ from competition.rules.attributes import typed_attributes
 from competition.rules.datafiles import Entrant
 from competition.rules.errors import DataFileError, Problem
 from competition.rules.inputs import read_inputs
-from competition.rules.messages import N_, msg
+from competition.rules.messages import N_, Message, msg
 from competition.rules.placing import place
 from competition.rules.ruleset import RuleSet
 from competition.rules.standings import Row, Standings
@@ -102,12 +102,24 @@ def _excess_problem(
     )
 
 
-def _incomplete_problems(table: ValueTable, source: str, row: Row) -> list[Problem]:
-    reasons = (
+def _reasons(table: ValueTable, row: Row) -> list[Message]:
+    return (
         table.missing.get(row.key)
         or table.flags.get(row.key)
         or [msg(N_("the total cannot be computed"))]
     )
+
+
+def _incomplete_problems(table: ValueTable, source: str, row: Row) -> list[Problem]:
+    reasons = list(table.missing.get(row.key, []))
+    for member in row.members:  # a team: say which member is not complete
+        if member.status == "incomplete":
+            reasons += [
+                msg(N_("member {id}: {what}"), id=member.key, what=what)
+                for what in _reasons(table, member)
+            ]
+    if not reasons:
+        reasons = _reasons(table, row)
     line = _first_line(table, row.key)
     return [
         Problem(source, line, f"entrant {row.key}", msg(N_("incomplete: {what}"), what=r))

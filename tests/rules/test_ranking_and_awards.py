@@ -236,3 +236,15 @@ def test_a_team_short_of_members_is_incomplete_and_stops_a_final_ranking() -> No
     provisional = standings_of(rules, marks, entrants, provisional=True)
     assert rows_by_entrant(provisional)["红队"].status == "incomplete"
     assert provisional.complete is False
+
+
+def test_an_incomplete_team_names_the_member_who_is_missing_marks() -> None:
+    rules = make_rules(SIMPLE.replace("criteria:", "  kind: team\n  team: {}\ncriteria:"))
+    entrants = make_entrants(
+        [{"entrant": e, "gender": "男", "is_worker": "1", "team": "红队"} for e in ("a1", "a2")]
+    )
+    with pytest.raises(DataFileError) as caught:
+        standings_of(rules, measured(a1=90), entrants)
+    assert [p.render("en") for p in caught.value.problems] == [
+        "marks: entrant 红队: incomplete: member a2: score: no value"
+    ]
