@@ -15,6 +15,7 @@ from competition.rules.standings import (
 from competition.rules.values import (
     ValueTable,
     evaluate_number,
+    weighted_sum,
 )
 
 
@@ -66,12 +67,7 @@ def total_row(table: ValueTable, entrant: Entrant) -> Row:
         return row
     total = rule.total
     if total.weights is not None:
-        parts = [(Fraction(w), table.value(n, entrant.id)) for n, w in total.weights.items()]
-        raw = (
-            None
-            if any(v is None for _, v in parts)
-            else sum((w * v for w, v in parts if v is not None), Fraction(0))
-        )
+        raw = weighted_sum(table, total.weights, entrant.id)
     else:
         raw = evaluate_number(table, "total.formula", entrant.id, env)
     row.raw_total = raw

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from competition.rules.datafiles import Entrant
@@ -43,7 +44,6 @@ class ValueTable:
     panels: dict[str, PanelResult] = field(default_factory=dict)
     missing: dict[str, list[Message]] = field(default_factory=dict)  # entrant → what is missing
     flags: dict[str, list[Message]] = field(default_factory=dict)  # entrant → warnings
-    partial_items: set[str] = field(default_factory=set)  # entrants combined over some items
     outside_field: frozenset[str] = frozenset()  # disqualified or withdrawn: not compared with
 
     def value(self, name: str, entrant: str, item: str | None = None) -> Fraction | None:
@@ -157,12 +157,6 @@ def _row_keys(table: ValueTable, name: str) -> list[Key]:
     return [(e.id, "") for e in table.entrants]
 
 
-def _keys(table: ValueTable, name: str) -> list[tuple[str, str | None]]:
-    if table.ruleset.levels[name] == "item":
-        return [(e.id, item) for e in table.entrants for item in table.item_rows.get(e.id, [])]
-    return [(e.id, None) for e in table.entrants]
-
-
 def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fraction | None]:
     criterion = table.ruleset.rule.criteria[name]
     keys = _row_keys(table, name)
@@ -264,27 +258,28 @@ def _computed_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]
             table.flag(key[0], msg(N_("{criterion}: {problem}"), criterion=name, problem=problem))
         result = points
     elif isinstance(criterion, Weighted):
-        for entrant, item in _keys(table, name):
-            parts = [
-                (Fraction(w), table.value(p, entrant, item)) for p, w in criterion.weights.items()
-            ]
-            result[(entrant, item or "")] = (
-                None
-                if any(v is None for _, v in parts)
-                else sum((w * v for w, v in parts if v is not None), Fraction(0))
-            )
+        for entrant, item in _row_keys(table, name):
+            result[(entrant, item)] = weighted_sum(table, criterion.weights, entrant, item or None)
     else:
         assert isinstance(criterion, OverItems)
         result = {(e.id, ""): _over_items(table, criterion, e.id) for e in table.entrants}
     return result
 
 
+def weighted_sum(
+    table: ValueTable, weights: dict[str, Decimal], entrant: str, item: str | None = None
+) -> Fraction | None:
+    """Σ weight × value, or ``None`` while any of the values is missing."""
+    parts = [(Fraction(w), table.value(name, entrant, item)) for name, w in weights.items()]
+    if any(value is None for _, value in parts):
+        return None
+    return exact_sum(w * value for w, value in parts if value is not None)
+
+
 def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | None:
     items = table.item_rows.get(entrant, [])
     values = [table.item_columns[c.of].get((entrant, item)) for item in items]
     present = [v for v in values if v is not None]
-    if len(present) < len(values) or (table.ruleset.item_ids is None and not items):
-        table.partial_items.add(entrant)
     if not present:
         return None
     if c.combine == "sum":
