@@ -11,7 +11,9 @@ import click
 from competition.rules import ProblemsError, load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
+from competition.rules.messages import N_, msg
 from competition.rules.report import standings_dict
+from competition.rules.standings import Standings
 from competition.services.exports import standings_csv, standings_text, write_standings_xlsx
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -76,6 +78,15 @@ def rank(
         for problem in error.problems:
             click.echo(problem.render(locale), err=True)
         ctx.exit(1)
+    try:
+        _write(standings, output_format, output, locale)
+    except OSError as error:
+        reason = msg(N_("cannot write the file: {detail}"), detail=error.strerror or error)
+        click.echo(f"{output}: {reason.render(locale)}", err=True)
+        ctx.exit(1)
+
+
+def _write(standings: Standings, output_format: str, output: str | None, locale: str) -> None:
     if output_format == "xlsx":
         assert output is not None
         write_standings_xlsx(standings, Path(output), locale)

@@ -270,3 +270,12 @@ def test_csv_ranks_stay_whole_numbers_when_some_entrants_are_unranked(tmp_path: 
     frame = pd.read_csv(output, dtype=str, keep_default_na=False)
     assert frame["rank"].tolist() == ["1", "2", "3", "4", "5", "6", "7", "8", "", ""]
     assert frame["status"].tolist()[-2:] == ["withdrawn", "dq"]
+
+
+def test_an_output_file_that_cannot_be_written_is_an_error_not_a_traceback(files: Path) -> None:
+    for output_format in ("csv", "xlsx"):
+        target = files / "missing-folder" / f"out.{output_format}"
+        result = rank(files, GOOD, "--format", output_format, "--output", str(target))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"{target}: cannot write the file: ")
+        assert "Traceback" not in result.output
