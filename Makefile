@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CATALOGS := competition/translations
 
-.PHONY: install translations run test lint format extract clean schema
+.PHONY: install translations services run test lint format extract clean schema
 
 install: $(VENV)/.installed
 
@@ -15,11 +15,21 @@ $(VENV)/.installed: pyproject.toml
 translations: install
 	$(BIN)/pybabel compile -d $(CATALOGS)
 
+# PostgreSQL and Redis run on every machine of this project (../shared/SERVICES.md); the
+# tests use both. Start them when a quick probe finds them down.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+		redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
+		--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+
 run: install translations
+	$(BIN)/competition db upgrade
 	$(BIN)/competition demo
 	$(BIN)/competition serve --host 127.0.0.1 --port 5000
 
-test: install translations
+test: install translations services
 	$(BIN)/pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -8,7 +8,7 @@ from flask import Flask
 
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
-from competition.extensions import babel, db
+from competition.extensions import babel, db, migrate
 from competition.web import errors, public
 
 
@@ -30,7 +30,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    import competition.models  # noqa: F401  - registers the tables with the metadata
+
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPOSITORY_ROOT / "migrations"), render_as_batch=True)
     database.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.context_processor(i18n.locale_context)

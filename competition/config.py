@@ -37,12 +37,13 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
 
 
 def database_uri(environ: Mapping[str, str], instance_path: Path) -> str:
-    """`DATABASE_URL`, accepting the `postgres://` scheme that SQLAlchemy no longer knows."""
+    """`DATABASE_URL`; plain `postgres://` and `postgresql://` get the psycopg 3 driver."""
     url = environ.get("DATABASE_URL", "").strip()
     if not url:
         return f"sqlite:///{instance_path / 'competition.db'}"
-    if url.startswith("postgres://"):
-        return "postgresql://" + url.removeprefix("postgres://")
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
     return url
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask_login import LoginManager
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 from competition.i18n import CatalogBabel
@@ -13,4 +16,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
 babel = CatalogBabel()
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
@@ -54,3 +56,56 @@ def shipped_rule_file() -> Path:
     shipped = sorted((REPOSITORY_ROOT / "scoring_rules").rglob("*.yaml"))
     assert shipped, "scoring_rules/ ships no rule file"
     return shipped[0]
+
+
+POSTGRES_SERVER = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run's own on the machine's PostgreSQL, dropped at the end.
+    Unreachable PostgreSQL fails the run in CI (CI=true) and skips these tests elsewhere."""
+    name = f"competition_test_{os.getpid()}"
+    admin = sqlalchemy.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    except sqlalchemy.exc.OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {error}")
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_SERVER}")
+    yield f"{POSTGRES_SERVER}/{name}"
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_app(request: pytest.FixtureRequest, tmp_path: Path, rules_dir: Path) -> Iterator[Flask]:
+    """The app with an empty schema, once on SQLite and once on PostgreSQL; the test runs
+    inside an application context."""
+    if request.param == "postgresql":
+        uri = request.getfixturevalue("postgres_url")
+    else:
+        uri = f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": tmp_path / "instance",
+            "SECRET_KEY": "test secret",
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "SCORING_RULES_DIR": rules_dir,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()

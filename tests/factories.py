@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
+from competition.models import Contest
 from competition.rules import RuleSet, load_rule_text
 from competition.rules.datafiles import Entrant, marks_frame
 from competition.rules.engine import compute_standings
 from competition.rules.standings import Row, Standings
+from competition.services import contests, users
+from competition.services.authority import SYSTEM, Actor
+from competition.services.contests import RuleSource
 
 
 def make_rules(text: str, source: str = "test.yaml") -> RuleSet:
@@ -49,3 +54,34 @@ def standings_of(
 
 def rows_by_entrant(standings: Standings) -> dict[str, Row]:
     return {row.key: row for row in standings.rows}
+
+
+# --- the database: contests, people, marks ----------------------------------------------------
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def make_admin(username: str = "admin") -> Actor:
+    user = users.create_user(SYSTEM, username, "correct horse battery", is_admin=True)
+    return Actor.of_user(user)
+
+
+def make_user(admin: Actor, username: str) -> Actor:
+    return Actor.of_user(users.create_user(admin, username, "correct horse battery"))
+
+
+def rule_source(name: str = "welding_skills.yaml") -> RuleSource:
+    path = REPOSITORY / "scoring_rules" / name
+    return RuleSource(name, path.read_text(encoding="utf-8"))
+
+
+def make_contest(
+    admin: Actor,
+    name: str = "2026 焊工技能竞赛",
+    rules: str = "welding_skills.yaml",
+    organisers: tuple[int, ...] = (),
+    blind: bool = False,
+) -> Contest:
+    return contests.create_contest(
+        admin, name, [("焊工", rule_source(rules))], blind=blind, organisers=organisers
+    )

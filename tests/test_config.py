@@ -19,8 +19,8 @@ def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("postgres://judge@db/contest", "postgresql://judge@db/contest"),
-        ("postgresql://judge@db/contest", "postgresql://judge@db/contest"),
+        ("postgres://judge@db/contest", "postgresql+psycopg://judge@db/contest"),
+        ("postgresql://judge@db/contest", "postgresql+psycopg://judge@db/contest"),
         ("sqlite:////srv/contest.db", "sqlite:////srv/contest.db"),
     ],
 )

@@ -12,10 +12,13 @@ from competition.rules.messages import DEFAULT_LOCALE, LOCALES
 # name → module defining a command of that name; imported only when that command runs, so
 # that `competition rank` does not load Flask and gunicorn
 COMMANDS = {
+    "audit": "competition.commands.audit",
+    "db": "competition.commands.database",
     "demo": "competition.commands.demo",
     "rank": "competition.commands.rank",
     "rules": "competition.commands.rules",
     "serve": "competition.commands.serve",
+    "users": "competition.commands.users",
 }
 
 

@@ -1,0 +1,82 @@
+"""Contests, their events (焊工, 电工 ...), rule versions and scoring rounds."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competition.extensions import db
+from competition.models.base import Code, Label, Timestamp, utcnow
+
+STATUSES = ("draft", "registration", "scoring", "review", "locked", "published", "final")
+
+
+class Contest(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "contests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[Label]
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    unblinded_at: Mapped[Timestamp | None]
+    publicity_ends_at: Mapped[Timestamp | None]
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    events: Mapped[list[Event]] = relationship(
+        back_populates="contest", order_by="Event.position", cascade="all, delete-orphan"
+    )
+
+
+class Event(db.Model):  # type: ignore[name-defined,misc]
+    """One scored discipline of a contest, with its own rule file and entrants."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("contest_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    name: Mapped[Label]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    contest: Mapped[Contest] = relationship(back_populates="events")
+    rule_versions: Mapped[list[RuleVersion]] = relationship(
+        back_populates="event", order_by="RuleVersion.version", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="event", order_by="Round.item", cascade="all, delete-orphan"
+    )
+
+    @property
+    def rules(self) -> RuleVersion:
+        """The rule version in force: the newest."""
+        return self.rule_versions[-1]
+
+
+class RuleVersion(db.Model):  # type: ignore[name-defined,misc]
+    """A rule file's text and SHA-256; pinned when scoring opens, never edited after."""
+
+    __tablename__ = "rule_versions"
+    __table_args__ = (UniqueConstraint("event_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source_name: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    pinned_at: Mapped[Timestamp | None]
+    event: Mapped[Event] = relationship(back_populates="rule_versions")
+
+
+class Round(db.Model):  # type: ignore[name-defined,misc]
+    """Scoring of one event (item "" = the whole event) or of one item is open or closed."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("event_id", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    item: Mapped[Code] = mapped_column(default="")
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    opened_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    closed_at: Mapped[Timestamp | None]
+    event: Mapped[Event] = relationship(back_populates="rounds")

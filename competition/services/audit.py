@@ -1,0 +1,128 @@
+"""The audit log: services write one entry per state change, in the same transaction.
+
+Each entry's hash covers its content and the previous entry's hash; ``verify`` recomputes
+the chain, so an edited, inserted or deleted row is found. The head (newest sequence number
+and hash) is kept in its own row, which every append updates first: appends are serialised
+on every database, and deleting the newest entry is caught too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+
+from competition.extensions import db
+from competition.models import AuditEntry, AuditHead
+from competition.models.audit import GENESIS
+from competition.models.base import utcnow
+from competition.rules.messages import N_, Message, msg
+from competition.services.authority import Actor
+
+
+def _canonical(value: Any) -> Any:
+    """JSON-safe and stable: what is stored is exactly what was hashed."""
+    return json.loads(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    content = {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "role": entry.role,
+        "action": entry.action,
+        "subject": entry.subject,
+        "reason": entry.reason,
+        "before": entry.before,
+        "after": entry.after,
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((entry.prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def record(
+    actor: Actor,
+    action: str,
+    subject: str,
+    *,
+    role: str,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Append an entry; the caller's transaction commits it together with the change."""
+    if db.session.get(AuditHead, 1) is None:
+        db.session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        db.session.flush()
+    seq, previous = db.session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).one()
+    entry = AuditEntry(
+        seq=seq,
+        at=utcnow(),
+        actor=actor.label,
+        role=role,
+        action=action,
+        subject=subject,
+        reason=reason,
+        before=_canonical(before),
+        after=_canonical(after),
+        prev_hash=previous,
+    )
+    entry.hash = entry_hash(entry)
+    db.session.add(entry)
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=entry.hash))
+    return entry
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    head: str = GENESIS
+    problems: list[Message] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify() -> Verification:
+    """Recompute the chain from the first entry; every break is reported with its seq."""
+    result = Verification()
+    previous = GENESIS
+    expected_seq = 1
+    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+        if entry.seq != expected_seq:
+            result.problems.append(
+                msg(
+                    N_("entry {seq} is missing (the next is {next})"),
+                    seq=expected_seq,
+                    next=entry.seq,
+                )
+            )
+        if entry.prev_hash != previous:
+            result.problems.append(
+                msg(N_("entry {seq} does not follow the entry before it"), seq=entry.seq)
+            )
+        if entry_hash(entry) != entry.hash:
+            result.problems.append(
+                msg(N_("entry {seq} was changed after it was written"), seq=entry.seq)
+            )
+        previous = entry.hash
+        expected_seq = entry.seq + 1
+        result.entries += 1
+    head = db.session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if head_seq != expected_seq - 1 or head_hash != previous:
+        result.problems.append(
+            msg(N_("the newest entry should be {seq}: entries were removed"), seq=head_seq)
+        )
+    result.head = previous
+    return result

@@ -1,0 +1,69 @@
+"""Who is acting, what they may do in a contest, and the refusal they get otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import ContestRole, User
+from competition.rules.messages import DEFAULT_LOCALE, N_, Message, msg
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the system) behind a service call, as the audit log names them."""
+
+    kind: Literal["user", "judge", "system"]
+    id: int | None
+    name: str
+    is_admin: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.id}:{self.name}" if self.id is not None else self.kind
+
+    @classmethod
+    def of_user(cls, user: User) -> Actor:
+        return cls("user", user.id, user.username, user.is_admin)
+
+
+SYSTEM = Actor("system", None, "system", is_admin=True)
+
+
+class Refused(Exception):
+    """A service call that was not allowed or not possible; nothing was changed."""
+
+    def __init__(self, code: str, message: Message) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message.render('en')}")
+
+    def render(self, locale: str = DEFAULT_LOCALE) -> str:
+        return self.message.render(locale)
+
+
+def roles_in(actor: Actor, contest_id: int) -> set[str]:
+    """The actor's roles in one contest; an admin holds every role everywhere."""
+    if actor.is_admin:
+        return {"admin", "organiser", "chief_judge"}
+    if actor.kind != "user" or actor.id is None:
+        return set()
+    rows = db.session.scalars(
+        select(ContestRole.role).where(
+            ContestRole.user_id == actor.id, ContestRole.contest_id == contest_id
+        )
+    )
+    return set(rows)
+
+
+def require_role(actor: Actor, contest_id: int, allowed: Iterable[str]) -> str:
+    """The role under which the actor may act, or :class:`Refused`."""
+    held = roles_in(actor, contest_id)
+    for role in ("admin", *allowed):
+        if role in held:
+            return role
+    raise Refused("forbidden", msg(N_("this needs the role: {roles}"), roles=", ".join(allowed)))

@@ -1,0 +1,123 @@
+"""Contests and their events, created from rule files; new rule versions after the fact."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from competition.extensions import db
+from competition.models import Contest, ContestRole, Event, RuleVersion
+from competition.rules import RuleFileError, RuleSet, load_rule_text
+from competition.rules.messages import N_, msg
+from competition.services import audit
+from competition.services.authority import Actor, Refused, require_role
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """A rule file's text and the name to show for it (a path in scoring_rules/ or an upload)."""
+
+    name: str
+    text: str
+
+    def load(self) -> RuleSet:
+        """The validated rule set; :class:`RuleFileError` lists every problem with its line."""
+        return load_rule_text(self.text, self.name, self.sha256)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def create_contest(
+    actor: Actor,
+    name: str,
+    events: list[tuple[str, RuleSource]],
+    *,
+    blind: bool = False,
+    organisers: Sequence[int] = (),
+) -> Contest:
+    """A draft contest with one event per (event name, rule file); every rule file must be
+    valid, or nothing is created."""
+    if not actor.is_admin:
+        raise Refused("forbidden", msg(N_("only an admin can create a contest")))
+    name = name.strip()
+    if not name or not events:
+        raise Refused("invalid", msg(N_("a contest needs a name and at least one event")))
+    problems = []
+    for _, source in events:
+        try:
+            source.load()
+        except RuleFileError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise RuleFileError(problems)
+    contest = Contest(name=name, blind=blind)
+    for position, (event_name, source) in enumerate(events):
+        event = Event(name=event_name.strip() or name, position=position)
+        event.rule_versions.append(
+            RuleVersion(version=1, source_name=source.name, text=source.text, sha256=source.sha256)
+        )
+        contest.events.append(event)
+    db.session.add(contest)
+    db.session.flush()
+    for user_id in organisers:
+        db.session.add(ContestRole(user_id=user_id, contest_id=contest.id, role="organiser"))
+    audit.record(
+        actor,
+        "contest.create",
+        f"contest:{contest.id}",
+        role="admin",
+        after={
+            "name": name,
+            "blind": blind,
+            "events": [{"name": e.name, "rules_sha256": e.rules.sha256} for e in contest.events],
+        },
+    )
+    db.session.commit()
+    return contest
+
+
+def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: str) -> RuleVersion:
+    """A new rule version for an event. Before scoring opens any organiser change is a new
+    version; after, it also needs a reason, and the standings follow the new version."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise Refused("not_found", msg(N_("no such event")))
+    role = require_role(actor, event.contest_id, ["organiser"])
+    if event.contest.status in ("locked", "published", "final"):
+        raise Refused("locked", msg(N_("the contest is locked: its rules can no longer change")))
+    pinned = event.rules.pinned_at is not None
+    if pinned and not reason.strip():
+        raise Refused(
+            "reason_required",
+            msg(
+                N_(
+                    "scoring has opened: a rule change needs a reason, and every result is "
+                    "recomputed with the new version"
+                )
+            ),
+        )
+    source.load()
+    previous = event.rules
+    version = RuleVersion(
+        version=previous.version + 1,
+        source_name=source.name,
+        text=source.text,
+        sha256=source.sha256,
+        pinned_at=previous.pinned_at,
+    )
+    event.rule_versions.append(version)
+    db.session.flush()
+    audit.record(
+        actor,
+        "rules.new_version",
+        f"event:{event.id}",
+        role=role,
+        reason=reason,
+        before={"version": previous.version, "sha256": previous.sha256},
+        after={"version": version.version, "sha256": version.sha256},
+    )
+    db.session.commit()
+    return version
