@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
 
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
-from competition.extensions import babel, db, migrate
-from competition.web import errors, public
+from competition.extensions import babel, csrf, db, login_manager, migrate
+from competition.web import auth, console, errors, public
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -36,13 +38,21 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(REPOSITORY_ROOT / "migrations"), render_as_batch=True)
     database.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in.")
     app.context_processor(i18n.locale_context)
 
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(console.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    app.register_error_handler(403, errors.forbidden)
     app.register_error_handler(404, errors.not_found)
+    app.register_error_handler(CSRFError, errors.bad_form)
     app.register_error_handler(500, errors.server_error)

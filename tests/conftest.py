@@ -4,6 +4,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import flask_babel
 import pytest
 import sqlalchemy
 from click.testing import CliRunner
@@ -102,6 +103,9 @@ def db_app(request: pytest.FixtureRequest, tmp_path: Path, rules_dir: Path) -> I
             "WTF_CSRF_ENABLED": False,
         }
     )
+    # the test body runs inside one app context, which Flask reuses for the test client's
+    # requests; in production each request has a fresh one, so forget its cached locale
+    app.before_request(flask_babel.refresh)
     with app.app_context():
         db.drop_all()
         db.create_all()

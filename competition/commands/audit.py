@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from competition import create_app
-from competition.rules.messages import translate
+from competition.rules.messages import N_, translate
 from competition.services import audit as audit_service
 
 
@@ -26,6 +26,6 @@ def verify(ctx: click.Context) -> None:
     if not result.ok:
         ctx.exit(1)
     click.echo(
-        translate("%(count)s entries, chain intact; newest hash %(head)s", locale)
+        translate(N_("%(count)s entries, chain intact; newest hash %(head)s"), locale)
         % {"count": result.entries, "head": result.head}
     )

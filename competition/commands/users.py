@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from competition import create_app
-from competition.rules.messages import translate
+from competition.rules.messages import N_, translate
 from competition.services import users as user_service
 from competition.services.authority import SYSTEM, Refused
 
@@ -31,4 +31,4 @@ def create_admin(ctx: click.Context, username: str, password: str, display_name:
         except Refused as refused:
             click.echo(refused.render(locale), err=True)
             ctx.exit(1)
-        click.echo(translate("admin '%(name)s' created", locale) % {"name": user.username})
+        click.echo(translate(N_("admin '%(name)s' created"), locale) % {"name": user.username})

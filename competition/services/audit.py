@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from competition.extensions import db
 from competition.models import AuditEntry, AuditHead
@@ -126,3 +126,16 @@ def verify() -> Verification:
         )
     result.head = previous
     return result
+
+
+def entries_about(contest_id: int, event_ids: list[int], limit: int = 500) -> list[AuditEntry]:
+    """The newest entries about a contest and its events, for the console's audit page."""
+    subjects = [f"contest:{contest_id}", *(f"event:{e}" for e in event_ids)]
+    prefixes = [AuditEntry.subject.like(f"event:{e}/%") for e in event_ids]
+    query = (
+        select(AuditEntry)
+        .where(or_(AuditEntry.subject.in_(subjects), *prefixes))
+        .order_by(AuditEntry.seq.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

@@ -6,8 +6,10 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
 from competition.extensions import db
-from competition.models import Contest, ContestRole, Event, RuleVersion
+from competition.models import Contest, ContestRole, Entrant, Event, RuleVersion
 from competition.rules import RuleFileError, RuleSet, load_rule_text
 from competition.rules.messages import N_, msg
 from competition.services import audit
@@ -121,3 +123,35 @@ def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: st
     )
     db.session.commit()
     return version
+
+
+def visible_to(actor: Actor) -> list[Contest]:
+    """The contests an actor may open in the console: all for an admin, else those where
+    they hold a role."""
+    query = select(Contest).order_by(Contest.created_at.desc(), Contest.id.desc())
+    if not actor.is_admin:
+        query = (
+            query.join(ContestRole, ContestRole.contest_id == Contest.id)
+            .where(ContestRole.user_id == actor.id)
+            .distinct()
+        )
+    return list(db.session.scalars(query))
+
+
+def get_for(actor: Actor, contest_id: int) -> tuple[Contest, str]:
+    """A contest and the role under which the actor sees it, or :class:`Refused`."""
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise Refused("not_found", msg(N_("no such contest")))
+    role = require_role(actor, contest.id, ["organiser", "chief_judge"])
+    return contest, role
+
+
+def entrant_counts(contest: Contest) -> dict[int, int]:
+    """Entrants registered per event."""
+    rows = db.session.execute(
+        select(Entrant.event_id, func.count())
+        .where(Entrant.event_id.in_([e.id for e in contest.events]))
+        .group_by(Entrant.event_id)
+    )
+    return {event_id: count for event_id, count in rows}

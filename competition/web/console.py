@@ -1,0 +1,159 @@
+"""The organisers' console: contests, their dashboard, rules and audit log.
+
+Handlers parse the request, call one service and render; refusals become a message on the
+page (or a 403/404 page), never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from competition.i18n import current_locale
+from competition.models import Contest
+from competition.rules import RuleFileError
+from competition.services import audit, contests, lifecycle
+from competition.services.authority import Actor, Refused
+from competition.services.contests import RuleSource
+from competition.services.rulebook import list_rule_files
+from competition.web.forms import ContestForm, ReasonForm
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every console page needs an account (Flask-Login redirects to the sign-in page)."""
+
+
+STAGE_NAMES = {
+    "draft": _l("Draft"),
+    "registration": _l("Registration"),
+    "scoring": _l("Scoring"),
+    "review": _l("Review"),
+    "locked": _l("Locked"),
+    "published": _l("Published (publicity window)"),
+    "final": _l("Final"),
+}
+STEP_NAMES = {
+    "open_registration": _l("Open registration"),
+    "open_scoring": _l("Open scoring"),
+    "close_scoring": _l("Close scoring"),
+    "lock": _l("Lock the results"),
+    "publish": _l("Publish"),
+    "finalise": _l("Make final"),
+}
+ROLE_NAMES = {"admin": _l("Admin"), "organiser": _l("Organiser"), "chief_judge": _l("Chief judge")}
+
+
+@bp.context_processor
+def _names() -> dict[str, object]:
+    return {"stage_names": STAGE_NAMES, "step_names": STEP_NAMES, "role_names": ROLE_NAMES}
+
+
+def actor() -> Actor:
+    return Actor.of_user(current_user)
+
+
+def _contest_or_abort(contest_id: int) -> tuple[Contest, str]:
+    try:
+        return contests.get_for(actor(), contest_id)
+    except Refused as refused:
+        abort(404 if refused.code == "not_found" else 403)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template(
+        "console/index.html", contests=contests.visible_to(actor()), is_admin=actor().is_admin
+    )
+
+
+@bp.route("/contests/new", methods=["GET", "POST"])
+def new_contest() -> str | Response:
+    if not actor().is_admin:
+        abort(403)
+    form = ContestForm()
+    root = Path(current_app.config["SCORING_RULES_DIR"])
+    files = [f for f in list_rule_files(root, current_locale()) if f.valid]
+    form.rule_file.choices = [("", "—")] + [(f.path, f"{f.contest} ({f.path})") for f in files]
+    problems: list[str] = []
+    if form.validate_on_submit():
+        source = _rule_source(form, root)
+        if source is None:
+            form.rule_file.errors = [_("Choose a rule file or upload one.")]
+        else:
+            try:
+                contest = contests.create_contest(
+                    actor(),
+                    form.name.data or "",
+                    [(form.event.data or "", source)],
+                    blind=bool(form.blind.data),
+                )
+            except RuleFileError as error:
+                problems = [p.render(current_locale()) for p in error.problems]
+            except Refused as refused:
+                problems = [refused.render(current_locale())]
+            else:
+                flash(_("Contest created."))
+                return redirect(url_for("console.contest", contest_id=contest.id))
+    return render_template("console/contest_new.html", form=form, problems=problems)
+
+
+def _rule_source(form: ContestForm, root: Path) -> RuleSource | None:
+    upload = form.upload.data
+    if upload and getattr(upload, "filename", ""):
+        raw = upload.read(1_000_001)
+        text = raw.decode("utf-8-sig", errors="replace") if len(raw) <= 1_000_000 else ""
+        return RuleSource(upload.filename, text)
+    if form.rule_file.data:
+        path = (root / form.rule_file.data).resolve()
+        if root.resolve() in path.parents and path.is_file():
+            return RuleSource(form.rule_file.data, path.read_text(encoding="utf-8"))
+    return None
+
+
+@bp.get("/contests/<int:contest_id>")
+def contest(contest_id: int) -> str:
+    found, role = _contest_or_abort(contest_id)
+    return render_template(
+        "console/contest.html",
+        contest=found,
+        role=role,
+        counts=contests.entrant_counts(found),
+        steps=lifecycle.STEPS,
+        form=ReasonForm(),
+    )
+
+
+@bp.post("/contests/<int:contest_id>/steps/<step>")
+def advance(contest_id: int, step: str) -> Response:
+    _contest_or_abort(contest_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.advance(actor(), contest_id, step, form.reason.data or "")
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Done."))
+    return redirect(url_for("console.contest", contest_id=contest_id))
+
+
+@bp.get("/contests/<int:contest_id>/rules")
+def rules(contest_id: int) -> str:
+    found, role = _contest_or_abort(contest_id)
+    return render_template("console/rules.html", contest=found, role=role)
+
+
+@bp.get("/contests/<int:contest_id>/audit")
+def audit_log(contest_id: int) -> str:
+    found, role = _contest_or_abort(contest_id)
+    entries = audit.entries_about(found.id, [e.id for e in found.events])
+    return render_template("console/audit.html", contest=found, role=role, entries=entries)

@@ -1,0 +1,28 @@
+"""Forms of the console (WTForms through Flask-WTF, so every POST carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+class ContestForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(_l("Contest name"), validators=[DataRequired(), Length(max=200)])
+    event = StringField(_l("Event"), validators=[Optional(), Length(max=200)])
+    rule_file = SelectField(_l("Rule file in scoring_rules/"), validators=[Optional()])
+    upload = FileField(_l("…or upload a rule file"))
+    blind = BooleanField(_l("Blind judging (加密)"))
+
+
+class ReasonForm(FlaskForm):  # type: ignore[misc]
+    """A lifecycle step, with an optional reason for the audit log."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])

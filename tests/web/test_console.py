@@ -1,0 +1,156 @@
+"""The console: sign-in, contests from rule files, lifecycle steps, rules and audit pages,
+and who may open what (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from competition.extensions import db
+from competition.models import Contest, Entrant
+from tests.factories import REPOSITORY, make_admin, make_contest, make_user
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client: FlaskClient, username: str) -> None:
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.text
+
+
+@pytest.fixture
+def client(db_app: Flask) -> FlaskClient:
+    return db_app.test_client()
+
+
+def test_sign_in_with_a_wrong_password_says_so_in_chinese(client: FlaskClient) -> None:
+    make_admin()
+    page = client.post("/login", data={"username": "admin", "password": "nope"})
+    assert page.status_code == 200 and "用户名或密码错误" in page.text
+
+
+def test_console_needs_an_account(client: FlaskClient) -> None:
+    response = client.get("/console/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_admin_creates_a_contest_from_a_shipped_rule_file(
+    client: FlaskClient, db_app: Flask, rules_dir: Path
+) -> None:
+    shutil.copy(REPOSITORY / "scoring_rules" / "welding_skills.yaml", rules_dir)
+    make_admin()
+    sign_in(client, "admin")
+    form = client.get("/console/contests/new?lang=en")
+    assert "welding_skills.yaml" in form.text
+    created = client.post(
+        "/console/contests/new",
+        data={"name": "2026 焊工技能竞赛", "event": "焊工", "rule_file": "welding_skills.yaml"},
+    )
+    assert created.status_code == 302
+    contest = db.session.query(Contest).one()
+    dashboard = client.get(created.headers["Location"])
+    assert "2026 焊工技能竞赛" in dashboard.text and contest.events[0].rules.sha256[:12] in (
+        dashboard.text
+    )
+    rules = client.get(f"/console/contests/{contest.id}/rules")
+    assert "theory: 0.30, practical: 0.70" in rules.text
+
+
+def test_an_invalid_upload_shows_every_problem_with_its_line(client: FlaskClient) -> None:
+    make_admin()
+    sign_in(client, "admin")
+    page = client.post(
+        "/console/contests/new?lang=en",
+        data={
+            "name": "坏规则",
+            "event": "焊工",
+            "upload": (io.BytesIO(b"contest: x\ncriteria: {}\n"), "mine.yaml"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200
+    assert "mine.yaml:2: criteria: must not be empty" in page.text
+    assert "mine.yaml:1: total: required, but missing" in page.text
+    assert db.session.query(Contest).count() == 0
+
+
+def test_lifecycle_buttons_advance_or_say_why_not(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    sign_in(client, "admin")
+    client.post(f"/console/contests/{contest.id}/steps/open_registration", data={"reason": ""})
+    assert db.session.get(Contest, contest.id).status == "registration"
+    refused = client.post(
+        f"/console/contests/{contest.id}/steps/open_scoring?lang=en",
+        data={"reason": ""},
+        follow_redirects=True,
+    )
+    assert "event &#39;焊工&#39; has no entrants yet" in refused.text
+    db.session.add(Entrant(event_id=contest.events[0].id, code="W01", name="王", attributes={}))
+    db.session.commit()
+    client.post(f"/console/contests/{contest.id}/steps/open_scoring", data={"reason": "开赛"})
+    audit = client.get(f"/console/contests/{contest.id}/audit")
+    assert "contest.open_scoring" in audit.text and "开赛" in audit.text
+
+
+ROUTES = [
+    ("get", "/console/"),
+    ("get", "/console/contests/new"),
+    ("get", "/console/contests/{id}"),
+    ("get", "/console/contests/{id}/rules"),
+    ("get", "/console/contests/{id}/audit"),
+    ("post", "/console/contests/{id}/steps/open_registration"),
+]
+# who → expected status per route, in the order of ROUTES
+EXPECTED = {
+    "anonymous": [302, 302, 302, 302, 302, 302],
+    "other_organiser": [200, 403, 403, 403, 403, 403],
+    "organiser": [200, 403, 200, 200, 200, 302],
+    "admin": [200, 200, 200, 200, 200, 302],
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_authorisation_matrix(client: FlaskClient, who: str) -> None:
+    admin = make_admin()
+    organiser = make_user(admin, "organiser")
+    other = make_user(admin, "other_organiser")
+    contest = make_contest(admin, name="秘密竞赛", organisers=(organiser.id or 0,))
+    make_contest(admin, name="别的竞赛", organisers=(other.id or 0,))
+    if who != "anonymous":
+        sign_in(client, who)
+    for (method, route), expected in zip(ROUTES, EXPECTED[who], strict=True):
+        response = getattr(client, method)(route.format(id=contest.id))
+        assert response.status_code == expected, (who, route)
+        if expected in (302, 403):
+            assert "秘密竞赛" not in response.text, (who, route)
+    listing = client.get("/console/")
+    visible = "秘密竞赛" in listing.text
+    assert visible == (who in ("organiser", "admin"))
+
+
+def test_forms_without_a_csrf_token_are_refused(tmp_path: Path, rules_dir: Path) -> None:
+    from competition import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": tmp_path / "i",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        make_admin()
+        response = app.test_client().post(
+            "/login", data={"username": "admin", "password": PASSWORD}
+        )
+        assert response.status_code == 400
+        assert "表单已过期" in response.text or "The form has expired" in response.text
+        db.engine.dispose()
