@@ -155,6 +155,37 @@ def _measured_problem(name: str, c: Measured, text: str) -> Message | None:
     return None
 
 
+def value_problem(ruleset: RuleSet, criterion: str, text: str) -> Message | None:
+    """Why one value cannot be entered for ``criterion`` (the same checks and messages as a
+    marks file gets), or ``None``: a tablet's mark is checked before it is stored."""
+    c = ruleset.rule.criteria.get(criterion)
+    if isinstance(c, Measured):
+        return _measured_problem(criterion, c, text)
+    if not isinstance(c, Judged):
+        return msg(N_("'{name}' is not a criterion that is entered"), name=criterion)
+    value = parse_decimal(text)
+    scale = c.scale
+    if value is None:
+        return msg(N_("expected a number on the scale {min}–{max}"), min=scale.min, max=scale.max)
+    if value < scale.min or value > scale.max:
+        return msg(
+            N_("{value} is outside the scale {min}–{max} of '{name}'"),
+            value=text,
+            min=scale.min,
+            max=scale.max,
+            name=criterion,
+        )
+    step = Fraction(scale.step) if scale.step is not None else Fraction(1, 10**MAX_DECIMALS)
+    if ((value - Fraction(scale.min)) / step).denominator != 1:
+        return msg(
+            N_("{value} is not a valid value of '{name}': it goes in steps of {step}"),
+            value=text,
+            step=scale.step or step,
+            name=criterion,
+        )
+    return None
+
+
 def _measured(name: str, c: Measured, rows: pd.DataFrame, out: Collector) -> dict[Key, Fraction]:
     """Each distinct text is parsed and checked once: measured columns repeat values a lot."""
     codes, texts = pd.factorize(rows["value"], sort=False)

@@ -125,6 +125,18 @@ def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: st
     return version
 
 
+_RULESETS: dict[str, RuleSet] = {}
+
+
+def ruleset_of(event: Event) -> RuleSet:
+    """The event's rule set in force, parsed once per distinct file (keyed by its SHA-256)."""
+    version = event.rules
+    ruleset = _RULESETS.get(version.sha256)
+    if ruleset is None:
+        ruleset = _RULESETS[version.sha256] = RuleSource(version.source_name, version.text).load()
+    return ruleset
+
+
 def visible_to(actor: Actor) -> list[Contest]:
     """The contests an actor may open in the console: all for an admin, else those where
     they hold a role."""
