@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import (
     Assignment,
+    BlindCode,
+    BlindDraw,
     Contest,
     Entrant,
     Event,
@@ -103,6 +105,16 @@ def _blockers(contest: Contest, step_name: str) -> list[Message]:
             )
             if not count:
                 return [msg(N_("event '{event}' has no entrants yet"), event=event.name)]
+            if contest.blind and _uncoded(event):
+                return [
+                    msg(
+                        N_(
+                            "event '{event}' is judged blind: draw the blind codes of all "
+                            "its entrants first"
+                        ),
+                        event=event.name,
+                    )
+                ]
     if step_name == "lock":
         unsigned = unsigned_judges(contest)
         if unsigned:
@@ -115,12 +127,30 @@ def _blockers(contest: Contest, step_name: str) -> list[Message]:
     return []
 
 
+def _uncoded(event: Event) -> int:
+    """Entrants of the event without a code in its current blind draw."""
+    coded = (
+        select(BlindCode.entrant_id)
+        .join(BlindDraw, BlindDraw.id == BlindCode.draw_id)
+        .where(BlindDraw.event_id == event.id)
+    )
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Entrant)
+            .where(Entrant.event_id == event.id, Entrant.id.not_in(coded))
+        )
+        or 0
+    )
+
+
 def unsigned_judges(contest: Contest) -> list[str]:
     """Judges with an assignment in the contest who have not signed that event's sheet."""
     rows = db.session.execute(
         select(Assignment.judge_id, Assignment.event_id)
         .join(Event, Event.id == Assignment.event_id)
-        .where(Event.contest_id == contest.id)
+        .join(Judge, Judge.id == Assignment.judge_id)
+        .where(Event.contest_id == contest.id, Judge.revoked_at.is_(None))
         .distinct()
     ).all()
     signed = set(db.session.execute(select(SheetSignoff.judge_id, SheetSignoff.event_id)).all())

@@ -111,3 +111,39 @@ def test_sign_in_is_throttled(db_app: Flask) -> None:
     with pytest.raises(Refused) as caught:
         users.authenticate("admin", "correct horse battery")
     assert caught.value.code == "locked"
+
+
+def test_a_blind_contest_opens_scoring_only_after_the_draw(db_app: Flask) -> None:
+    from competition.services import blind
+
+    admin = make_admin()
+    contest = make_contest(admin, blind=True)
+    event = contest.events[0]
+    db.session.add(Entrant(event_id=event.id, code="W01", name="王建国", attributes={}))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_registration")
+    with pytest.raises(Refused) as caught:
+        lifecycle.advance(admin, contest.id, "open_scoring")
+    assert refusal(caught) == (
+        "precondition",
+        "event '焊工' is judged blind: draw the blind codes of all its entrants first",
+    )
+    blind.draw(admin, event.id, seed="0123abcd")
+    assert lifecycle.advance(admin, contest.id, "open_scoring").status == "scoring"
+
+
+def test_a_revoked_judge_does_not_block_locking(db_app: Flask) -> None:
+    from competition.models.base import utcnow
+
+    admin = make_admin()
+    contest = make_contest(admin)
+    event = contest.events[0]
+    db.session.add(Entrant(event_id=event.id, code="W01", name="王建国", attributes={}))
+    judge = Judge(contest_id=contest.id, name="李裁判", token_hash="x" * 64, revoked_at=utcnow())
+    db.session.add(judge)
+    db.session.flush()
+    db.session.add(Assignment(judge_id=judge.id, event_id=event.id))
+    db.session.commit()
+    for step in ("open_registration", "open_scoring", "close_scoring", "lock"):
+        lifecycle.advance(admin, contest.id, step)
+    assert contest.status == "locked"
