@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Entrant, Judge, Mark
-from competition.services import judge_cards, judges, users
+from competition.services import assignments, judge_cards, judges, users
 from competition.services.authority import Actor, Refused
 from tests.factories import make_admin, make_contest, make_user
 
@@ -198,12 +198,12 @@ def test_a_chief_judge_assigns_judges_to_judged_criteria(db_app: Flask) -> None:
     event = contest.events[0]
     wang, li = add_entrants(contest, ("W01", "王建国", "市一建"), ("W02", "李强", "市二建"))
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判", unit="市三建")
-    judges.assign(chief, judge.id, event.id, "appearance", li.id)
-    judges.assign(chief, judge.id, event.id, "appearance", wang.id)
-    judges.assign(chief, judge.id, event.id)
+    assignments.assign(chief, judge.id, event.id, "appearance", li.id)
+    assignments.assign(chief, judge.id, event.id, "appearance", wang.id)
+    assignments.assign(chief, judge.id, event.id)
     assert [
         (a.criterion, a.entrant.code if a.entrant else None)
-        for a in judges.assignments_of(judge.id)
+        for a in assignments.assignments_of(judge.id)
     ] == [
         ("", None),
         ("appearance", "W01"),
@@ -221,7 +221,7 @@ def test_a_criterion_must_be_judged(db_app: Flask) -> None:
     contest = make_contest(admin)
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
     with pytest.raises(Refused) as caught:
-        judges.assign(admin, judge.id, contest.events[0].id, "theory")
+        assignments.assign(admin, judge.id, contest.events[0].id, "theory")
     assert refusal(caught) == (
         "invalid",
         "'theory' is not a judged criterion of '焊工'; judged: appearance",
@@ -234,7 +234,7 @@ def test_a_judge_never_marks_an_entrant_of_their_own_unit(db_app: Flask) -> None
     (wang,) = add_entrants(contest, ("W01", "王建国", "市一建"))
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判", unit="市一建")
     with pytest.raises(Refused) as caught:
-        judges.assign(admin, judge.id, contest.events[0].id, "appearance", wang.id)
+        assignments.assign(admin, judge.id, contest.events[0].id, "appearance", wang.id)
     assert refusal(caught) == (
         "conflict",
         "赵裁判 and entrant W01 王建国 both belong to 市一建: a judge never marks an entrant "
@@ -252,13 +252,13 @@ def test_an_all_entrants_assignment_names_the_entrants_to_leave_out(db_app: Flas
     )
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判", unit="市一建")
     with pytest.raises(Refused) as caught:
-        judges.assign(admin, judge.id, event.id)
+        assignments.assign(admin, judge.id, event.id)
     assert refusal(caught) == (
         "conflict",
         "赵裁判 belongs to 市一建, like W01 王建国, W03 张伟: assign entrant by entrant, "
         "leaving out W01 王建国, W03 张伟",
     )
-    assert judges.assign(admin, judge.id, event.id, entrant_id=li.id).entrant_id == li.id
+    assert assignments.assign(admin, judge.id, event.id, entrant_id=li.id).entrant_id == li.id
 
 
 def test_a_judge_without_a_unit_has_no_conflicts(db_app: Flask) -> None:
@@ -266,7 +266,7 @@ def test_a_judge_without_a_unit_has_no_conflicts(db_app: Flask) -> None:
     contest = make_contest(admin)
     add_entrants(contest, ("W01", "王建国", ""))
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
-    assert judges.assign(admin, judge.id, contest.events[0].id).entrant_id is None
+    assert assignments.assign(admin, judge.id, contest.events[0].id).entrant_id is None
 
 
 def test_an_assignment_already_covered_is_refused(db_app: Flask) -> None:
@@ -275,10 +275,10 @@ def test_an_assignment_already_covered_is_refused(db_app: Flask) -> None:
     event = contest.events[0]
     (wang,) = add_entrants(contest, ("W01", "王建国", "市一建"))
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
-    judges.assign(admin, judge.id, event.id, "appearance")
+    assignments.assign(admin, judge.id, event.id, "appearance")
     for criterion, entrant_id in (("appearance", None), ("appearance", wang.id)):
         with pytest.raises(Refused) as caught:
-            judges.assign(admin, judge.id, event.id, criterion, entrant_id)
+            assignments.assign(admin, judge.id, event.id, criterion, entrant_id)
         assert refusal(caught) == ("exists", "judge 赵裁判 is already assigned to this")
 
 
@@ -288,8 +288,8 @@ def test_unassign_is_refused_once_the_judge_has_marked(db_app: Flask) -> None:
     event = contest.events[0]
     wang, li = add_entrants(contest, ("W01", "王建国", "市一建"), ("W02", "李强", "市二建"))
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
-    marked = judges.assign(admin, judge.id, event.id, "appearance", wang.id)
-    unmarked = judges.assign(admin, judge.id, event.id, "appearance", li.id)
+    marked = assignments.assign(admin, judge.id, event.id, "appearance", wang.id)
+    unmarked = assignments.assign(admin, judge.id, event.id, "appearance", li.id)
     db.session.add(
         Mark(
             event_id=event.id,
@@ -302,13 +302,13 @@ def test_unassign_is_refused_once_the_judge_has_marked(db_app: Flask) -> None:
     )
     db.session.commit()
     with pytest.raises(Refused) as caught:
-        judges.unassign(admin, marked.id)
+        assignments.unassign(admin, marked.id)
     assert refusal(caught) == (
         "precondition",
         "judge 赵裁判 has already entered marks under this assignment",
     )
-    judges.unassign(admin, unmarked.id)
-    assert [a.entrant_id for a in judges.assignments_of(judge.id)] == [wang.id]
+    assignments.unassign(admin, unmarked.id)
+    assert [a.entrant_id for a in assignments.assignments_of(judge.id)] == [wang.id]
     actions = db.session.scalars(select(AuditEntry.action)).all()
     assert actions[-1] == "judge.unassign"
 
@@ -319,7 +319,7 @@ def test_strangers_assign_nobody(db_app: Flask) -> None:
     contest = make_contest(admin)
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
     with pytest.raises(Refused) as caught:
-        judges.assign(stranger, judge.id, contest.events[0].id)
+        assignments.assign(stranger, judge.id, contest.events[0].id)
     assert refusal(caught) == ("forbidden", "this needs the role: organiser, chief_judge")
 
 
@@ -329,7 +329,7 @@ def test_a_judge_is_assigned_only_in_their_own_contest(db_app: Flask) -> None:
     other = make_contest(admin, name="2026 电工技能竞赛")
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
     with pytest.raises(Refused) as caught:
-        judges.assign(admin, judge.id, other.events[0].id)
+        assignments.assign(admin, judge.id, other.events[0].id)
     assert refusal(caught) == ("not_found", "no such event in the judge's contest")
 
 

@@ -1,0 +1,195 @@
+"""What each judge marks: criteria and entrants, never an entrant of their own unit (回避)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Assignment, Entrant, Event, Judge, Mark
+from competition.rules import load_rule_text
+from competition.rules.messages import N_, msg
+from competition.services import audit
+from competition.services.authority import Actor, Refused, require_role
+from competition.services.judges import CLOSED, get_judge
+
+
+def assign(
+    actor: Actor, judge_id: int, event_id: int, criterion: str = "", entrant_id: int | None = None
+) -> Assignment:
+    """Let a judge mark a criterion ("" = every judged one) of one entrant (None = all).
+
+    A judge never marks an entrant of their own work unit (回避): such an assignment is
+    refused with the unit and the entrants named, so the organiser can assign around them.
+    """
+    judge = get_judge(judge_id)
+    role = require_role(actor, judge.contest_id, ["organiser", "chief_judge"])
+    event = _event_of(judge, event_id)
+    _check_criterion(event, criterion)
+    entrant = _entrant_of(event, entrant_id)
+    _check_conflicts(judge, event, entrant)
+    _check_not_covered(judge, event, criterion, entrant_id)
+    assignment = Assignment(
+        judge_id=judge.id, event_id=event.id, criterion=criterion, entrant_id=entrant_id
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        actor,
+        "judge.assign",
+        f"event:{event.id}/judge:{judge.id}",
+        role=role,
+        after={
+            "assignment": assignment.id,
+            "criterion": criterion,
+            "entrant": entrant.code if entrant else None,
+        },
+    )
+    db.session.commit()
+    return assignment
+
+
+def unassign(actor: Actor, assignment_id: int) -> None:
+    """Take an assignment away, unless the judge has already entered marks under it: those
+    marks would be left without the authority they were entered under."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise Refused("not_found", msg(N_("no such assignment")))
+    judge = assignment.judge
+    role = require_role(actor, judge.contest_id, ["organiser", "chief_judge"])
+    if judge.contest.status in CLOSED:
+        raise Refused("locked", msg(N_("the contest is locked: assignments can no longer change")))
+    if _marks_under(assignment):
+        raise Refused(
+            "precondition",
+            msg(
+                N_("judge {judge} has already entered marks under this assignment"),
+                judge=judge.name,
+            ),
+        )
+    before = {
+        "assignment": assignment.id,
+        "criterion": assignment.criterion,
+        "entrant": assignment.entrant.code if assignment.entrant else None,
+    }
+    db.session.delete(assignment)
+    audit.record(
+        actor,
+        "judge.unassign",
+        f"event:{assignment.event_id}/judge:{judge.id}",
+        role=role,
+        before=before,
+    )
+    db.session.commit()
+
+
+def assignments_of(judge_id: int) -> list[Assignment]:
+    """A judge's assignments, in the order their screen lists them."""
+    query = (
+        select(Assignment)
+        .join(Event, Event.id == Assignment.event_id)
+        .outerjoin(Entrant, Entrant.id == Assignment.entrant_id)
+        .where(Assignment.judge_id == judge_id)
+        .order_by(Event.position, Assignment.criterion, Entrant.code.nulls_first())
+    )
+    return list(db.session.scalars(query))
+
+
+def _event_of(judge: Judge, event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or event.contest_id != judge.contest_id:
+        raise Refused("not_found", msg(N_("no such event in the judge's contest")))
+    if event.contest.status in CLOSED:
+        raise Refused("locked", msg(N_("the contest is locked: assignments can no longer change")))
+    return event
+
+
+def _check_criterion(event: Event, criterion: str) -> None:
+    """Judges mark judged criteria only; measured values are entered by the organisers."""
+    if criterion == "":
+        return
+    rules = event.rules
+    judged = load_rule_text(rules.text, rules.source_name, rules.sha256).judged()
+    if criterion not in judged:
+        raise Refused(
+            "invalid",
+            msg(
+                N_("'{criterion}' is not a judged criterion of '{event}'; judged: {judged}"),
+                criterion=criterion,
+                event=event.name,
+                judged=", ".join(judged) or "—",
+            ),
+        )
+
+
+def _entrant_of(event: Event, entrant_id: int | None) -> Entrant | None:
+    if entrant_id is None:
+        return None
+    entrant = db.session.get(Entrant, entrant_id)
+    if entrant is None or entrant.event_id != event.id:
+        raise Refused("not_found", msg(N_("no such entrant in '{event}'"), event=event.name))
+    return entrant
+
+
+def _unit_of(entrant: Entrant) -> str:
+    return str((entrant.attributes or {}).get("unit") or "").strip()
+
+
+def _check_conflicts(judge: Judge, event: Event, entrant: Entrant | None) -> None:
+    if not judge.unit:
+        return
+    if entrant is not None:
+        if _unit_of(entrant) == judge.unit:
+            raise Refused(
+                "conflict",
+                msg(
+                    N_(
+                        "{judge} and entrant {entrant} both belong to {unit}: a judge never "
+                        "marks an entrant of their own unit"
+                    ),
+                    judge=judge.name,
+                    entrant=f"{entrant.code} {entrant.name}",
+                    unit=judge.unit,
+                ),
+            )
+        return
+    entrants = db.session.scalars(
+        select(Entrant).where(Entrant.event_id == event.id).order_by(Entrant.code)
+    )
+    same_unit = [f"{e.code} {e.name}" for e in entrants if _unit_of(e) == judge.unit]
+    if same_unit:
+        raise Refused(
+            "conflict",
+            msg(
+                N_(
+                    "{judge} belongs to {unit}, like {entrants}: assign entrant by entrant, "
+                    "leaving out {entrants}"
+                ),
+                judge=judge.name,
+                unit=judge.unit,
+                entrants=", ".join(same_unit),
+            ),
+        )
+
+
+def _check_not_covered(judge: Judge, event: Event, criterion: str, entrant_id: int | None) -> None:
+    """Refuse an assignment that an existing one already includes (or repeats)."""
+    for existing in judge.assignments:
+        if (
+            existing.event_id == event.id
+            and existing.criterion in ("", criterion)
+            and existing.entrant_id in (None, entrant_id)
+        ):
+            raise Refused(
+                "exists", msg(N_("judge {judge} is already assigned to this"), judge=judge.name)
+            )
+
+
+def _marks_under(assignment: Assignment) -> bool:
+    query = select(Mark.id).where(
+        Mark.judge_id == assignment.judge_id, Mark.event_id == assignment.event_id
+    )
+    if assignment.criterion:
+        query = query.where(Mark.criterion == assignment.criterion)
+    if assignment.entrant_id is not None:
+        query = query.where(Mark.entrant_id == assignment.entrant_id)
+    return db.session.scalar(query.limit(1)) is not None
