@@ -167,3 +167,15 @@ def entrant_counts(contest: Contest) -> dict[int, int]:
         .group_by(Entrant.event_id)
     )
     return {event_id: count for event_id, count in rows}
+
+
+def entrant_id(event_id: int, code: str) -> int | None:
+    """The id of the entrant with ``code`` in the event (None for an empty code)."""
+    if not code.strip():
+        return None
+    found = db.session.scalar(
+        select(Entrant.id).where(Entrant.event_id == event_id, Entrant.code == code.strip())
+    )
+    if found is None:
+        raise Refused("unknown_entrant", msg(N_("unknown entrant '{code}'"), code=code.strip()))
+    return found

@@ -61,7 +61,7 @@ def actor() -> Actor:
     return Actor.of_user(current_user)
 
 
-def _contest_or_abort(contest_id: int) -> tuple[Contest, str]:
+def contest_or_abort(contest_id: int) -> tuple[Contest, str]:
     try:
         return contests.get_for(actor(), contest_id)
     except Refused as refused:
@@ -121,7 +121,7 @@ def _rule_source(form: ContestForm, root: Path) -> RuleSource | None:
 
 @bp.get("/contests/<int:contest_id>")
 def contest(contest_id: int) -> str:
-    found, role = _contest_or_abort(contest_id)
+    found, role = contest_or_abort(contest_id)
     return render_template(
         "console/contest.html",
         contest=found,
@@ -134,7 +134,7 @@ def contest(contest_id: int) -> str:
 
 @bp.post("/contests/<int:contest_id>/steps/<step>")
 def advance(contest_id: int, step: str) -> Response:
-    _contest_or_abort(contest_id)
+    contest_or_abort(contest_id)
     form = ReasonForm()
     if form.validate_on_submit():
         try:
@@ -148,12 +148,12 @@ def advance(contest_id: int, step: str) -> Response:
 
 @bp.get("/contests/<int:contest_id>/rules")
 def rules(contest_id: int) -> str:
-    found, role = _contest_or_abort(contest_id)
+    found, role = contest_or_abort(contest_id)
     return render_template("console/rules.html", contest=found, role=role)
 
 
 @bp.get("/contests/<int:contest_id>/audit")
 def audit_log(contest_id: int) -> str:
-    found, role = _contest_or_abort(contest_id)
+    found, role = contest_or_abort(contest_id)
     entries = audit.entries_about(found.id, [e.id for e in found.events])
     return render_template("console/audit.html", contest=found, role=role, entries=entries)

@@ -26,3 +26,20 @@ class ReasonForm(FlaskForm):  # type: ignore[misc]
     """A lifecycle step, with an optional reason for the audit log."""
 
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class JudgeForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(_l("Judge's name"), validators=[DataRequired(), Length(max=120)])
+    unit = StringField(_l("Work unit (for 回避)"), validators=[Optional(), Length(max=200)])
+    pin = StringField(_l("PIN (4–6 digits, optional)"), validators=[Optional(), Length(max=6)])
+
+
+class AssignmentForm(FlaskForm):  # type: ignore[misc]
+    judge = SelectField(_l("Judge"), coerce=int)
+    event = SelectField(_l("Event"), coerce=int)
+    criterion = StringField(
+        _l("Criterion (empty: every judged criterion)"), validators=[Optional(), Length(max=64)]
+    )
+    entrant = StringField(
+        _l("Entrant code (empty: every entrant)"), validators=[Optional(), Length(max=64)]
+    )

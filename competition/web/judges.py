@@ -1,0 +1,136 @@
+"""Console pages for judges: the list, new judges, QR login cards, assignments, revoking.
+
+A judge's link exists only when it is made (the database keeps its hash), so creating a
+judge or reissuing links answers with the printable cards right away.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from competition.i18n import current_locale
+from competition.models import Contest, Judge
+from competition.services import assignments, contests, judges
+from competition.services.authority import Refused
+from competition.services.judge_cards import card_sheet
+from competition.web.console import actor, contest_or_abort
+from competition.web.forms import AssignmentForm, JudgeForm, ReasonForm
+
+bp = Blueprint("judges", __name__, url_prefix="/console/contests/<int:contest_id>/judges")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every console page needs an account."""
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+@bp.get("/")
+def index(contest_id: int) -> str:
+    contest, role = contest_or_abort(contest_id)
+    return _page(contest, role, JudgeForm(), _assignment_form(contest))
+
+
+def _page(contest: Contest, role: str, form: JudgeForm, assign_form: AssignmentForm) -> str:
+    listed = judges.contest_judges(contest.id)
+    return render_template(
+        "console/judges.html",
+        contest=contest,
+        role=role,
+        judges=listed,
+        form=form,
+        assign_form=assign_form,
+        reason_form=ReasonForm(),
+        assignments={j.id: assignments.assignments_of(j.id) for j in listed},
+    )
+
+
+def _assignment_form(contest: Contest) -> AssignmentForm:
+    form = AssignmentForm()
+    form.judge.choices = [
+        (j.id, j.name) for j in judges.contest_judges(contest.id) if j.revoked_at is None
+    ]
+    form.event.choices = [(e.id, e.name) for e in contest.events]
+    return form
+
+
+@bp.post("/")
+def create(contest_id: int) -> str | Response:
+    contest, role = contest_or_abort(contest_id)
+    form = JudgeForm()
+    if not form.validate_on_submit():
+        return _page(contest, role, form, _assignment_form(contest))
+    try:
+        judge, token = judges.create_judge(
+            actor(),
+            contest.id,
+            form.name.data or "",
+            unit=form.unit.data or "",
+            pin=form.pin.data or None,
+        )
+    except Refused as refused:
+        form.name.errors = [refused.render(current_locale())]
+        return _page(contest, role, form, _assignment_form(contest))
+    return _cards(contest, [(judge, judges.login_url(_base_url(), token))])
+
+
+@bp.post("/cards")
+def reissue_all(contest_id: int) -> str | Response:
+    """New links for every judge, printed as cards; the old links stop working."""
+    contest, _role = contest_or_abort(contest_id)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    try:
+        issued = judges.reissue_all(actor(), contest.id)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+        return redirect(url_for("judges.index", contest_id=contest.id))
+    return _cards(contest, [(j, judges.login_url(_base_url(), t)) for j, t in issued])
+
+
+def _cards(contest: Contest, issued: list[tuple[Judge, str]]) -> str:
+    return render_template(
+        "console/judge_cards.html", contest=contest, cards=card_sheet(contest, issued)
+    )
+
+
+@bp.post("/<int:judge_id>/revoke")
+def revoke(contest_id: int, judge_id: int) -> Response:
+    contest_or_abort(contest_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            judges.revoke(actor(), judge_id, form.reason.data or "")
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("The judge's link no longer works."))
+    return redirect(url_for("judges.index", contest_id=contest_id))
+
+
+@bp.post("/assignments")
+def assign(contest_id: int) -> Response:
+    contest, _role = contest_or_abort(contest_id)
+    form = _assignment_form(contest)
+    if form.validate_on_submit():
+        try:
+            entrant_id = contests.entrant_id(int(form.event.data), form.entrant.data or "")
+            assignments.assign(
+                actor(),
+                int(form.judge.data),
+                int(form.event.data),
+                form.criterion.data or "",
+                entrant_id,
+            )
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Assigned."))
+    return redirect(url_for("judges.index", contest_id=contest_id))
