@@ -16,7 +16,7 @@ def test_demo_lists_each_valid_rule_file_as_ok(
     contest = load_rule_file(rules_dir / "welding.yaml").contest
 
     result = runner.invoke(
-        main, ["--lang", "en", "demo"], env={"SCORING_RULES_DIR": str(rules_dir)}
+        main, ["--lang", "en", "demo", "--check-only"], env={"SCORING_RULES_DIR": str(rules_dir)}
     )
 
     assert result.exit_code == 0, result.output
@@ -26,7 +26,9 @@ def test_demo_lists_each_valid_rule_file_as_ok(
 def test_demo_fails_on_an_invalid_rule_file(runner: CliRunner, rules_dir: Path) -> None:
     (rules_dir / "broken.yaml").write_text("contest: [unclosed\n", encoding="utf-8")
 
-    result = runner.invoke(main, ["demo"], env={"SCORING_RULES_DIR": str(rules_dir)})
+    result = runner.invoke(
+        main, ["demo", "--check-only"], env={"SCORING_RULES_DIR": str(rules_dir)}
+    )
 
     assert result.exit_code == 1
     assert "broken.yaml:" in result.output
@@ -35,8 +37,8 @@ def test_demo_fails_on_an_invalid_rule_file(runner: CliRunner, rules_dir: Path) 
 def test_demo_speaks_the_chosen_language(runner: CliRunner, rules_dir: Path) -> None:
     env = {"SCORING_RULES_DIR": str(rules_dir), "COMPETITION_LOCALE": None, "LANG": "C.UTF-8"}
 
-    assert "没有评分规则文件" in runner.invoke(main, ["demo"], env=env).output
+    assert "没有评分规则文件" in runner.invoke(main, ["demo", "--check-only"], env=env).output
     english = {**env, "LANG": "en_GB.UTF-8"}
-    assert "No rule files" in runner.invoke(main, ["demo"], env=english).output
+    assert "No rule files" in runner.invoke(main, ["demo", "--check-only"], env=english).output
     chosen = {**english, "COMPETITION_LOCALE": "zh_CN"}
-    assert "没有评分规则文件" in runner.invoke(main, ["demo"], env=chosen).output
+    assert "没有评分规则文件" in runner.invoke(main, ["demo", "--check-only"], env=chosen).output

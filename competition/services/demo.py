@@ -1,0 +1,223 @@
+"""Demo contests for `make run`: the 2026 Yan'an apple-orchard per-mu benefit championship
+(120 orchards, measured data entered, about half the inspection marks given) and a welding
+contest of 40 workers, with their judges and an organiser account.
+
+Everything goes through the same services as real use: accounts, contests from the shipped
+rule files, entrants imported from a sheet, judges with their assignments, marks recorded
+one by one. Running it again changes nothing but the judges' links, which are reissued.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import Contest, User
+from competition.services import assignments, contests, entrants, judges, lifecycle, marks, users
+from competition.services.authority import SYSTEM, Actor
+from competition.services.contests import RuleSource
+from competition.services.marks import MarkInput
+
+ORCHARD_CONTEST = "2026 延安市苹果亩均效益冠军园竞赛"
+WELDING_CONTEST = "2026 市职工职业技能大赛 · 焊工"
+ADMIN = ("admin", "demo-admin-2026")
+ORGANISER = ("organiser", "demo-organiser-2026")
+COUNTIES = [
+    "宝塔区",
+    "安塞区",
+    "延长县",
+    "延川县",
+    "子长市",
+    "志丹县",
+    "吴起县",
+    "甘泉县",
+    "富县",
+    "洛川县",
+    "宜川县",
+    "黄龙县",
+    "黄陵县",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = [
+    "建军",
+    "海龙",
+    "秀英",
+    "志强",
+    "红梅",
+    "宝平",
+    "军",
+    "立新",
+    "延平",
+    "小燕",
+    "国庆",
+    "文华",
+    "春生",
+    "玉兰",
+    "向东",
+    "治国",
+]
+VARIETIES = ["富士", "延长红", "瑞阳", "秦脆", "嘎啦", "维纳斯黄金"]
+INSPECTION = [
+    ("canopy_pruning", 10),
+    ("soil_fertiliser_water", 10),
+    ("pest_control_green", 5),
+    ("records_traceability", 5),
+]
+UNITS = ["延安石化", "延长油田", "陕建八建", "延安职业技术学院", "延安热电"]
+
+
+@dataclass
+class DemoReport:
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+    contests: list[str] = field(default_factory=list)
+    judge_links: list[tuple[str, str, str]] = field(default_factory=list)  # contest, judge, url
+
+
+def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
+    """Create the demo once; on every run print fresh judge links."""
+    report = DemoReport(accounts=[ADMIN, ORGANISER])
+    admin, organiser = _accounts()
+    for name, build in ((ORCHARD_CONTEST, _orchards), (WELDING_CONTEST, _welding)):
+        contest = db.session.scalar(select(Contest).where(Contest.name == name))
+        if contest is None:
+            contest = build(admin, organiser, rules_dir)
+        report.contests.append(contest.name)
+        for judge, token in judges.reissue_all(organiser, contest.id):
+            report.judge_links.append((contest.name, judge.name, judges.login_url(base_url, token)))
+    return report
+
+
+def _accounts() -> tuple[Actor, Actor]:
+    found = {u.username: u for u in db.session.scalars(select(User))}
+    admin_user = found.get(ADMIN[0]) or users.create_user(
+        SYSTEM, *ADMIN, display_name="管理员", is_admin=True
+    )
+    admin = Actor.of_user(admin_user)
+    organiser_user = found.get(ORGANISER[0]) or users.create_user(
+        admin, *ORGANISER, display_name="市总工会竞赛组委会"
+    )
+    return admin, Actor.of_user(organiser_user)
+
+
+def _sheet(rows: Sequence[Mapping[str, object]]) -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame(rows).to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
+    rng = random.Random(2026)
+    path = rules_dir / "apple_orchard_per_mu_benefit.yaml"
+    contest = contests.create_contest(
+        admin,
+        ORCHARD_CONTEST,
+        [("亩均效益", RuleSource(path.name, path.read_text("utf-8")))],
+        organisers=[organiser.id or 0],
+    )
+    event = contest.events[0]
+    lifecycle.advance(organiser, contest.id, "open_registration")
+    orchards = list(_orchard_rows(rng, 120))
+    entrants.import_entrants(
+        organiser, event.id, _sheet([o.sheet for o in orchards]), "orchards.xlsx"
+    )
+    experts = [
+        judges.create_judge(organiser, contest.id, name, unit=unit)[0]
+        for name, unit in (
+            ("王志刚", "延安市果业中心"),
+            ("李秀兰", "西北农林科技大学"),
+            ("张建华", "洛川苹果研究所"),
+        )
+    ]
+    for expert in experts:
+        for criterion, _ in INSPECTION:
+            assignments.assign(organiser, expert.id, event.id, criterion)
+    for orchard in orchards:
+        for criterion, value in orchard.measured.items():
+            marks.record_mark(organiser, event.id, MarkInput(orchard.code, criterion, value))
+    lifecycle.advance(organiser, contest.id, "open_scoring")
+    for orchard in orchards[: len(orchards) // 2]:
+        for expert in experts:
+            actor = Actor("judge", expert.id, expert.name)
+            for criterion, top in INSPECTION:
+                value = _inspection_mark(rng, orchard.quality, top)
+                marks.record_mark(actor, event.id, MarkInput(orchard.code, criterion, value))
+    return contest
+
+
+@dataclass
+class _Orchard:
+    code: str
+    sheet: dict[str, object]
+    measured: dict[str, str]
+    quality: float
+
+
+def _orchard_rows(rng: random.Random, count: int) -> Iterator[_Orchard]:
+    for index in range(1, count + 1):
+        county = COUNTIES[(index - 1) % len(COUNTIES)]
+        person = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        area = rng.choice([8, 10, 12, 15, 18, 20, 25, 30, 35, 40, 50, 60, 80])
+        per_mu = rng.randint(2200, 4800)
+        harvest = area * per_mu
+        quality = rng.uniform(0.55, 0.95)
+        code = f"YA{index:03d}"
+        yield _Orchard(
+            code=code,
+            sheet={
+                "编号": code,
+                "名称": f"{county.rstrip('区县市')}{person}果园",
+                "县（市、区）": county,
+                "经营主体": f"{person}家庭农场",
+                "主栽品种": rng.choice(VARIETIES),
+                "联系电话": f"139{rng.randint(10_000_000, 99_999_999)}",
+            },
+            measured={
+                "area_mu": str(area),
+                "yield_kg": str(harvest),
+                "revenue_yuan": str(round(harvest * rng.choice([4.8, 5.2, 5.6, 6.0, 6.4, 7.0]))),
+                "cost_yuan": str(area * rng.randint(5200, 9800)),
+                "premium_kg": str(round(harvest * min(0.92, quality * rng.uniform(0.8, 1.0)))),
+                "commercial_kg": str(round(harvest * rng.uniform(0.84, 0.98))),
+            },
+            quality=quality,
+        )
+
+
+def _inspection_mark(rng: random.Random, quality: float, top: int) -> str:
+    value = round((quality * top + rng.uniform(-1, 1)) * 2) / 2
+    return f"{min(top, max(0, value)):g}"
+
+
+def _welding(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
+    rng = random.Random(1955)
+    path = rules_dir / "welding_skills.yaml"
+    contest = contests.create_contest(
+        admin,
+        WELDING_CONTEST,
+        [("焊工", RuleSource(path.name, path.read_text("utf-8")))],
+        blind=True,
+        organisers=[organiser.id or 0],
+    )
+    event = contest.events[0]
+    lifecycle.advance(organiser, contest.id, "open_registration")
+    workers = [
+        {
+            "编号": f"W{i:02d}",
+            "姓名": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "工作单位": UNITS[i % len(UNITS)],
+            "职工身份": "否" if i % 9 == 0 else "是",
+        }
+        for i in range(1, 41)
+    ]
+    entrants.import_entrants(organiser, event.id, _sheet(workers), "welders.xlsx")
+    for name in ("赵国强", "钱文斌", "孙丽华", "周海军", "吴建平"):
+        judge, _ = judges.create_judge(organiser, contest.id, name, unit="市质量技术监督局")
+        assignments.assign(organiser, judge.id, event.id, "appearance")
+    return contest

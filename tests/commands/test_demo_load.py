@@ -1,0 +1,55 @@
+"""`competition demo` loads the demo contests through the real services, once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from competition import create_app
+from competition.commands import main
+from competition.extensions import db
+from competition.models import Contest, Entrant, Judge, Mark
+from competition.services.standings import event_standings
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.delenv("SCORING_RULES_DIR", raising=False)
+    return url
+
+
+def test_demo_creates_both_contests_and_prints_a_link_per_judge(database: str) -> None:
+    result = CliRunner().invoke(main, ["--lang", "en", "demo"])
+    assert result.exit_code == 0, result.output
+    links = re.findall(r"^http://127\.0\.0\.1:5000/judge/login/\S+$", result.stdout, re.M)
+    assert len(links) == 8 and len(set(links)) == 8
+    assert "user admin, password demo-admin-2026" in result.stdout
+    again = CliRunner().invoke(main, ["--lang", "en", "demo"])
+    assert again.exit_code == 0
+    relinks = re.findall(r"^http://\S+/judge/login/\S+$", again.stdout, re.M)
+    assert len(relinks) == 8 and not set(relinks) & set(links)  # reissued: old links end
+    with create_app().app_context():
+        contests = {c.name: c for c in db.session.query(Contest)}
+        assert len(contests) == 2
+        orchards = contests["2026 延安市苹果亩均效益冠军园竞赛"]
+        event = orchards.events[0]
+        assert db.session.query(Entrant).filter_by(event_id=event.id).count() == 120
+        counties = {
+            e.attributes["county"] for e in db.session.query(Entrant).filter_by(event_id=event.id)
+        }
+        assert len(counties) == 13
+        assert db.session.query(Judge).count() == 8
+        # 120 orchards × 6 measured values + half of them × 3 experts × 4 inspection items
+        assert db.session.query(Mark).filter_by(event_id=event.id).count() == 720 + 720
+        standings = event_standings(event)
+        assert sum(1 for row in standings.rows if row.rank is not None) == 60
+        welders = contests["2026 市职工职业技能大赛 · 焊工"]
+        assert db.session.query(Entrant).filter_by(event_id=welders.events[0].id).count() == 40
+        assert welders.status == "registration" and welders.blind
+        db.engine.dispose()
