@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from competition.extensions import db
 from competition.models import Assignment, BlindCode, Entrant, Event
-from competition.rules import RuleSet, load_rule_text
+from competition.rules import RuleSet
 from competition.rules.messages import N_, msg
 from competition.services import audit
 from competition.services.authority import Actor, Refused, require_role
+from competition.services.contests import ruleset_of
 from competition.services.entrant_sheets import (
     PROGRESS_EVERY,
     EntrantRow,
@@ -73,8 +74,7 @@ def _check_editable(event: Event) -> None:
 
 
 def rules_of(event: Event) -> RuleSet:
-    version = event.rules
-    return load_rule_text(version.text, version.source_name, version.sha256)
+    return ruleset_of(event)
 
 
 def template(actor: Actor, event_id: int) -> bytes:
@@ -221,3 +221,14 @@ def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> 
         before=before,
     )
     db.session.commit()
+
+
+def event_entrants(event_id: int) -> list[Entrant]:
+    """The registered entrants of an event, by code (the console's list)."""
+    query = select(Entrant).where(Entrant.event_id == event_id).order_by(Entrant.code)
+    return list(db.session.scalars(query))
+
+
+def fields_of(event: Event) -> list[Field]:
+    """The columns of the event's entrant sheet: code, name, the declared attributes."""
+    return fields(rules_of(event))

@@ -43,3 +43,7 @@ class AssignmentForm(FlaskForm):  # type: ignore[misc]
     entrant = StringField(
         _l("Entrant code (empty: every entrant)"), validators=[Optional(), Length(max=64)]
     )
+
+
+class UploadForm(FlaskForm):  # type: ignore[misc]
+    sheet = FileField(_l("Entrants sheet (XLSX or CSV)"))
