@@ -235,3 +235,15 @@ def get_judge(judge_id: int) -> Judge:
     if judge is None:
         raise Refused("not_found", msg(N_("no such judge")))
     return judge
+
+
+def signed_in_judge(judge_id: int, link_hash: str) -> Judge:
+    """The judge of a session, as long as the link it was opened with still stands: a
+    reissued or revoked link ends the sessions opened with it."""
+    judge = db.session.get(Judge, judge_id)
+    if judge is None or judge.revoked_at is not None or judge.token_hash != link_hash:
+        raise Refused(
+            "unauthorised",
+            msg(N_("this judge link is not valid: ask the organisers for a new card")),
+        )
+    return judge

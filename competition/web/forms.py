@@ -47,3 +47,7 @@ class AssignmentForm(FlaskForm):  # type: ignore[misc]
 
 class UploadForm(FlaskForm):  # type: ignore[misc]
     sheet = FileField(_l("Entrants sheet (XLSX or CSV)"))
+
+
+class PinForm(FlaskForm):  # type: ignore[misc]
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Length(min=4, max=6)])
