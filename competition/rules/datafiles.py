@@ -102,7 +102,12 @@ def read_marks_csv(path: Path | str, display: str | None = None) -> pd.DataFrame
     """MARKS.csv as a table with a ``line`` column for messages."""
     path = Path(path)
     source = display or str(path)
-    frame = _frame(_read_text(path, source), source)
+    return read_marks_text(_read_text(path, source), source)
+
+
+def read_marks_text(text: str, source: str) -> pd.DataFrame:
+    """Marks CSV text (an upload, say) as :func:`read_marks_csv` reads a file."""
+    frame = _frame(text, source)
     missing = [c for c in MARK_COLUMNS if c not in frame.columns]
     extra = [c for c in frame.columns if c not in MARK_COLUMNS]
     if missing or extra:

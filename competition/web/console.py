@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -16,12 +25,12 @@ from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Contest
-from competition.rules import RuleFileError
-from competition.services import audit, contests, lifecycle
+from competition.rules import ProblemsError, RuleFileError
+from competition.services import audit, contests, lifecycle, standings
 from competition.services.authority import Actor, Refused
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
-from competition.web.forms import ContestForm, ReasonForm
+from competition.web.forms import ContestForm, ReasonForm, SimulateForm
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -49,12 +58,23 @@ STEP_NAMES = {
     "publish": _l("Publish"),
     "finalise": _l("Make final"),
 }
+STATUS_NAMES = {
+    "ok": "",
+    "incomplete": _l("incomplete"),
+    "dq": _l("disqualified"),
+    "withdrawn": _l("withdrawn"),
+}
 ROLE_NAMES = {"admin": _l("Admin"), "organiser": _l("Organiser"), "chief_judge": _l("Chief judge")}
 
 
 @bp.context_processor
 def _names() -> dict[str, object]:
-    return {"stage_names": STAGE_NAMES, "step_names": STEP_NAMES, "role_names": ROLE_NAMES}
+    return {
+        "stage_names": STAGE_NAMES,
+        "step_names": STEP_NAMES,
+        "role_names": ROLE_NAMES,
+        "status_names": STATUS_NAMES,
+    }
 
 
 def actor() -> Actor:
@@ -157,3 +177,41 @@ def audit_log(contest_id: int) -> str:
     found, role = contest_or_abort(contest_id)
     entries = audit.entries_about(found.id, [e.id for e in found.events])
     return render_template("console/audit.html", contest=found, role=role, entries=entries)
+
+
+@bp.route("/contests/<int:contest_id>/events/<int:event_id>/simulate", methods=["GET", "POST"])
+def simulate(contest_id: int, event_id: int) -> str:
+    """Run the event's rules on sample or uploaded marks, or on the marks entered so far:
+    the standings and awards the rules would give, nothing stored."""
+    found, role = contest_or_abort(contest_id)
+    event = next((e for e in found.events if e.id == event_id), None)
+    if event is None:
+        abort(404)
+    form = SimulateForm()
+    root = Path(current_app.config["SCORING_RULES_DIR"])
+    sample = standings.sample_marks(event, root)
+    result, problems, source = None, [], ""
+    try:
+        if form.validate_on_submit() and form.marks.data:
+            source = form.marks.data.filename or "marks.csv"
+            text = form.marks.data.read(10_000_001).decode("utf-8-sig", errors="replace")
+            result = standings.simulate(event, text, source)
+        elif request.args.get("use") == "sample" and sample is not None:
+            source = _("the sample marks of the rule file")
+            result = standings.simulate(event, sample, "sample.csv")
+        elif request.args.get("use") == "entered":
+            source = _("the marks entered so far")
+            result = standings.event_standings(event)
+    except ProblemsError as error:
+        problems = [p.render(current_locale()) for p in error.problems]
+    return render_template(
+        "console/simulate.html",
+        contest=found,
+        event=event,
+        role=role,
+        form=form,
+        has_sample=sample is not None,
+        result=result,
+        problems=problems,
+        source=source,
+    )

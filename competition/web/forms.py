@@ -51,3 +51,7 @@ class UploadForm(FlaskForm):  # type: ignore[misc]
 
 class PinForm(FlaskForm):  # type: ignore[misc]
     pin = PasswordField(_l("PIN"), validators=[DataRequired(), Length(min=4, max=6)])
+
+
+class SimulateForm(FlaskForm):  # type: ignore[misc]
+    marks = FileField(_l("Marks CSV (entrant,item,criterion,judge,value)"))
