@@ -5,6 +5,7 @@ Stored standings would be a cache; the truth is always the marks and the pinned 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -62,3 +63,36 @@ def _entrants(event: Event) -> list[EngineEntrant]:
             select(Entrant).where(Entrant.event_id == event.id).order_by(Entrant.code)
         )
     ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the marking of one criterion of an event has come."""
+
+    criterion: str
+    label: str
+    complete: int  # panels (or values) complete
+    partial: int  # panels with some judges' marks in
+    expected: int  # entrants × items
+
+
+def progress(event: Event) -> list[Progress]:
+    """Per entered criterion: complete panels or values out of those expected."""
+    result = event_standings(event)
+    table = result.table
+    rows = []
+    for name, criterion in result.ruleset.rule.criteria.items():
+        if name not in result.ruleset.judged() and name not in result.ruleset.measured():
+            continue
+        per_item = result.ruleset.levels[name] == "item"
+        expected = sum(
+            len(table.item_rows.get(e.id, [])) if per_item else 1 for e in table.entrants
+        )
+        if name in table.panels:
+            panel = table.panels[name]
+            complete, partial = len(panel.values), len(panel.pending)
+        else:
+            column = table.item_columns[name] if per_item else table.entrant_columns[name]
+            complete, partial = sum(1 for v in column.values() if v is not None), 0
+        rows.append(Progress(name, criterion.label or name, complete, partial, expected))
+    return rows

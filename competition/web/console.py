@@ -149,6 +149,7 @@ def contest(contest_id: int) -> str:
         counts=contests.entrant_counts(found),
         steps=lifecycle.STEPS,
         form=ReasonForm(),
+        progress={event.id: standings.progress(event) for event in found.events},
     )
 
 

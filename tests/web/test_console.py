@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Contest, Entrant
+from competition.services import lifecycle, marks
+from competition.services.marks import MarkInput
 from tests.factories import REPOSITORY, make_admin, make_contest, make_user
 
 PASSWORD = "correct horse battery"
@@ -154,3 +156,19 @@ def test_forms_without_a_csrf_token_are_refused(tmp_path: Path, rules_dir: Path)
         assert response.status_code == 400
         assert "表单已过期" in response.text or "The form has expired" in response.text
         db.engine.dispose()
+
+
+def test_the_dashboard_shows_marking_progress_per_criterion(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    event = contest.events[0]
+    for code in ("YA001", "YA002"):
+        db.session.add(
+            Entrant(event_id=event.id, code=code, name=code, attributes={"county": "宝塔区"})
+        )
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_registration")
+    marks.record_mark(admin, event.id, MarkInput("YA001", "area_mu", "12"))
+    sign_in(client, "admin")
+    page = client.get(f"/console/contests/{contest.id}")
+    assert "果园面积" in page.text and "1 / 2" in page.text
