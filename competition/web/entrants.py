@@ -18,6 +18,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -34,6 +35,7 @@ from competition.models import Contest, Event
 from competition.services import entrants
 from competition.services.authority import Refused
 from competition.services.entrant_sheets import SheetError
+from competition.web import import_jobs
 from competition.web.console import actor, contest_or_abort
 from competition.web.forms import ReasonForm, UploadForm
 
@@ -43,6 +45,7 @@ bp = Blueprint(
     url_prefix="/console/contests/<int:contest_id>/events/<int:event_id>/entrants",
 )
 MAX_UPLOAD = 10 * 1024 * 1024
+BACKGROUND_ROWS = 1000  # larger sheets import in the background, with a progress bar
 UPLOAD_TTL = 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,7 +130,12 @@ def upload(contest_id: int, event_id: int) -> str | Response:
         return _report(contest, event, role, error)
     key = secrets.token_hex(16)
     (_uploads() / f"{key}.upload").write_bytes(data)
-    session["entrant_upload"] = {"key": key, "filename": filename, "event": event.id}
+    session["entrant_upload"] = {
+        "key": key,
+        "filename": filename,
+        "event": event.id,
+        "rows": len(preview.sheet.rows),
+    }
     return render_template(
         "console/entrants_mapping.html",
         contest=contest,
@@ -155,10 +163,24 @@ def confirm(contest_id: int, event_id: int) -> str | Response:
         for header, value in request.form.items()
         if header.startswith("map:")
     }
-    try:
-        result = entrants.import_entrants(
-            actor(), event.id, path.read_bytes(), pending["filename"], mapping
+    data = path.read_bytes()
+    if pending.get("rows", 0) > BACKGROUND_ROWS:
+        job_id = import_jobs.start(
+            current_app._get_current_object(),  # type: ignore[attr-defined]  # the real app
+            actor(),
+            event.id,
+            data,
+            pending["filename"],
+            mapping,
+            current_locale(),
         )
+        path.unlink(missing_ok=True)
+        session.pop("entrant_upload", None)
+        return render_template(
+            "console/entrants_progress.html", contest=contest, event=event, role=role, job_id=job_id
+        )
+    try:
+        result = entrants.import_entrants(actor(), event.id, data, pending["filename"], mapping)
     except (Refused, SheetError) as error:
         return _report(contest, event, role, error)
     path.unlink(missing_ok=True)
@@ -176,4 +198,20 @@ def _report(contest: Contest, event: Event, role: str, error: Refused | SheetErr
     )
     return render_template(
         "console/entrants_report.html", contest=contest, event=event, role=role, problems=problems
+    )
+
+
+@bp.get("/jobs/<job_id>")
+def job(contest_id: int, event_id: int, job_id: str) -> Response:
+    """The progress of a background import, polled by the page as JSON."""
+    _event(contest_id, event_id)
+    found = import_jobs.get(job_id, actor().id or 0)
+    if found is None:
+        abort(404)
+    return jsonify(
+        done=found.done,
+        total=found.total,
+        finished=found.finished,
+        count=found.count,
+        problems=found.problems[:500],
     )
