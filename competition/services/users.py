@@ -93,3 +93,28 @@ def grant_role(actor: Actor, user_id: int, contest_id: int, role: str) -> Contes
     )
     db.session.commit()
     return grant
+
+
+def all_users(actor: Actor) -> list[User]:
+    """Every account, for the admin's user page."""
+    if not actor.is_admin:
+        raise Refused("forbidden", msg(N_("only an admin can see the accounts")))
+    return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+def contest_roles(contest_id: int) -> list[ContestRole]:
+    """Who holds which role in a contest (the dashboard lists them)."""
+    query = (
+        select(ContestRole)
+        .join(User, User.id == ContestRole.user_id)
+        .where(ContestRole.contest_id == contest_id)
+        .order_by(ContestRole.role, User.username)
+    )
+    return list(db.session.scalars(query))
+
+
+def user_id_for(username: str) -> int:
+    found = db.session.scalar(select(User.id).where(User.username == username.strip()))
+    if found is None:
+        raise Refused("not_found", msg(N_("no such user")))
+    return found

@@ -26,11 +26,19 @@ from werkzeug.wrappers import Response
 from competition.i18n import current_locale
 from competition.models import Contest
 from competition.rules import ProblemsError, RuleFileError
-from competition.services import audit, contests, lifecycle, standings
+from competition.services import audit, contests, lifecycle, standings, users
 from competition.services.authority import Actor, Refused
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
-from competition.web.forms import ContestForm, ReasonForm, SimulateForm
+from competition.web.forms import (
+    ContestForm,
+    ReasonForm,
+    RoleForm,
+    RuleVersionForm,
+    SelectChoice,
+    SimulateForm,
+    UserForm,
+)
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -102,7 +110,9 @@ def new_contest() -> str | Response:
     form = ContestForm()
     root = Path(current_app.config["SCORING_RULES_DIR"])
     files = [f for f in list_rule_files(root, current_locale()) if f.valid]
-    form.rule_file.choices = [("", "—")] + [(f.path, f"{f.contest} ({f.path})") for f in files]
+    form.rule_file.choices = [SelectChoice("", "—")] + [
+        SelectChoice(f.path, f"{f.contest} ({f.path})") for f in files
+    ]
     problems: list[str] = []
     if form.validate_on_submit():
         source = _rule_source(form, root)
@@ -150,6 +160,8 @@ def contest(contest_id: int) -> str:
         steps=lifecycle.STEPS,
         form=ReasonForm(),
         progress={event.id: standings.progress(event) for event in found.events},
+        roles=users.contest_roles(found.id),
+        role_form=RoleForm(),
     )
 
 
@@ -170,7 +182,9 @@ def advance(contest_id: int, step: str) -> Response:
 @bp.get("/contests/<int:contest_id>/rules")
 def rules(contest_id: int) -> str:
     found, role = contest_or_abort(contest_id)
-    return render_template("console/rules.html", contest=found, role=role)
+    return render_template(
+        "console/rules.html", contest=found, role=role, form=RuleVersionForm(), problems=[]
+    )
 
 
 @bp.get("/contests/<int:contest_id>/audit")
@@ -216,3 +230,76 @@ def simulate(contest_id: int, event_id: int) -> str:
         problems=problems,
         source=source,
     )
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def accounts() -> str | Response:
+    """The admin's page: every account, and a form for a new one."""
+    try:
+        listed = users.all_users(actor())
+    except Refused:
+        abort(403)
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            users.create_user(
+                actor(),
+                form.username.data or "",
+                form.password.data or "",
+                display_name=form.display_name.data or "",
+                is_admin=bool(form.is_admin.data),
+            )
+        except Refused as refused:
+            form.username.errors = [refused.render(current_locale())]
+        else:
+            flash(_("Account created."))
+            return redirect(url_for("console.accounts"))
+    return render_template("console/users.html", users=listed, form=form)
+
+
+@bp.post("/contests/<int:contest_id>/roles")
+def grant(contest_id: int) -> Response:
+    contest_or_abort(contest_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            users.grant_role(
+                actor(),
+                users.user_id_for(form.username.data or ""),
+                contest_id,
+                form.role.data or "",
+            )
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Role given."))
+    return redirect(url_for("console.contest", contest_id=contest_id))
+
+
+@bp.post("/contests/<int:contest_id>/events/<int:event_id>/rules")
+def new_rules(contest_id: int, event_id: int) -> str | Response:
+    """A new version of an event's rule file; after scoring opens it needs a reason, and the
+    standings follow it at once (they are always recomputed from the marks)."""
+    found, role = contest_or_abort(contest_id)
+    form = RuleVersionForm()
+    upload = form.upload.data if form.validate_on_submit() else None
+    if not upload or not getattr(upload, "filename", ""):
+        flash(_("Choose a rule file or upload one."), "error")
+        return redirect(url_for("console.rules", contest_id=contest_id))
+    raw = upload.read(1_000_001)
+    source = RuleSource(upload.filename, raw.decode("utf-8-sig", errors="replace"))
+    try:
+        contests.new_rule_version(actor(), event_id, source, form.reason.data or "")
+    except RuleFileError as error:
+        return render_template(
+            "console/rules.html",
+            contest=found,
+            role=role,
+            form=form,
+            problems=[p.render(current_locale()) for p in error.problems],
+        )
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+    else:
+        flash(_("New rule version in force."))
+    return redirect(url_for("console.rules", contest_id=contest_id))

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice as SelectChoice  # type: ignore[attr-defined]  # stubs < 3.3
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -55,3 +56,26 @@ class PinForm(FlaskForm):  # type: ignore[misc]
 
 class SimulateForm(FlaskForm):  # type: ignore[misc]
     marks = FileField(_l("Marks CSV (entrant,item,criterion,judge,value)"))
+
+
+class UserForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Name shown"), validators=[Optional(), Length(max=120)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=256)])
+    is_admin = BooleanField(_l("Admin"))
+
+
+class RoleForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice("organiser", _l("Organiser")),
+            SelectChoice("chief_judge", _l("Chief judge")),
+        ],
+    )
+
+
+class RuleVersionForm(FlaskForm):  # type: ignore[misc]
+    upload = FileField(_l("New version of the rule file"))
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])

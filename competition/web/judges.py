@@ -17,7 +17,7 @@ from competition.services import assignments, contests, judges
 from competition.services.authority import Refused
 from competition.services.judge_cards import card_sheet
 from competition.web.console import actor, contest_or_abort
-from competition.web.forms import AssignmentForm, JudgeForm, ReasonForm
+from competition.web.forms import AssignmentForm, JudgeForm, ReasonForm, SelectChoice
 
 bp = Blueprint("judges", __name__, url_prefix="/console/contests/<int:contest_id>/judges")
 
@@ -55,9 +55,11 @@ def _page(contest: Contest, role: str, form: JudgeForm, assign_form: AssignmentF
 def _assignment_form(contest: Contest) -> AssignmentForm:
     form = AssignmentForm()
     form.judge.choices = [
-        (j.id, j.name) for j in judges.contest_judges(contest.id) if j.revoked_at is None
+        SelectChoice(str(j.id), j.name)
+        for j in judges.contest_judges(contest.id)
+        if j.revoked_at is None
     ]
-    form.event.choices = [(e.id, e.name) for e in contest.events]
+    form.event.choices = [SelectChoice(str(e.id), e.name) for e in contest.events]
     return form
 
 

@@ -172,3 +172,59 @@ def test_the_dashboard_shows_marking_progress_per_criterion(client: FlaskClient)
     sign_in(client, "admin")
     page = client.get(f"/console/contests/{contest.id}")
     assert "果园面积" in page.text and "1 / 2" in page.text
+
+
+def test_admin_creates_accounts_and_gives_contest_roles(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    sign_in(client, "admin")
+    created = client.post(
+        "/console/users", data={"username": "chief", "display_name": "裁判长", "password": PASSWORD}
+    )
+    assert created.status_code == 302
+    client.post(
+        f"/console/contests/{contest.id}/roles", data={"username": "chief", "role": "chief_judge"}
+    )
+    dashboard = client.get(f"/console/contests/{contest.id}")
+    assert "裁判长 (chief)" in dashboard.text
+    chief = db_app_client_for(client)
+    sign_in(chief, "chief")
+    assert chief.get(f"/console/contests/{contest.id}").status_code == 200
+    assert chief.get("/console/users").status_code == 403
+
+
+def db_app_client_for(client: FlaskClient) -> FlaskClient:
+    return client.application.test_client()
+
+
+def test_a_new_rule_version_after_scoring_opens_needs_a_reason(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    event = contest.events[0]
+    db.session.add(Entrant(event_id=event.id, code="W01", name="王", attributes={}))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_registration")
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    sign_in(client, "admin")
+    text = (REPOSITORY / "scoring_rules" / "welding_skills.yaml").read_bytes()
+    url = f"/console/contests/{contest.id}/events/{event.id}/rules?lang=en"
+    refused = client.post(
+        url,
+        data={"upload": (io.BytesIO(text), "w.yaml"), "reason": ""},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "needs a reason" in refused.text and event.rules.version == 1
+    client.post(
+        url,
+        data={"upload": (io.BytesIO(text), "w.yaml"), "reason": "更正权重"},
+        content_type="multipart/form-data",
+    )
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).events[0].rules.version == 2
+    broken = client.post(
+        url,
+        data={"upload": (io.BytesIO(b"contest: x\n"), "b.yaml"), "reason": "x"},
+        content_type="multipart/form-data",
+    )
+    assert "b.yaml:1: criteria: required, but missing" in broken.text
