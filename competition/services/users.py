@@ -118,3 +118,8 @@ def user_id_for(username: str) -> int:
     if found is None:
         raise Refused("not_found", msg(N_("no such user")))
     return found
+
+
+def get_user(user_id: int) -> User | None:
+    """The account behind a signed-in session (Flask-Login's user loader)."""
+    return db.session.get(User, user_id)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from competition.extensions import db, login_manager
+from competition.extensions import login_manager
 from competition.i18n import current_locale
 from competition.models import User
 from competition.services import users
@@ -19,7 +19,7 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return users.get_user(int(user_id)) if user_id.isdigit() else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
