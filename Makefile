@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CATALOGS := competition/translations
 
-.PHONY: install translations services run test lint format extract clean schema
+.PHONY: install translations services browsers run test lint format extract clean schema
 
 install: $(VENV)/.installed
 
@@ -24,12 +24,21 @@ services:
 		redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
 		--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
 
+# The browser tests drive Debian's Chromium (../shared/SERVICES.md: `playwright install` cannot
+# download browsers here); Chinese text renders only with a CJK font. apt runs only when one
+# of them is missing, so repeated runs are fast and work offline.
+browsers:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		apt-get update && \
+		apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
 run: install translations
 	$(BIN)/competition db upgrade
 	$(BIN)/competition demo
 	$(BIN)/competition serve --host 127.0.0.1 --port 5000
 
-test: install translations services
+test: install translations services browsers
 	$(BIN)/pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
