@@ -34,6 +34,7 @@ from competition.web.forms import (
     ContestForm,
     ReasonForm,
     RoleForm,
+    RoundForm,
     RuleVersionForm,
     SelectChoice,
     SimulateForm,
@@ -162,6 +163,8 @@ def contest(contest_id: int) -> str:
         progress={event.id: standings.progress(event) for event in found.events},
         roles=users.contest_roles(found.id),
         role_form=RoleForm(),
+        round_form=RoundForm(),
+        items={event.id: contests.ruleset_of(event).item_ids or [] for event in found.events},
     )
 
 
@@ -303,3 +306,18 @@ def new_rules(contest_id: int, event_id: int) -> str | Response:
     else:
         flash(_("New rule version in force."))
     return redirect(url_for("console.rules", contest_id=contest_id))
+
+
+@bp.post("/contests/<int:contest_id>/events/<int:event_id>/rounds")
+def round_status(contest_id: int, event_id: int) -> Response:
+    """Open or close scoring of one item (a dive, a module) of an event."""
+    contest_or_abort(contest_id)
+    form = RoundForm()
+    if form.validate_on_submit():
+        try:
+            lifecycle.set_round(actor(), event_id, form.item.data or "", form.status.data or "")
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Done."))
+    return redirect(url_for("console.contest", contest_id=contest_id))

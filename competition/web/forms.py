@@ -79,3 +79,8 @@ class RoleForm(FlaskForm):  # type: ignore[misc]
 class RuleVersionForm(FlaskForm):  # type: ignore[misc]
     upload = FileField(_l("New version of the rule file"))
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class RoundForm(FlaskForm):  # type: ignore[misc]
+    item = StringField(validators=[Optional(), Length(max=64)])
+    status = StringField(validators=[DataRequired(), Length(max=8)])

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Contest, Entrant
-from competition.services import lifecycle, marks
+from competition.services import judges, lifecycle, marks
 from competition.services.marks import MarkInput
 from tests.factories import REPOSITORY, make_admin, make_contest, make_user
 
@@ -100,40 +100,72 @@ def test_lifecycle_buttons_advance_or_say_why_not(client: FlaskClient) -> None:
     assert "contest.open_scoring" in audit.text and "开赛" in audit.text
 
 
-ROUTES = [
-    ("get", "/console/"),
-    ("get", "/console/contests/new"),
-    ("get", "/console/contests/{id}"),
-    ("get", "/console/contests/{id}/rules"),
-    ("get", "/console/contests/{id}/audit"),
-    ("post", "/console/contests/{id}/steps/open_registration"),
+# every console route, with what an organiser of the contest and an admin get
+# (None: the same as the organiser); anyone else gets the sign-in page or 403
+ROUTES: list[tuple[str, str, int, int | None]] = [
+    ("get", "/console/", 200, None),
+    ("get", "/console/contests/new", 403, 200),
+    ("post", "/console/contests/new", 403, 200),
+    ("get", "/console/users", 403, 200),
+    ("post", "/console/users", 403, 200),
+    ("get", "/console/contests/{id}", 200, None),
+    ("post", "/console/contests/{id}/steps/open_registration", 302, None),
+    ("get", "/console/contests/{id}/rules", 200, None),
+    ("post", "/console/contests/{id}/events/{event}/rules", 302, None),
+    ("get", "/console/contests/{id}/audit", 200, None),
+    ("get", "/console/contests/{id}/events/{event}/simulate", 200, None),
+    ("post", "/console/contests/{id}/events/{event}/simulate", 200, None),
+    ("post", "/console/contests/{id}/roles", 302, None),
+    ("post", "/console/contests/{id}/events/{event}/rounds", 302, None),
+    ("get", "/console/contests/{id}/events/{event}/entrants/", 200, None),
+    ("get", "/console/contests/{id}/events/{event}/entrants/template.xlsx", 200, None),
+    ("get", "/console/contests/{id}/events/{event}/entrants/export.xlsx", 200, None),
+    ("post", "/console/contests/{id}/events/{event}/entrants/upload", 302, None),
+    ("post", "/console/contests/{id}/events/{event}/entrants/import", 302, None),
+    ("get", "/console/contests/{id}/events/{event}/entrants/jobs/none", 404, None),
+    ("get", "/console/contests/{id}/judges/", 200, None),
+    ("post", "/console/contests/{id}/judges/", 200, None),
+    ("post", "/console/contests/{id}/judges/cards", 200, None),
+    ("post", "/console/contests/{id}/judges/{judge}/revoke", 302, None),
+    ("post", "/console/contests/{id}/judges/assignments", 302, None),
+    ("get", "/console/contests/{id}/blind/", 200, None),
+    ("post", "/console/contests/{id}/blind/events/{event}/draw", 302, None),
+    ("post", "/console/contests/{id}/blind/events/{event}/mapping", 302, None),
+    ("post", "/console/contests/{id}/blind/unblind", 302, None),
 ]
-# who → expected status per route, in the order of ROUTES
-EXPECTED = {
-    "anonymous": [302, 302, 302, 302, 302, 302],
-    "other_organiser": [200, 403, 403, 403, 403, 403],
-    "organiser": [200, 403, 200, 200, 200, 302],
-    "admin": [200, 200, 200, 200, 200, 302],
-}
 
 
-@pytest.mark.parametrize("who", list(EXPECTED))
+def expected_status(who: str, route: str, organiser: int, admin: int | None) -> int:
+    if who in ("anonymous", "judge"):
+        return 302  # to the sign-in page: a judge's link is no console account
+    if who == "admin":
+        return organiser if admin is None else admin
+    if who == "organiser":
+        return organiser
+    return 200 if route == "/console/" else 403  # the organiser of another contest
+
+
+@pytest.mark.parametrize("who", ["anonymous", "judge", "other_organiser", "organiser", "admin"])
 def test_authorisation_matrix(client: FlaskClient, who: str) -> None:
     admin = make_admin()
     organiser = make_user(admin, "organiser")
     other = make_user(admin, "other_organiser")
-    contest = make_contest(admin, name="秘密竞赛", organisers=(organiser.id or 0,))
+    contest = make_contest(admin, name="秘密竞赛", organisers=(organiser.id or 0,), blind=True)
     make_contest(admin, name="别的竞赛", organisers=(other.id or 0,))
-    if who != "anonymous":
+    judge, token = judges.create_judge(admin, contest.id, "评委甲")
+    if who == "judge":
+        assert client.get(f"/judge/login/{token}").status_code == 302
+    elif who != "anonymous":
         sign_in(client, who)
-    for (method, route), expected in zip(ROUTES, EXPECTED[who], strict=True):
-        response = getattr(client, method)(route.format(id=contest.id))
-        assert response.status_code == expected, (who, route)
-        if expected in (302, 403):
+    ids = {"id": contest.id, "event": contest.events[0].id, "judge": judge.id}
+    for method, route, organiser_gets, admin_gets in ROUTES:
+        expected = expected_status(who, route, organiser_gets, admin_gets)
+        response = getattr(client, method)(route.format(**ids))
+        assert response.status_code == expected, (who, method, route)
+        if expected in (302, 403, 404):
             assert "秘密竞赛" not in response.text, (who, route)
     listing = client.get("/console/")
-    visible = "秘密竞赛" in listing.text
-    assert visible == (who in ("organiser", "admin"))
+    assert ("秘密竞赛" in listing.text) == (who in ("organiser", "admin"))
 
 
 def test_forms_without_a_csrf_token_are_refused(tmp_path: Path, rules_dir: Path) -> None:
@@ -228,3 +260,24 @@ def test_a_new_rule_version_after_scoring_opens_needs_a_reason(client: FlaskClie
         content_type="multipart/form-data",
     )
     assert "b.yaml:1: criteria: required, but missing" in broken.text
+
+
+def test_rounds_open_and_close_item_by_item_while_scoring(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "跳水", rules="examples/diving_individual.yaml")
+    event = contest.events[0]
+    db.session.add(Entrant(event_id=event.id, code="D1", name="甲", attributes={}))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_registration")
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    sign_in(client, "admin")
+    page = client.get(f"/console/contests/{contest.id}")
+    assert page.text.count('name="item"') == 6  # the whole event and dives 1–5
+    url = f"/console/contests/{contest.id}/events/{event.id}/rounds"
+    client.post(url, data={"item": "1", "status": "open"})
+    client.post(url, data={"item": "", "status": "closed"})
+    db.session.expire_all()
+    states = {r.item: r.status for r in db.session.get(Contest, contest.id).events[0].rounds}
+    assert states == {"": "closed", "1": "open"}
+    entries = client.get(f"/console/contests/{contest.id}/audit").text
+    assert "round.open" in entries and "round.closed" in entries
