@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -21,7 +20,6 @@ import pandas as pd
 
 from competition.rules.messages import DEFAULT_LOCALE, N_, Message, msg
 from competition.rules.ruleset import RuleSet
-from competition.services.exports import escape_cell
 
 MAX_ROWS = 20_000
 MAX_PROBLEMS = 500
@@ -113,89 +111,6 @@ def fields(ruleset: RuleSet) -> list[Field]:
         result.append(Field(team.attribute, "队伍", team.attribute, required=True))
     return result
 
-
-# --- writing: the template and the export ----------------------------------------------------
-
-ENTRANTS_SHEET = "参赛名单"
-NOTES_SHEET = "说明"
-_TYPE_NOTES = {"text": "文本 text", "number": "数字 number", "bool": "是/否 yes/no"}
-
-
-def template_xlsx(ruleset: RuleSet) -> bytes:
-    """An empty sheet with the Chinese headers, and a 说明 sheet on what each column takes."""
-    return entrants_xlsx(ruleset, [])
-
-
-def entrants_xlsx(
-    ruleset: RuleSet, entrants: Iterable[tuple[str, str, Mapping[str, object]]]
-) -> bytes:
-    """Entrants (code, name, attributes) in the template's layout, so an export imports again.
-    Text is escaped against formula injection; numbers are written as numbers."""
-    columns = fields(ruleset)
-    rows = []
-    for code, name, attributes in entrants:
-        values = {"code": code, "name": name, **attributes}
-        rows.append([_export_cell(field, values.get(field.key)) for field in columns])
-    frame = pd.DataFrame(rows, columns=[field.header for field in columns], dtype=object)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=ENTRANTS_SHEET, index=False, freeze_panes=(1, 0))
-        sheet = writer.sheets[ENTRANTS_SHEET]
-        for index, field in enumerate(columns):
-            dimension = sheet.column_dimensions[_column_letter(index)]
-            dimension.width = max(12, 2 * len(field.header) + 4)
-            if field.type == "text":
-                dimension.number_format = "@"  # Excel keeps a typed 001 as 001
-        _write_notes(writer, columns)
-    return buffer.getvalue()
-
-
-def _export_cell(field: Field, value: object) -> object:
-    if value is None or value == "":
-        return None
-    if field.type == "bool":
-        truth = value if isinstance(value, bool) else str(value).strip().lower() in TRUE_WORDS
-        return "是" if truth else "否"
-    if field.type == "number":
-        number = _decimal(str(value))
-        if number is not None:
-            return number
-    return escape_cell(str(value))
-
-
-def _write_notes(writer: pd.ExcelWriter, columns: list[Field]) -> None:
-    """The 说明 sheet: each column, whether required, its type and allowed values."""
-    notes = pd.DataFrame(
-        [
-            [
-                field.header,
-                field.english,
-                "是 yes" if field.required else "否 no",
-                _TYPE_NOTES[field.type],
-                "、".join(field.values),
-            ]
-            for field in columns
-        ],
-        columns=["列 Column", "字段 Field", "必填 Required", "类型 Type", "允许的值 Values"],
-    )
-    notes.to_excel(writer, sheet_name=NOTES_SHEET, index=False, startrow=2)
-    sheet = writer.sheets[NOTES_SHEET]
-    sheet["A1"] = "每行一名参赛者，编号不可重复。One entrant per row; codes must be unique."
-    for index, width in enumerate((16, 14, 14, 16, 60)):
-        sheet.column_dimensions[_column_letter(index)].width = width
-
-
-def _column_letter(index: int) -> str:
-    """Excel's name of the 0-based column: 0 → A, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
-# --- reading ---------------------------------------------------------------------------------
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
@@ -307,208 +222,28 @@ def _headers(cells: list[str], below: list[list[str]], row: int) -> dict[int, st
         header = cells[index] if index < len(cells) else ""
         if not header and not any(index < len(r) and r[index] for r in below):
             continue
-        header = header or _column_letter(index)
+        header = header or column_letter(index)
         if header in headers.values():
             raise _refusal(N_("the header '{header}' appears twice"), row, header=header)
         headers[index] = header
-    if all(_decimal(h) is not None for h in headers.values()):
+    if all(decimal_text(h) is not None for h in headers.values()):
         raise _refusal(N_("the first row holds numbers, not column headers"), row)
     return headers
 
 
-# --- mapping headers to fields ---------------------------------------------------------------
-
-_CODE_WORDS = ["code", "entrant", "entrant code", "id", "no", "编号", "选手编号", "参赛编号"]
-_CODE_WORDS += ["果园编号", "参赛号", "参赛证号", "单位编号", "队伍编号", "代码"]
-_NAME_WORDS = ["name", "entrant name", "full name", "姓名", "名称", "选手姓名", "果园名称"]
-_NAME_WORDS += ["单位名称", "参赛单位", "队伍名称", "参赛果园"]
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "unit": ("工作单位", "单位", "所在单位", "work unit", "employer"),
-    "is_worker": ("是否职工", "职工身份", "职工", "worker"),
-    "county": ("县区", "县(市、区)", "县市区", "区县", "县", "所在县区"),
-    "operator": ("经营主体", "经营者", "负责人"),
-    "variety": ("品种", "主栽品种"),
-    "phone": ("电话", "联系电话", "手机", "手机号", "手机号码", "联系方式", "telephone"),
-    "gender": ("性别", "sex"),
-    "age": ("年龄",),
-    "team": ("队伍", "团队", "代表队", "参赛队"),
-    "group": ("组别", "分组"),
-}
-
-
-def _key(text: str) -> str:
-    """Headers compare without case, spaces, punctuation or full-width forms."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
-
-
-def _vocabulary(ruleset: RuleSet) -> dict[str, str]:
-    """Normalised header → field; names and labels win over synonyms."""
-    columns = fields(ruleset)
-    label = ruleset.rule.entrants.label or ""
-    exact = [(w, f.key) for f in columns for w in (f.key, f.header, f.english)]
-    made = [(label + "编号", "code"), (label + "名称", "name"), (label + "姓名", "name")]
-    common = [(w, "code") for w in _CODE_WORDS] + [(w, "name") for w in _NAME_WORDS]
-    common += [(w, f.key) for f in columns for w in SYNONYMS.get(f.key, ())]
-    vocabulary: dict[str, str] = {}
-    for word, key in [*exact, *made, *common]:
-        vocabulary.setdefault(_key(word), key)
-    return vocabulary
-
-
-def suggest_mapping(headers: list[str], ruleset: RuleSet) -> dict[str, str | None]:
-    """Each header → the field it most likely holds (None: ignored); a field goes to the first
-    header that names it, so a suggestion never maps two columns to one field."""
-    vocabulary = _vocabulary(ruleset)
-    taken: set[str] = set()
-    mapping: dict[str, str | None] = {}
-    for header in headers:
-        key = vocabulary.get(_key(header))
-        mapping[header] = key if key not in taken else None
-        if key is not None:
-            taken.add(key)
-    return mapping
-
-
-# --- checking --------------------------------------------------------------------------------
-
-
-def validate(
-    sheet: Sheet,
-    mapping: Mapping[str, str | None],
-    ruleset: RuleSet,
-    existing_codes: Collection[str],
-    progress: Progress | None = None,
-) -> list[EntrantRow]:
-    """Every row checked and typed, or :class:`SheetError` with every problem (at most
-    :data:`MAX_PROBLEMS`): the caller imports all rows or none."""
-    columns = fields(ruleset)
-    by_key = {field.key: field for field in columns}
-    problems = _mapping_problems(sheet, mapping, by_key)
-    if problems:
-        raise SheetError(problems)
-    chosen = [(header, by_key[key]) for header, key in mapping.items() if key]
-    checker = _RowChecker(chosen, existing_codes)
-    total = len(sheet.rows)
-    for done, (number, cells) in enumerate(zip(sheet.row_numbers, sheet.rows, strict=True), 1):
-        checker.check(number, cells)
-        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-            progress(done, total)
-    if checker.problems:
-        raise SheetError(_capped(checker.problems))
-    return checker.rows
-
-
-def _capped(problems: list[SheetProblem]) -> list[SheetProblem]:
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    more = len(problems) - MAX_PROBLEMS
-    return [
-        *problems[:MAX_PROBLEMS],
-        SheetProblem(None, "", msg(N_("… and {count} more problems"), count=more)),
-    ]
-
-
-def _mapping_problems(
-    sheet: Sheet, mapping: Mapping[str, str | None], by_key: dict[str, Field]
-) -> list[SheetProblem]:
-    """A mapping names columns of this sheet, fields of these rules, each field once, and
-    covers the code, the name and every required attribute."""
-    row = sheet.header_row
-    problems: list[SheetProblem] = []
-    first: dict[str, str] = {}
-    for header, key in mapping.items():
-        if header not in sheet.headers:
-            problems.append(SheetProblem(row, header, msg(N_("the sheet has no such column"))))
-        elif key is not None and key not in by_key:
-            text = N_("'{field}' is not a field of this event")
-            problems.append(SheetProblem(row, header, msg(text, field=key)))
-        elif key is not None and key in first:
-            text = N_("'{first}' is already mapped to {field}: map one column to each field")
-            problems.append(SheetProblem(row, header, msg(text, first=first[key], field=key)))
-        elif key is not None:
-            first[key] = header
-    for field in by_key.values():
-        if field.required and field.key not in first:
-            text = N_("no column is mapped to {field} ({header}), which is required")
-            problems.append(SheetProblem(row, "", msg(text, field=field.key, header=field.header)))
-    return problems
-
-
-class _RowChecker:
-    """Checks rows one by one, remembering codes seen, the rows kept and the problems."""
-
-    def __init__(self, columns: list[tuple[str, Field]], existing: Collection[str]) -> None:
-        self.columns = columns
-        self.existing = existing
-        self.seen: dict[str, int] = {}
-        self.rows: list[EntrantRow] = []
-        self.problems: list[SheetProblem] = []
-
-    def check(self, number: int, cells: Mapping[str, str]) -> None:
-        before = len(self.problems)
-        values: dict[str, Value] = {}
-        for header, field in self.columns:
-            value = self._cell(number, header, field, cells.get(header, "").strip())
-            if value is not None:
-                values[field.key] = value
-        if len(self.problems) == before:
-            code, name = str(values.pop("code")), str(values.pop("name"))
-            self.rows.append(EntrantRow(number, code, name, values))
-
-    def _cell(self, number: int, header: str, field: Field, text: str) -> Value | None:
-        problem = _problem(field, text) if field.key != "code" else self._code_problem(text)
-        if problem is not None:
-            self.problems.append(SheetProblem(number, header, problem))
-            return None
-        if field.key == "code":
-            self.seen[text] = number
-        if not text:
-            return None
-        if field.type == "bool":
-            return text.lower() in TRUE_WORDS
-        if field.type == "number":
-            return str(_decimal(text))
-        return text
-
-    def _code_problem(self, code: str) -> Message | None:
-        if not code:
-            return msg(N_("the code is empty"))
-        if len(code) > CODE_LENGTH:
-            return msg(N_("longer than {limit} characters"), limit=CODE_LENGTH)
-        if code in self.seen:
-            return msg(
-                N_("'{code}' is listed twice (first on row {first})"),
-                code=code,
-                first=self.seen[code],
-            )
-        if code in self.existing:
-            return msg(N_("'{code}' is already registered in this event"), code=code)
-        return None
-
-
-def _problem(field: Field, text: str) -> Message | None:
-    """What is wrong with one cell of a name or attribute column (None: nothing)."""
-    if not text and field.key == "name":
-        return msg(N_("the name is empty"))
-    if not text:
-        return msg(N_("required, but empty")) if field.required else None
-    if field.key == "name" and len(text) > NAME_LENGTH:
-        return msg(N_("longer than {limit} characters"), limit=NAME_LENGTH)
-    if field.type == "number" and _decimal(text) is None:
-        return msg(N_("expected a number, found '{value}'"), value=text)
-    if field.type == "bool" and text.lower() not in TRUE_WORDS | FALSE_WORDS:
-        text_id = N_("expected yes or no (1/0, true/false, 是/否), found '{value}'")
-        return msg(text_id, value=text)
-    if field.type == "text" and field.values and text not in field.values:
-        return msg(
-            N_("'{value}' is not one of: {values}"), value=text, values=", ".join(field.values)
-        )
-    return None
-
-
-def _decimal(text: str) -> Decimal | None:
+def decimal_text(text: str) -> Decimal | None:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def column_letter(index: int) -> str:
+    """Excel's name of the 0-based column: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

@@ -21,6 +21,7 @@ from competition.rules.messages import N_, msg
 from competition.services import audit
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
+from competition.services.entrant_checks import suggest_mapping, validate
 from competition.services.entrant_sheets import (
     PROGRESS_EVERY,
     EntrantRow,
@@ -29,13 +30,10 @@ from competition.services.entrant_sheets import (
     Sheet,
     SheetError,
     SheetProblem,
-    entrants_xlsx,
     fields,
     read_sheet,
-    suggest_mapping,
-    template_xlsx,
-    validate,
 )
+from competition.services.entrant_workbooks import entrants_xlsx, template_xlsx
 
 EDITABLE = ("draft", "registration")
 READERS = ("organiser", "chief_judge")

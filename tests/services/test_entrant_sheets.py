@@ -12,16 +12,10 @@ import pandas as pd
 import pytest
 
 from competition.rules import RuleSet
-from competition.services import entrant_sheets
-from competition.services.entrant_sheets import (
-    EntrantRow,
-    Sheet,
-    SheetError,
-    read_sheet,
-    suggest_mapping,
-    template_xlsx,
-    validate,
-)
+from competition.services import entrant_sheets, entrant_workbooks
+from competition.services.entrant_checks import suggest_mapping, validate
+from competition.services.entrant_sheets import EntrantRow, Sheet, SheetError, read_sheet
+from competition.services.entrant_workbooks import template_xlsx
 from tests.factories import make_rules, rule_source
 
 WELDING_HEADERS = ["编号", "姓名", "工作单位", "职工身份"]
@@ -370,7 +364,7 @@ def test_an_export_escapes_formulas_and_imports_again_unchanged(welding: RuleSet
         ("W01", '=HYPERLINK("x")', {"unit": "+一建", "is_worker": True}),
         ("-W02", "@李秀英", {"unit": "热力", "is_worker": False}),
     ]
-    data = entrant_sheets.entrants_xlsx(welding, entrants)
+    data = entrant_workbooks.entrants_xlsx(welding, entrants)
     frame = pd.read_excel(io.BytesIO(data), dtype=str)
     assert frame.values.tolist() == [
         ["W01", '\'=HYPERLINK("x")', "'+一建", "是"],
