@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, Entrant, Event, Judge, Mark
-from competition.rules import load_rule_text
 from competition.rules.messages import N_, msg
 from competition.services import audit
 from competition.services.authority import Actor, Refused, require_role
+from competition.services.contests import ruleset_of
 from competition.services.judges import CLOSED, get_judge
 
 
@@ -46,6 +46,32 @@ def assign(
     )
     db.session.commit()
     return assignment
+
+
+def assign_panel(
+    actor: Actor, judge_id: int, event_id: int, panel: str, entrant_id: int | None = None
+) -> list[Assignment]:
+    """Seat a judge on a panel of the rule file: one assignment per judged criterion that the
+    panel marks (the orchard inspection panel marks four), all or none."""
+    judge = get_judge(judge_id)
+    event = _event_of(judge, event_id)
+    ruleset = ruleset_of(event)
+    criteria = [name for name, c in ruleset.judged().items() if c.panel == panel]
+    if not criteria:
+        raise Refused(
+            "invalid",
+            msg(
+                N_("no criterion of '{event}' is marked by the panel '{panel}'"),
+                event=event.name,
+                panel=panel,
+            ),
+        )
+    require_role(actor, judge.contest_id, ["organiser", "chief_judge"])
+    entrant = _entrant_of(event, entrant_id)
+    _check_conflicts(judge, event, entrant)
+    for criterion in criteria:  # every seat is checked before the first is taken
+        _check_not_covered(judge, event, criterion, entrant_id)
+    return [assign(actor, judge_id, event_id, criterion, entrant_id) for criterion in criteria]
 
 
 def unassign(actor: Actor, assignment_id: int) -> None:
@@ -107,8 +133,7 @@ def _check_criterion(event: Event, criterion: str) -> None:
     """Judges mark judged criteria only; measured values are entered by the organisers."""
     if criterion == "":
         return
-    rules = event.rules
-    judged = load_rule_text(rules.text, rules.source_name, rules.sha256).judged()
+    judged = ruleset_of(event).judged()
     if criterion not in judged:
         raise Refused(
             "invalid",

@@ -136,8 +136,7 @@ def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
         )
     ]
     for expert in experts:
-        for criterion, _ in INSPECTION:
-            assignments.assign(organiser, expert.id, event.id, criterion)
+        assignments.assign_panel(organiser, expert.id, event.id, "inspection")
     for orchard in orchards:
         for criterion, value in orchard.measured.items():
             marks.record_mark(organiser, event.id, MarkInput(orchard.code, criterion, value))

@@ -38,6 +38,10 @@ class JudgeForm(FlaskForm):  # type: ignore[misc]
 class AssignmentForm(FlaskForm):  # type: ignore[misc]
     judge = SelectField(_l("Judge"), coerce=int)
     event = SelectField(_l("Event"), coerce=int)
+    panel = StringField(
+        _l("Panel of the rule file (instead of a criterion)"),
+        validators=[Optional(), Length(max=64)],
+    )
     criterion = StringField(
         _l("Criterion (empty: every judged criterion)"), validators=[Optional(), Length(max=64)]
     )

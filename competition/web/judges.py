@@ -124,13 +124,13 @@ def assign(contest_id: int) -> Response:
     if form.validate_on_submit():
         try:
             entrant_id = contests.entrant_id(int(form.event.data), form.entrant.data or "")
-            assignments.assign(
-                actor(),
-                int(form.judge.data),
-                int(form.event.data),
-                form.criterion.data or "",
-                entrant_id,
-            )
+            judge_id, event_id = int(form.judge.data), int(form.event.data)
+            if form.panel.data:
+                assignments.assign_panel(actor(), judge_id, event_id, form.panel.data, entrant_id)
+            else:
+                assignments.assign(
+                    actor(), judge_id, event_id, form.criterion.data or "", entrant_id
+                )
         except Refused as refused:
             flash(refused.render(current_locale()), "error")
         else:

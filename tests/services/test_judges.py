@@ -360,3 +360,23 @@ def test_cards_carry_name_unit_contest_and_link(db_app: Flask) -> None:
     assert {c.contest_name for c in cards} == {"2026 焊工技能竞赛"}
     assert [c.url for c in cards] == [url for _, url in links]
     assert all(c.qr_svg.startswith("<svg") for c in cards)
+
+
+def test_a_judge_is_seated_on_a_panel_criterion_by_criterion(db_app: Flask) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    judge, _ = judges.create_judge(admin, contest.id, "王志刚", unit="延安市果业中心")
+    seats = assignments.assign_panel(admin, judge.id, contest.events[0].id, "inspection")
+    assert sorted(a.criterion for a in seats) == [
+        "canopy_pruning",
+        "pest_control_green",
+        "records_traceability",
+        "soil_fertiliser_water",
+    ]
+    with pytest.raises(Refused) as caught:
+        assignments.assign_panel(admin, judge.id, contest.events[0].id, "inspection")
+    assert caught.value.code == "exists"
+    assert len(assignments.assignments_of(judge.id)) == 4
+    with pytest.raises(Refused) as caught:
+        assignments.assign_panel(admin, judge.id, contest.events[0].id, "tasting")
+    assert "no criterion" in caught.value.render("en")

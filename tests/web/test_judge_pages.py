@@ -96,3 +96,22 @@ def test_judge_pages_are_closed_to_strangers(client: FlaskClient) -> None:
     for method, path in (("get", "/"), ("post", "/"), ("post", "/cards"), ("post", "/assignments")):
         response = getattr(client, method)(f"/console/contests/{contest.id}/judges{path}")
         assert response.status_code == 403 and "秘密竞赛" not in response.text
+
+
+def test_the_assignment_form_seats_a_judge_on_a_panel(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    judge, _ = judges.create_judge(admin, contest.id, "王志刚")
+    sign_in(client, "admin")
+    client.post(
+        f"/console/contests/{contest.id}/judges/assignments",
+        data={
+            "judge": judge.id,
+            "event": contest.events[0].id,
+            "panel": "inspection",
+            "criterion": "",
+            "entrant": "",
+        },
+    )
+    page = client.get(f"/console/contests/{contest.id}/judges/")
+    assert page.text.count('class="tag"') == 4 and "canopy_pruning" in page.text
