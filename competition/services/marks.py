@@ -19,7 +19,7 @@ from competition.rules.datafiles import marks_frame
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
 from competition.rules.model import Judged
-from competition.services import audit
+from competition.services import audit, notifications
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 
@@ -88,7 +88,20 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
         },
     )
     db.session.commit()
+    notifications.publish("mark.recorded", _payload(stored, mark))
     return stored
+
+
+def _payload(stored: Mark, mark: MarkInput) -> dict[str, object]:
+    return {
+        "event_id": stored.event_id,
+        "mark_id": stored.id,
+        "judge_id": stored.judge_id,
+        "entrant": mark.entrant,
+        "item": mark.item,
+        "criterion": mark.criterion,
+        "value": stored.value,
+    }
 
 
 def _check_item(ruleset: RuleSet, mark: MarkInput) -> None:

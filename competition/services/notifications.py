@@ -1,0 +1,28 @@
+"""Domain events inside one process: services publish what happened after they commit,
+the real-time layer subscribes. Services never import the real-time layer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[[dict[str, Any]], None]
+
+LOG = logging.getLogger(__name__)
+_SUBSCRIBERS: dict[str, list[Handler]] = {}
+
+
+def subscribe(topic: str, handler: Handler) -> None:
+    handlers = _SUBSCRIBERS.setdefault(topic, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def publish(topic: str, payload: dict[str, Any]) -> None:
+    """Call every subscriber; one that fails does not stop the others or undo the change."""
+    for handler in list(_SUBSCRIBERS.get(topic, [])):
+        try:
+            handler(payload)
+        except Exception:  # a listener must not break a change that is already committed
+            LOG.exception("subscriber of %s failed", topic)
