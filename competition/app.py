@@ -11,7 +11,17 @@ from flask_wtf.csrf import CSRFError
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
 from competition.extensions import babel, csrf, db, login_manager, migrate
-from competition.web import auth, blind, console, entrants, errors, judge, judges, public
+from competition.web import (
+    auth,
+    blind,
+    console,
+    entrants,
+    errors,
+    judge,
+    judges,
+    monitor,
+    public,
+)
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -53,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(entrants.bp)
     app.register_blueprint(blind.bp)
     app.register_blueprint(judge.bp)
+    app.register_blueprint(monitor.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -218,3 +218,8 @@ def _marks_under(assignment: Assignment) -> bool:
     if assignment.entrant_id is not None:
         query = query.where(Mark.entrant_id == assignment.entrant_id)
     return db.session.scalar(query.limit(1)) is not None
+
+
+def event_assignments(event_id: int) -> list[Assignment]:
+    """Every assignment in an event (the chief judge's monitor lists the judges)."""
+    return list(db.session.scalars(select(Assignment).where(Assignment.event_id == event_id)))

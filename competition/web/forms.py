@@ -88,3 +88,11 @@ class RuleVersionForm(FlaskForm):  # type: ignore[misc]
 class RoundForm(FlaskForm):  # type: ignore[misc]
     item = StringField(validators=[Optional(), Length(max=64)])
     status = StringField(validators=[DataRequired(), Length(max=8)])
+
+
+class RecheckForm(FlaskForm):  # type: ignore[misc]
+    judge = StringField(validators=[DataRequired(), Length(max=12)])
+    entrant = StringField(validators=[DataRequired(), Length(max=64)])
+    item = StringField(validators=[Optional(), Length(max=64)])
+    criterion = StringField(validators=[DataRequired(), Length(max=64)])
+    note = StringField(_l("Note to the judge"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,69 @@
+"""The chief judge's live monitor: judges × entrants progress, marks far from their panel's
+median, and a request to a judge to look at a mark again."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from competition.i18n import current_locale
+from competition.services import scoring
+from competition.services.authority import Refused
+from competition.web.console import actor, contest_or_abort
+from competition.web.forms import RecheckForm
+
+bp = Blueprint(
+    "monitor",
+    __name__,
+    url_prefix="/console/contests/<int:contest_id>/events/<int:event_id>/monitor",
+)
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every console page needs an account."""
+
+
+@bp.get("/")
+def index(contest_id: int, event_id: int) -> str:
+    contest, role = contest_or_abort(contest_id)
+    event = next((e for e in contest.events if e.id == event_id), None)
+    if event is None:
+        abort(404)
+    try:
+        view = scoring.monitor(actor(), event.id)
+    except Refused:
+        abort(403)
+    return render_template(
+        "console/monitor.html",
+        contest=contest,
+        event=event,
+        role=role,
+        view=view,
+        form=RecheckForm(),
+    )
+
+
+@bp.post("/recheck")
+def recheck(contest_id: int, event_id: int) -> Response:
+    contest_or_abort(contest_id)
+    form = RecheckForm()
+    if form.validate_on_submit():
+        try:
+            scoring.request_recheck(
+                actor(),
+                event_id,
+                int(form.judge.data or 0),
+                form.entrant.data or "",
+                form.item.data or "",
+                form.criterion.data or "",
+                form.note.data or "",
+            )
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("The judge has been asked to look again."))
+    return redirect(url_for("monitor.index", contest_id=contest_id, event_id=event_id))

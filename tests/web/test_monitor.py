@@ -1,0 +1,61 @@
+"""The chief judge's monitor: judges × entrants progress, deviations, re-check requests."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from competition.extensions import db
+from competition.models import Entrant
+from competition.services import assignments, judges, lifecycle, marks, notifications
+from competition.services.authority import Actor
+from competition.services.marks import MarkInput
+from tests.factories import make_admin, make_contest
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def client(db_app: Flask) -> FlaskClient:
+    return db_app.test_client()
+
+
+def test_progress_deviation_and_a_recheck_request(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    event = contest.events[0]
+    for code in ("YA001", "YA002"):
+        db.session.add(
+            Entrant(event_id=event.id, code=code, name=code, attributes={"county": "宝塔区"})
+        )
+    db.session.commit()
+    experts = []
+    for name in ("甲", "乙", "丙"):
+        judge, _ = judges.create_judge(admin, contest.id, name)
+        assignments.assign(admin, judge.id, event.id, "canopy_pruning")
+        experts.append(Actor("judge", judge.id, judge.name))
+    lifecycle.advance(admin, contest.id, "open_registration")
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    # canopy_pruning tolerates 3 from the median: 8, 8.5 and 2 → median 8, the 2 is far off
+    for expert, value in zip(experts, ("8", "8.5", "2"), strict=True):
+        marks.record_mark(expert, event.id, MarkInput("YA001", "canopy_pruning", value))
+    client.post("/login", data={"username": "admin", "password": PASSWORD})
+    base = f"/console/contests/{contest.id}/events/{event.id}/monitor"
+    page = client.get(base + "/")
+    assert page.status_code == 200
+    assert page.text.count(">1/1<") == 3 and page.text.count(">0/1<") == 3
+    assert "Ask to re-check" in client.get(base + "/?lang=en").text
+    heard: list[dict[str, object]] = []
+    notifications.subscribe("mark.recheck", heard.append)
+    client.post(
+        f"{base}/recheck",
+        data={
+            "judge": experts[2].id,
+            "entrant": "YA001",
+            "item": "",
+            "criterion": "canopy_pruning",
+            "note": "请再看一下",
+        },
+    )
+    assert heard[-1]["judge_id"] == experts[2].id and heard[-1]["note"] == "请再看一下"
