@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from competition.extensions import db
 from competition.models import Assignment, Entrant, Event, Judge, Mark, SheetSignoff
@@ -73,7 +74,13 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
         entered_by=actor.label,
     )
     db.session.add(stored)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # the same key arrived twice at once (a resend racing its original, or two cells
+        # superseding the same mark): the first one stored wins, the other gets its answer
+        db.session.rollback()
+        return _stored_twin(mark)
     audit.record(
         actor,
         "mark.record",
@@ -90,6 +97,18 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
     db.session.commit()
     notifications.publish("mark.recorded", _payload(stored, mark))
     return stored
+
+
+def _stored_twin(mark: MarkInput) -> Mark:
+    if mark.idempotency_key:
+        twin: Mark | None = db.session.scalar(
+            select(Mark).where(Mark.idempotency_key == mark.idempotency_key)
+        )
+        if twin is not None:
+            return twin
+    raise Refused(
+        "conflict", msg(N_("another mark for this cell arrived at the same moment: send it again"))
+    )
 
 
 def _payload(stored: Mark, mark: MarkInput) -> dict[str, object]:
