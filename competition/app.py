@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
-from competition.extensions import babel, csrf, db, login_manager, migrate
+from competition.extensions import babel, csrf, db, login_manager, migrate, socketio
 from competition.web import (
     auth,
     blind,
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import competition.models  # noqa: F401  - registers the tables with the metadata
+    import competition.realtime  # noqa: F401  - registers the Socket.IO namespaces
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPOSITORY_ROOT / "migrations"), render_as_batch=True)
@@ -53,6 +54,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please sign in.")
     app.context_processor(i18n.locale_context)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        cors_allowed_origins=None,  # same origin only; [] would switch the Origin check off
+    )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -33,6 +33,7 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SUPPORTED_LOCALES": LOCALES,
+        "SOCKETIO_MESSAGE_QUEUE": environ.get("SOCKETIO_MESSAGE_QUEUE", "").strip() or None,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -20,3 +21,4 @@ migrate = Migrate()
 babel = CatalogBabel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+socketio = SocketIO()

@@ -1,4 +1,8 @@
-"""`competition serve`: gunicorn in one process (in-process Socket.IO needs exactly one)."""
+"""`competition serve`: gunicorn in one process (in-process Socket.IO needs exactly one).
+
+Socket.IO runs in threading mode: gunicorn's gthread worker hands each websocket its socket
+(simple-websocket) and one thread for as long as it stays open.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from competition import create_app
+from competition.extensions import socketio
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -38,7 +43,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
 def serve(host: str, port: int, threads: int, dev: bool) -> None:
     """Serve the web application."""
     if dev:
-        create_app().run(host=host, port=port, debug=True)
+        # Werkzeug speaks websocket too; it refuses to start outside a terminal unless told
+        socketio.run(create_app(), host=host, port=port, debug=True, allow_unsafe_werkzeug=True)
         return
     bind_host = f"[{host}]" if ":" in host else host
     _Gunicorn(

@@ -1,0 +1,9 @@
+"""Socket.IO handlers, registered on the shared `socketio` when the app factory imports them."""
+
+from __future__ import annotations
+
+from competition.extensions import socketio
+from competition.realtime import judging
+
+socketio.on_namespace(judging.JudgeNamespace(judging.NAMESPACE))
+judging.listen()

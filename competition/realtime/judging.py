@@ -1,0 +1,193 @@
+"""The /judge namespace: a judge's tablet reads its sheets, sends marks and signs them off,
+and hears of the chief judge's corrections. Each handler parses, calls one service, acks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from flask import session
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from competition.extensions import socketio
+from competition.models import Judge
+from competition.rules.messages import DEFAULT_LOCALE, LOCALES, N_, Message, msg
+from competition.services import judges, marks, notifications, scoring
+from competition.services.authority import Actor, Refused
+from competition.services.marks import MarkInput
+
+NAMESPACE = "/judge"
+KEY_LENGTH = 64
+TEXT_LENGTH = 200
+VALUE_LENGTH = 32
+CORRECTED_FIELDS = ("mark_id", "event_id", "entrant", "item", "criterion", "value", "reason")
+RECHECK_FIELDS = ("event_id", "entrant", "item", "criterion", "note")
+
+Ack = dict[str, object]
+
+
+class JudgeNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no type hints
+    def on_connect(self, auth: object = None) -> None:
+        try:
+            judge = signed_in()
+        except Refused as refused:
+            # the client sees {"message": ..., "data": {"code": ..., "message": ...}}
+            answer = refusal(refused)
+            raise ConnectionRefusedError(answer["message"], answer) from None
+        join_room(room_of(judge.id))
+
+    def on_sheet(self, data: object = None) -> Ack:
+        try:
+            sheets = scoring.judge_sheets(signed_in())
+        except Refused as refused:
+            return {"ok": False, **refusal(refused)}
+        return {"ok": True, "sheets": [sheet_json(sheet) for sheet in sheets]}
+
+    def on_mark(self, data: object = None) -> Ack:
+        key = data.get("key") if isinstance(data, dict) else None
+        try:
+            event_id, mark = parse_mark(data)
+            stored = marks.record_mark(actor_of(signed_in()), event_id, mark)
+        except Refused as refused:
+            echoed = key if isinstance(key, str) and len(key) <= KEY_LENGTH else None
+            return {"ok": False, "key": echoed, **refusal(refused)}
+        return {"ok": True, "key": key, "mark_id": stored.id, "value": stored.value}
+
+    def on_sign(self, data: object = None) -> Ack:
+        try:
+            event_id = parse_fields(data, {"event_id"}, set())["event_id"]
+            signoff = scoring.sign_sheet(actor_of(signed_in()), whole_number("event_id", event_id))
+        except Refused as refused:
+            return {"ok": False, **refusal(refused)}
+        return {
+            "ok": True,
+            "event_id": signoff.event_id,
+            "signed_at": signoff.signed_at.isoformat(),
+        }
+
+
+def room_of(judge_id: int) -> str:
+    return f"judge:{judge_id}"
+
+
+def signed_in() -> Judge:
+    """The judge of this connection's session, as long as their link still stands."""
+    if "judge_id" not in session or "judge_link" not in session:
+        raise Refused("unauthorised", msg(N_("open your judge link to sign in")))
+    return judges.signed_in_judge(int(session["judge_id"]), str(session["judge_link"]))
+
+
+def actor_of(judge: Judge) -> Actor:
+    return Actor("judge", judge.id, judge.name)
+
+
+def locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LOCALES else DEFAULT_LOCALE
+
+
+def refusal(refused: Refused) -> dict[str, str]:
+    return {"code": refused.code, "message": refused.render(locale())}
+
+
+def sheet_json(sheet: scoring.JudgeSheet) -> dict[str, Any]:
+    data = asdict(sheet)
+    data["signed_at"] = sheet.signed_at.isoformat() if sheet.signed_at else None
+    return data
+
+
+# --- payloads ---------------------------------------------------------------------------------
+
+
+def malformed(message: Message) -> Refused:
+    return Refused("malformed", message)
+
+
+def parse_fields(data: object, required: set[str], optional: set[str]) -> dict[str, object]:
+    """The payload as a dict with every required field and nothing unknown."""
+    if (
+        not isinstance(data, dict)
+        or not required <= data.keys()
+        or not data.keys() <= required | optional
+    ):
+        expected = ", ".join(sorted(required) + [f"[{name}]" for name in sorted(optional)])
+        raise malformed(
+            msg(N_("malformed message: expected an object with {fields}"), fields=expected)
+        )
+    return {str(name): value for name, value in data.items()}
+
+
+def parse_mark(data: object) -> tuple[int, MarkInput]:
+    fields = parse_fields(data, {"key", "event_id", "entrant", "criterion", "value"}, {"item"})
+    key = text("key", fields["key"], KEY_LENGTH)
+    if not key:
+        raise malformed(msg(N_("malformed message: '{field}' must not be empty"), field="key"))
+    return whole_number("event_id", fields["event_id"]), MarkInput(
+        entrant=text("entrant", fields["entrant"], TEXT_LENGTH),
+        criterion=text("criterion", fields["criterion"], TEXT_LENGTH),
+        value=mark_value(fields["value"]),
+        item=text("item", fields.get("item", ""), TEXT_LENGTH),
+        idempotency_key=key,
+    )
+
+
+def text(name: str, value: object, length: int) -> str:
+    if not isinstance(value, str) or len(value) > length:
+        raise malformed(
+            msg(
+                N_("malformed message: '{field}' must be text of at most {length} characters"),
+                field=name,
+                length=length,
+            )
+        )
+    return value
+
+
+def whole_number(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise malformed(msg(N_("malformed message: '{field}' must be a whole number"), field=name))
+    return value
+
+
+def mark_value(value: object) -> str:
+    """A value as the tablet sent it: text as it is, a number as its shortest decimal form."""
+    if isinstance(value, str) and len(value) <= VALUE_LENGTH:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    raise malformed(
+        msg(N_("malformed message: '{field}' must be a number or short text"), field="value")
+    )
+
+
+# --- the chief judge's corrections reach the judge ------------------------------------------------
+
+
+def pass_on_correction(payload: dict[str, Any]) -> None:
+    judge_id = payload.get("judge_id")
+    if judge_id is None:  # a corrected measurement has no judge to tell
+        return
+    socketio.emit(
+        "corrected",
+        {name: payload.get(name) for name in CORRECTED_FIELDS},
+        namespace=NAMESPACE,
+        to=room_of(int(judge_id)),
+    )
+
+
+def pass_on_recheck(payload: dict[str, Any]) -> None:
+    """The chief judge asks the judge to look at a mark again."""
+    socketio.emit(
+        "recheck",
+        {name: payload.get(name) for name in RECHECK_FIELDS},
+        namespace=NAMESPACE,
+        to=room_of(int(payload["judge_id"])),
+    )
+
+
+def listen() -> None:
+    notifications.subscribe("mark.corrected", pass_on_correction)
+    notifications.subscribe("mark.recheck", pass_on_recheck)
