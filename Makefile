@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CATALOGS := competition/translations
 
-.PHONY: install translations services browsers run test lint format extract clean schema
+.PHONY: install translations services browsers vendor run test lint format extract clean schema
 
 install: $(VENV)/.installed
 
@@ -33,12 +33,25 @@ browsers:
 		apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
 	fi
 
-run: install translations
+# The browser libraries come from the npm registry (frontend/package-lock.json pins them) and
+# are copied into static/vendor/, which git ignores: no page loads anything from a CDN. npm
+# runs only when the copy is missing or older than the lock file, so re-runs are fast and
+# work offline.
+VENDOR := static/vendor
+
+vendor: $(VENDOR)/socket.io.min.js
+
+$(VENDOR)/socket.io.min.js: frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund
+	mkdir -p $(VENDOR)
+	cp frontend/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+run: install translations vendor
 	$(BIN)/competition db upgrade
 	$(BIN)/competition demo
 	$(BIN)/competition serve --host 127.0.0.1 --port 5000
 
-test: install translations services browsers
+test: install translations services browsers vendor
 	$(BIN)/pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -6,12 +6,15 @@ session; reissuing or revoking the link ends that session on the next page.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Judge
-from competition.services import assignments, blind, entrants, judges
+from competition.services import judges, scoring
 from competition.services.authority import Refused
 from competition.web.forms import PinForm
 
@@ -52,19 +55,17 @@ def current_judge() -> Judge | None:
 
 @bp.get("/")
 def home() -> str | tuple[str, int]:
+    """The tablet page: the judge's sheets as JSON for static/js/judge_tablet.js, which
+    draws them, takes marks by touch and sends them over Socket.IO (namespace /judge)."""
     judge = current_judge()
     if judge is None:
         return render_template("judge/invalid.html", reason=None), 403
-    contest = judge.contest
-    sheets = []
-    for assignment in assignments.assignments_of(judge.id):
-        event = next(e for e in contest.events if e.id == assignment.event_id)
-        codes = blind.codes_by_entrant(event.id)
-        listed = [assignment.entrant] if assignment.entrant else entrants.event_entrants(event.id)
-        labels = [
-            blind.display_label(e, codes.get(e.id), contest, may_see_names=False)
-            for e in listed
-            if e is not None
-        ]
-        sheets.append((event, assignment.criterion, labels))
-    return render_template("judge/home.html", judge=judge, contest=contest, sheets=sheets)
+    sheets = [sheet_json(sheet) for sheet in scoring.judge_sheets(judge)]
+    return render_template("judge/home.html", judge=judge, contest=judge.contest, sheets=sheets)
+
+
+def sheet_json(sheet: scoring.JudgeSheet) -> dict[str, Any]:
+    """A sheet as the page's script reads it (the shape of the "sheet" acknowledgement)."""
+    data = asdict(sheet)
+    data["signed_at"] = sheet.signed_at.isoformat() if sheet.signed_at else None
+    return data
