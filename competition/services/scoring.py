@@ -321,6 +321,31 @@ def _deviations(event: Event) -> list[Deviation]:
     return found
 
 
+def correct_cell(
+    actor: Actor,
+    event_id: int,
+    judge_id: int,
+    entrant: str,
+    item: str,
+    criterion: str,
+    value: str,
+    reason: str,
+) -> Mark:
+    """Correct the judge's mark in force for one cell (the monitor names the cell, not the
+    mark's id)."""
+    mark = next(
+        (
+            m
+            for m in judge_marks(judge_id, event_id)
+            if (m.entrant, m.item, m.criterion) == (entrant, item, criterion)
+        ),
+        None,
+    )
+    if mark is None:
+        raise Refused("not_found", msg(N_("this judge has no mark for that cell")))
+    return correct_mark(actor, mark.mark_id, value, reason)
+
+
 def request_recheck(
     actor: Actor, event_id: int, judge_id: int, entrant: str, item: str, criterion: str, note: str
 ) -> None:

@@ -96,3 +96,12 @@ class RecheckForm(FlaskForm):  # type: ignore[misc]
     item = StringField(validators=[Optional(), Length(max=64)])
     criterion = StringField(validators=[DataRequired(), Length(max=64)])
     note = StringField(_l("Note to the judge"), validators=[Optional(), Length(max=500)])
+
+
+class CorrectionForm(FlaskForm):  # type: ignore[misc]
+    judge = StringField(_l("Judge"), validators=[DataRequired(), Length(max=12)])
+    entrant = StringField(_l("Entrant code"), validators=[DataRequired(), Length(max=64)])
+    item = StringField(_l("Item (empty if none)"), validators=[Optional(), Length(max=64)])
+    criterion = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=64)])
+    value = StringField(_l("New value"), validators=[DataRequired(), Length(max=32)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])

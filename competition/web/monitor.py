@@ -12,7 +12,7 @@ from competition.i18n import current_locale
 from competition.services import scoring
 from competition.services.authority import Refused
 from competition.web.console import actor, contest_or_abort
-from competition.web.forms import RecheckForm
+from competition.web.forms import CorrectionForm, RecheckForm
 
 bp = Blueprint(
     "monitor",
@@ -44,6 +44,7 @@ def index(contest_id: int, event_id: int) -> str:
         role=role,
         view=view,
         form=RecheckForm(),
+        correction=CorrectionForm(),
     )
 
 
@@ -66,4 +67,30 @@ def recheck(contest_id: int, event_id: int) -> Response:
             flash(refused.render(current_locale()), "error")
         else:
             flash(_("The judge has been asked to look again."))
+    return redirect(url_for("monitor.index", contest_id=contest_id, event_id=event_id))
+
+
+@bp.post("/correct")
+def correct(contest_id: int, event_id: int) -> Response:
+    """The chief judge corrects a signed (or any) mark: a new mark with the reason."""
+    contest_or_abort(contest_id)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        try:
+            scoring.correct_cell(
+                actor(),
+                event_id,
+                int(form.judge.data or 0),
+                form.entrant.data or "",
+                form.item.data or "",
+                form.criterion.data or "",
+                form.value.data or "",
+                form.reason.data or "",
+            )
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Corrected; the judge sees the correction."))
+    else:
+        flash(_("A correction needs the cell, the new value and a reason."), "error")
     return redirect(url_for("monitor.index", contest_id=contest_id, event_id=event_id))

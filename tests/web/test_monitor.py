@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from competition.extensions import db
-from competition.models import Entrant
+from competition.models import Entrant, Mark
 from competition.services import assignments, judges, lifecycle, marks, notifications
 from competition.services.authority import Actor
 from competition.services.marks import MarkInput
@@ -59,3 +59,51 @@ def test_progress_deviation_and_a_recheck_request(client: FlaskClient) -> None:
         },
     )
     assert heard[-1]["judge_id"] == experts[2].id and heard[-1]["note"] == "请再看一下"
+
+
+def test_the_chief_judge_corrects_a_cell_with_a_reason(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    event = contest.events[0]
+    db.session.add(
+        Entrant(event_id=event.id, code="YA001", name="YA001", attributes={"county": "宝塔区"})
+    )
+    db.session.commit()
+    judge, _ = judges.create_judge(admin, contest.id, "甲")
+    assignments.assign(admin, judge.id, event.id, "canopy_pruning")
+    lifecycle.advance(admin, contest.id, "open_registration")
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    actor = Actor("judge", judge.id, judge.name)
+    first = marks.record_mark(actor, event.id, MarkInput("YA001", "canopy_pruning", "8"))
+    client.post("/login", data={"username": "admin", "password": PASSWORD})
+    base = f"/console/contests/{contest.id}/events/{event.id}/monitor"
+    refused = client.post(
+        f"{base}/correct?lang=en",
+        data={
+            "judge": judge.id,
+            "entrant": "YA001",
+            "item": "",
+            "criterion": "canopy_pruning",
+            "value": "9",
+            "reason": "",
+        },
+        follow_redirects=True,
+    )
+    assert "needs the cell, the new value and a reason" in refused.text
+    client.post(
+        f"{base}/correct",
+        data={
+            "judge": judge.id,
+            "entrant": "YA001",
+            "item": "",
+            "criterion": "canopy_pruning",
+            "value": "9",
+            "reason": "录入错误",
+        },
+    )
+    newest = db.session.query(Mark).order_by(Mark.id.desc()).first()
+    assert newest is not None and (newest.value, newest.supersedes_id, newest.reason) == (
+        "9",
+        first.id,
+        "录入错误",
+    )
