@@ -20,6 +20,7 @@ from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
 from competition.services import audit
 from competition.services.authority import Actor, Refused, require_role
+from competition.services.entrant_sheets import column_letter
 
 METHOD = "two_stage"
 BEFORE_SCORING = ("draft", "registration")
@@ -45,13 +46,9 @@ class SealedRow(NamedTuple):
 
 
 def event_letter(position: int) -> str:
-    """A, B, … Z, AA, AB …: the prefix that keeps numbers of different events apart."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    """A, B, … Z, AA, AB …: the prefix that keeps numbers of different events apart (lettered
+    like spreadsheet columns)."""
+    return column_letter(position)
 
 
 def redo(seed: str, entrant_codes: Iterable[str], event_position: int = 0) -> list[DrawnCode]:
