@@ -6,35 +6,69 @@ from collections.abc import Sequence
 
 from competition.rules.datafiles import Entrant
 from competition.rules.errors import DataFileError, Problem
-from competition.rules.messages import N_, msg
+from competition.rules.messages import N_, Message, msg
+from competition.rules.model import Attribute as AttributeSpec
 from competition.rules.numbers import parse_decimal
 from competition.rules.ruleset import RuleSet
 from competition.rules.values import Attribute
 
-_TRUE = {"1", "true", "yes", "y", "是", "√", "✓"}
-_FALSE = {"0", "false", "no", "n", "否", "", "×"}
+# how a yes/no cell may be written (an empty cell counts as no)
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是", "√", "✓"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "否", "×"})
+
+
+def typed_value(spec: AttributeSpec, text: str) -> Attribute | Message:
+    """The cell's value as the attribute declares it, or why it cannot be that."""
+    if spec.type == "number":
+        number = parse_decimal(text)
+        if number is None:
+            return msg(N_("expected a number, found '{value}'"), value=text)
+        return number
+    if spec.type == "bool":
+        lowered = text.lower()
+        if lowered not in TRUE_WORDS | FALSE_WORDS:
+            return msg(
+                N_("expected yes or no (1/0, true/false, 是/否), found '{value}'"), value=text
+            )
+        return lowered in TRUE_WORDS
+    if spec.values is not None and text not in spec.values:
+        return msg(
+            N_("'{value}' is not one of: {values}"), value=text, values=", ".join(spec.values)
+        )
+    return text
 
 
 def typed_attributes(
     ruleset: RuleSet, entrants: Sequence[Entrant], source: str, checked: bool
 ) -> dict[str, dict[str, Attribute]]:
-    """Attribute text → text, number or bool as declared; every bad cell is a problem."""
-    declared = ruleset.rule.entrants.attributes
-    team = ruleset.rule.entrants.team
+    """Attribute text → text, number or bool as declared; every bad cell is a problem.
+    ``checked``: the entrants come from a file, so required columns must be there."""
     problems: list[Problem] = []
     result: dict[str, dict[str, Attribute]] = {}
     for entrant in entrants:
-        typed: dict[str, Attribute] = {}
-        for column, text in entrant.attributes.items():
-            spec = declared.get(column)
-            if spec is None:
-                if team is not None and column == team.attribute:
-                    typed[column] = text
-                    continue
+        typed, found = _typed_row(ruleset, entrant, checked)
+        result[entrant.id] = typed
+        problems += [Problem(source, entrant.line, column, message) for column, message in found]
+    if problems:
+        raise DataFileError(problems[:200])
+    return result
+
+
+def _typed_row(
+    ruleset: RuleSet, entrant: Entrant, checked: bool
+) -> tuple[dict[str, Attribute], list[tuple[str, Message]]]:
+    declared = ruleset.rule.entrants.attributes
+    team = ruleset.rule.entrants.team
+    typed: dict[str, Attribute] = {}
+    problems: list[tuple[str, Message]] = []
+    for column, text in entrant.attributes.items():
+        spec = declared.get(column)
+        if spec is None:
+            if team is not None and column == team.attribute:
+                typed[column] = text
+            else:
                 problems.append(
-                    Problem(
-                        source,
-                        entrant.line,
+                    (
                         column,
                         msg(
                             N_("unknown column '{column}'; declared attributes: {known}"),
@@ -43,70 +77,19 @@ def typed_attributes(
                         ),
                     )
                 )
-                continue
-            if not text:
-                if spec.required:
-                    problems.append(
-                        Problem(source, entrant.line, column, msg(N_("required, but empty")))
-                    )
-                continue
-            if spec.type == "number":
-                number = parse_decimal(text)
-                if number is None:
-                    problems.append(
-                        Problem(
-                            source,
-                            entrant.line,
-                            column,
-                            msg(N_("expected a number, found '{value}'"), value=text),
-                        )
-                    )
-                    continue
-                typed[column] = number
-            elif spec.type == "bool":
-                lowered = text.lower()
-                if lowered not in _TRUE | _FALSE:
-                    problems.append(
-                        Problem(
-                            source,
-                            entrant.line,
-                            column,
-                            msg(
-                                N_("expected yes or no (1/0, true/false, 是/否), found '{value}'"),
-                                value=text,
-                            ),
-                        )
-                    )
-                    continue
-                typed[column] = lowered in _TRUE
+        elif not text:
+            if spec.required:
+                problems.append((column, msg(N_("required, but empty"))))
+        else:
+            value = typed_value(spec, text)
+            if isinstance(value, Message):
+                problems.append((column, value))
             else:
-                if spec.values is not None and text not in spec.values:
-                    problems.append(
-                        Problem(
-                            source,
-                            entrant.line,
-                            column,
-                            msg(
-                                N_("'{value}' is not one of: {values}"),
-                                value=text,
-                                values=", ".join(spec.values),
-                            ),
-                        )
-                    )
-                    continue
-                typed[column] = text
-        if checked:
-            for column, spec in declared.items():
-                if spec.required and column not in entrant.attributes:
-                    problems.append(
-                        Problem(
-                            source,
-                            entrant.line,
-                            column,
-                            msg(N_("required column '{column}' is missing"), column=column),
-                        )
-                    )
-        result[entrant.id] = typed
-    if problems:
-        raise DataFileError(problems[:200])
-    return result
+                typed[column] = value
+    if checked:
+        problems += [
+            (column, msg(N_("required column '{column}' is missing"), column=column))
+            for column, spec in declared.items()
+            if spec.required and column not in entrant.attributes
+        ]
+    return typed, problems

@@ -5,15 +5,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Mapping
 
+from competition.rules.attributes import FALSE_WORDS, TRUE_WORDS
 from competition.rules.messages import N_, Message, msg
 from competition.rules.ruleset import RuleSet
 from competition.services.entrant_sheets import (
     CODE_LENGTH,
-    FALSE_WORDS,
     MAX_PROBLEMS,
     NAME_LENGTH,
     PROGRESS_EVERY,
-    TRUE_WORDS,
     EntrantRow,
     Field,
     Progress,

@@ -26,8 +26,6 @@ MAX_PROBLEMS = 500
 PROGRESS_EVERY = 500
 CODE_LENGTH = 64  # the width of Entrant.code
 NAME_LENGTH = 200  # the width of Entrant.name
-TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是", "√", "✓"})  # the engine's spellings
-FALSE_WORDS = frozenset({"0", "false", "no", "n", "否", "×"})
 
 Progress = Callable[[int, int], None]
 Value: TypeAlias = str | bool

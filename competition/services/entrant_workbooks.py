@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from competition.rules.attributes import TRUE_WORDS
 from competition.rules.ruleset import RuleSet
 from competition.services.entrant_sheets import (
-    TRUE_WORDS,
     Field,
     column_letter,
     decimal_text,
