@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from competition.i18n import current_locale
 from competition.services import blind
 from competition.services.authority import Refused
-from competition.web.console import actor, contest_or_abort
+from competition.web.console import actor, contest_or_abort, event_or_abort
 from competition.web.forms import ReasonForm
 
 bp = Blueprint("blind", __name__, url_prefix="/console/contests/<int:contest_id>/blind")
@@ -37,8 +37,8 @@ def _back(contest_id: int) -> Response:
 
 @bp.post("/events/<int:event_id>/draw")
 def draw(contest_id: int, event_id: int) -> Response:
-    contest, _role = contest_or_abort(contest_id)
-    if ReasonForm().validate_on_submit() and event_id in {e.id for e in contest.events}:
+    event_or_abort(contest_id, event_id)
+    if ReasonForm().validate_on_submit():
         try:
             drawn = blind.draw(actor(), event_id)
         except Refused as refused:
@@ -52,9 +52,8 @@ def draw(contest_id: int, event_id: int) -> Response:
 def mapping(contest_id: int, event_id: int) -> str | Response:
     """The sealed mapping, for the supervisors' envelope: a POST, because every look at it is
     written to the audit log."""
-    contest, _role = contest_or_abort(contest_id)
-    event = next((e for e in contest.events if e.id == event_id), None)
-    if not ReasonForm().validate_on_submit() or event is None:
+    contest, event, _role = event_or_abort(contest_id, event_id)
+    if not ReasonForm().validate_on_submit():
         return _back(contest_id)
     try:
         rows = blind.sealed_mapping(actor(), event.id)

@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
-from competition.models import Contest
+from competition.models import Contest, Event
 from competition.rules import ProblemsError, RuleFileError
 from competition.services import audit, contests, lifecycle, standings, users
 from competition.services.authority import Actor, Refused
@@ -95,6 +95,15 @@ def contest_or_abort(contest_id: int) -> tuple[Contest, str]:
         return contests.get_for(actor(), contest_id)
     except Refused as refused:
         abort(404 if refused.code == "not_found" else 403)
+
+
+def event_or_abort(contest_id: int, event_id: int) -> tuple[Contest, Event, str]:
+    """A contest the actor may open, one of its events, and the actor's role; else 403/404."""
+    contest, role = contest_or_abort(contest_id)
+    event = next((e for e in contest.events if e.id == event_id), None)
+    if event is None:
+        abort(404)
+    return contest, event, role
 
 
 @bp.get("/")
@@ -201,10 +210,7 @@ def audit_log(contest_id: int) -> str:
 def simulate(contest_id: int, event_id: int) -> str:
     """Run the event's rules on sample or uploaded marks, or on the marks entered so far:
     the standings and awards the rules would give, nothing stored."""
-    found, role = contest_or_abort(contest_id)
-    event = next((e for e in found.events if e.id == event_id), None)
-    if event is None:
-        abort(404)
+    found, event, role = event_or_abort(contest_id, event_id)
     form = SimulateForm()
     root = Path(current_app.config["SCORING_RULES_DIR"])
     sample = standings.sample_marks(event, root)

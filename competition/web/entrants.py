@@ -36,7 +36,7 @@ from competition.services import entrants
 from competition.services.authority import Refused
 from competition.services.entrant_sheets import SheetError
 from competition.web import import_jobs
-from competition.web.console import actor, contest_or_abort
+from competition.web.console import actor, event_or_abort
 from competition.web.forms import ReasonForm, UploadForm
 
 bp = Blueprint(
@@ -57,11 +57,7 @@ def _signed_in() -> None:
 
 
 def _event(contest_id: int, event_id: int) -> tuple[Contest, Event, str]:
-    contest, role = contest_or_abort(contest_id)
-    event = next((e for e in contest.events if e.id == event_id), None)
-    if event is None:
-        abort(404)
-    return contest, event, role
+    return event_or_abort(contest_id, event_id)
 
 
 @bp.get("/")

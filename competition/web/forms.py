@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms import SelectChoice as SelectChoice  # type: ignore[attr-defined]  # stubs < 3.3
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -91,7 +98,7 @@ class RoundForm(FlaskForm):  # type: ignore[misc]
 
 
 class RecheckForm(FlaskForm):  # type: ignore[misc]
-    judge = StringField(validators=[DataRequired(), Length(max=12)])
+    judge = IntegerField(validators=[DataRequired()])
     entrant = StringField(validators=[DataRequired(), Length(max=64)])
     item = StringField(validators=[Optional(), Length(max=64)])
     criterion = StringField(validators=[DataRequired(), Length(max=64)])
@@ -99,7 +106,7 @@ class RecheckForm(FlaskForm):  # type: ignore[misc]
 
 
 class CorrectionForm(FlaskForm):  # type: ignore[misc]
-    judge = StringField(_l("Judge"), validators=[DataRequired(), Length(max=12)])
+    judge = IntegerField(_l("Judge"), validators=[DataRequired()])
     entrant = StringField(_l("Entrant code"), validators=[DataRequired(), Length(max=64)])
     item = StringField(_l("Item (empty if none)"), validators=[Optional(), Length(max=64)])
     criterion = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=64)])

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from competition.i18n import current_locale
 from competition.services import scoring
 from competition.services.authority import Refused
-from competition.web.console import actor, contest_or_abort
+from competition.web.console import actor, event_or_abort
 from competition.web.forms import CorrectionForm, RecheckForm
 
 bp = Blueprint(
@@ -29,10 +29,7 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def index(contest_id: int, event_id: int) -> str:
-    contest, role = contest_or_abort(contest_id)
-    event = next((e for e in contest.events if e.id == event_id), None)
-    if event is None:
-        abort(404)
+    contest, event, role = event_or_abort(contest_id, event_id)
     try:
         view = scoring.monitor(actor(), event.id)
     except Refused:
@@ -50,14 +47,14 @@ def index(contest_id: int, event_id: int) -> str:
 
 @bp.post("/recheck")
 def recheck(contest_id: int, event_id: int) -> Response:
-    contest_or_abort(contest_id)
+    event_or_abort(contest_id, event_id)
     form = RecheckForm()
     if form.validate_on_submit():
         try:
             scoring.request_recheck(
                 actor(),
                 event_id,
-                int(form.judge.data or 0),
+                form.judge.data or 0,
                 form.entrant.data or "",
                 form.item.data or "",
                 form.criterion.data or "",
@@ -73,14 +70,14 @@ def recheck(contest_id: int, event_id: int) -> Response:
 @bp.post("/correct")
 def correct(contest_id: int, event_id: int) -> Response:
     """The chief judge corrects a signed (or any) mark: a new mark with the reason."""
-    contest_or_abort(contest_id)
+    event_or_abort(contest_id, event_id)
     form = CorrectionForm()
     if form.validate_on_submit():
         try:
             scoring.correct_cell(
                 actor(),
                 event_id,
-                int(form.judge.data or 0),
+                form.judge.data or 0,
                 form.entrant.data or "",
                 form.item.data or "",
                 form.criterion.data or "",

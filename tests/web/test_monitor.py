@@ -107,3 +107,26 @@ def test_the_chief_judge_corrects_a_cell_with_a_reason(client: FlaskClient) -> N
         first.id,
         "录入错误",
     )
+
+
+def test_a_forged_judge_field_is_a_message_not_a_server_error(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    client.post("/login", data={"username": "admin", "password": PASSWORD})
+    base = f"/console/contests/{contest.id}/events/{contest.events[0].id}/monitor"
+    for path in ("recheck", "correct"):
+        response = client.post(
+            f"{base}/{path}",
+            data={
+                "judge": "not-a-number",
+                "entrant": "YA001",
+                "criterion": "canopy_pruning",
+                "value": "9",
+                "reason": "x",
+            },
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+    other = make_contest(admin, "别的")
+    response = client.get(f"/console/contests/{other.id}/events/{contest.events[0].id}/monitor/")
+    assert response.status_code == 404
