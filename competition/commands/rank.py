@@ -11,7 +11,7 @@ import click
 from competition.rules import ProblemsError, load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
-from competition.rules.messages import N_, msg
+from competition.rules.messages import N_, msg, translate
 from competition.rules.report import standings_dict
 from competition.rules.standings import Standings
 from competition.services.exports import standings_csv, standings_text, write_standings_xlsx
@@ -61,7 +61,7 @@ def rank(
     """Rank the entrants of MARKS by the rule file RULES."""
     locale: str = ctx.obj["locale"]
     if output_format == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs --output FILE")
+        raise click.UsageError(translate(N_("--format xlsx needs --output FILE"), locale))
     try:
         ruleset = load_rule_file(rules_file)
         entrants = read_entrants_csv(entrants_file) if entrants_file else None

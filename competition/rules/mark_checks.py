@@ -37,7 +37,7 @@ class Collector:
         if self.more:
             problems.append(
                 Problem(
-                    self.source, None, "", msg(N_("… problems not shown: {count}"), count=self.more)
+                    self.source, None, "", msg(N_("… and {count} more problems"), count=self.more)
                 )
             )
         raise DataFileError(problems)
