@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import flask_babel
@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from competition import create_app
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
+from competition.services import notifications
 
 
 @pytest.fixture
@@ -113,3 +114,19 @@ def db_app(request: pytest.FixtureRequest, tmp_path: Path, rules_dir: Path) -> I
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def heard() -> Iterator[Callable[[str], list[dict[str, object]]]]:
+    """Listen to a notification topic for one test: heard("mark.corrected") → its payloads."""
+    listening: list[tuple[str, Callable[[dict[str, object]], None]]] = []
+
+    def listen(topic: str) -> list[dict[str, object]]:
+        payloads: list[dict[str, object]] = []
+        listening.append((topic, payloads.append))
+        notifications.subscribe(topic, payloads.append)
+        return payloads
+
+    yield listen
+    for topic, handler in listening:
+        notifications.unsubscribe(topic, handler)

@@ -19,6 +19,11 @@ def subscribe(topic: str, handler: Handler) -> None:
         handlers.append(handler)
 
 
+def unsubscribe(topic: str, handler: Handler) -> None:
+    if handler in _SUBSCRIBERS.get(topic, []):
+        _SUBSCRIBERS[topic].remove(handler)
+
+
 def publish(topic: str, payload: dict[str, Any]) -> None:
     """Call every subscriber; one that fails does not stop the others or undo the change."""
     for handler in list(_SUBSCRIBERS.get(topic, [])):

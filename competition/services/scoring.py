@@ -69,11 +69,8 @@ class JudgeSheet:
 
 def judge_sheets(judge: Judge) -> list[JudgeSheet]:
     """One sheet per event the judge is assigned in, in the contest's order."""
-    by_event: dict[int, list[object]] = {}
-    for assignment in assignments.assignments_of(judge.id):
-        by_event.setdefault(assignment.event_id, []).append(assignment)
-    events = [e for e in judge.contest.events if e.id in by_event]
-    return [_sheet(judge, event) for event in events]
+    seated = {assignment.event_id for assignment in assignments.assignments_of(judge.id)}
+    return [_sheet(judge, event) for event in judge.contest.events if event.id in seated]
 
 
 def _sheet(judge: Judge, event: Event) -> JudgeSheet:

@@ -3,12 +3,14 @@ corrections afterwards (both databases)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 
 from competition.extensions import db
 from competition.models import Entrant, Judge, Mark
-from competition.services import assignments, judges, lifecycle, marks, notifications, scoring
+from competition.services import assignments, judges, lifecycle, marks, scoring
 from competition.services.authority import Actor, Refused
 from competition.services.marks import MarkInput
 from tests.factories import make_admin, make_contest, make_user
@@ -61,13 +63,14 @@ def test_signing_needs_every_mark_and_then_stops_further_marks(db_app: Flask) ->
     assert caught.value.code == "signed"
 
 
-def test_the_chief_judge_corrects_with_a_reason_and_the_judge_is_told(db_app: Flask) -> None:
+def test_the_chief_judge_corrects_with_a_reason_and_the_judge_is_told(
+    db_app: Flask, heard: Callable[[str], list[dict[str, object]]]
+) -> None:
     admin, judge, event_id = scoring_contest()
     first = marks.record_mark(judge, event_id, MarkInput("YA001", "canopy_pruning", "8.5"))
     marks.record_mark(judge, event_id, MarkInput("YA002", "canopy_pruning", "7"))
     scoring.sign_sheet(judge, event_id)
-    heard: list[dict[str, object]] = []
-    notifications.subscribe("mark.corrected", heard.append)
+    told = heard("mark.corrected")
     organiser = make_user(admin, "organiser")
     with pytest.raises(Refused) as caught:
         scoring.correct_mark(organiser, first.id, "9", "看错了")
@@ -77,7 +80,7 @@ def test_the_chief_judge_corrects_with_a_reason_and_the_judge_is_told(db_app: Fl
     assert caught.value.code == "reason_required"
     corrected = scoring.correct_mark(admin, first.id, "9", "复核发现录入错误")
     assert corrected.supersedes_id == first.id and corrected.judge_id == judge.id
-    assert heard[-1]["value"] == "9" and heard[-1]["reason"] == "复核发现录入错误"
+    assert told[-1]["value"] == "9" and told[-1]["reason"] == "复核发现录入错误"
     (sheet,) = scoring.judge_sheets(db.session.get(Judge, judge.id))
     assert sorted(m.value for m in sheet.marks) == ["7", "9"]
     assert db.session.query(Mark).count() == 3  # nothing overwritten

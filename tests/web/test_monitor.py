@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Entrant, Mark
-from competition.services import assignments, judges, lifecycle, marks, notifications
+from competition.services import assignments, judges, lifecycle, marks
 from competition.services.authority import Actor
 from competition.services.marks import MarkInput
 from tests.factories import make_admin, make_contest
@@ -21,7 +23,9 @@ def client(db_app: Flask) -> FlaskClient:
     return db_app.test_client()
 
 
-def test_progress_deviation_and_a_recheck_request(client: FlaskClient) -> None:
+def test_progress_deviation_and_a_recheck_request(
+    client: FlaskClient, heard: Callable[[str], list[dict[str, object]]]
+) -> None:
     admin = make_admin()
     contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
     event = contest.events[0]
@@ -46,8 +50,7 @@ def test_progress_deviation_and_a_recheck_request(client: FlaskClient) -> None:
     assert page.status_code == 200
     assert page.text.count(">1/1<") == 3 and page.text.count(">0/1<") == 3
     assert "Ask to re-check" in client.get(base + "/?lang=en").text
-    heard: list[dict[str, object]] = []
-    notifications.subscribe("mark.recheck", heard.append)
+    told = heard("mark.recheck")
     client.post(
         f"{base}/recheck",
         data={
@@ -58,7 +61,7 @@ def test_progress_deviation_and_a_recheck_request(client: FlaskClient) -> None:
             "note": "请再看一下",
         },
     )
-    assert heard[-1]["judge_id"] == experts[2].id and heard[-1]["note"] == "请再看一下"
+    assert told[-1]["judge_id"] == experts[2].id and told[-1]["note"] == "请再看一下"
 
 
 def test_the_chief_judge_corrects_a_cell_with_a_reason(client: FlaskClient) -> None:
