@@ -44,6 +44,7 @@ class SheetMark:
     criterion: str
     value: str
     mark_id: int
+    reason: str = ""  # the chief judge's reason, when the mark is a correction
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def judge_marks(judge_id: int, event_id: int) -> list[SheetMark]:
     """The judge's marks in force in an event (a superseded mark is not listed)."""
     superseded = select(Mark.supersedes_id).where(Mark.supersedes_id.is_not(None))
     rows = db.session.execute(
-        select(Entrant.code, Mark.item, Mark.criterion, Mark.value, Mark.id)
+        select(Entrant.code, Mark.item, Mark.criterion, Mark.value, Mark.id, Mark.reason)
         .join(Entrant, Entrant.id == Mark.entrant_id)
         .where(Mark.event_id == event_id, Mark.judge_id == judge_id, Mark.id.not_in(superseded))
         .order_by(Mark.id)
@@ -189,10 +190,21 @@ def correct_mark(actor: Actor, mark_id: int, value: str, reason: str) -> Mark:
     event = db.session.get(Event, old.event_id)
     assert event is not None
     role = require_role(actor, event.contest_id, ["chief_judge"])
-    if not reason.strip():
-        raise Refused("reason_required", msg(N_("a correction needs a reason")))
     if event.contest.status in ("locked", "published", "final"):
         raise Refused("locked", msg(N_("the results are locked: an upheld appeal corrects them")))
+    new = supersede(actor, role, old, value, reason)
+    db.session.commit()
+    announce_correction(old, new)
+    return new
+
+
+def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Mark:
+    """Add (without committing) the mark that replaces ``old``, audited; the caller has
+    checked the actor may correct it now."""
+    event = db.session.get(Event, old.event_id)
+    assert event is not None
+    if not reason.strip():
+        raise Refused("reason_required", msg(N_("a correction needs a reason")))
     if db.session.scalar(select(Mark.id).where(Mark.supersedes_id == old.id)) is not None:
         raise Refused(
             "superseded", msg(N_("this mark was already replaced: correct the newer one"))
@@ -222,11 +234,15 @@ def correct_mark(actor: Actor, mark_id: int, value: str, reason: str) -> Mark:
         before={"mark": old.id, "value": old.value},
         after={"mark": new.id, "value": new.value},
     )
-    db.session.commit()
+    return new
+
+
+def announce_correction(old: Mark, new: Mark) -> None:
+    """After the commit: the judge's tablet and the public board hear of the correction."""
     notifications.publish(
         "mark.corrected",
         {
-            "event_id": event.id,
+            "event_id": new.event_id,
             "mark_id": new.id,
             "judge_id": new.judge_id,
             "entrant": old.entrant.code,
@@ -236,7 +252,6 @@ def correct_mark(actor: Actor, mark_id: int, value: str, reason: str) -> Mark:
             "reason": new.reason,
         },
     )
-    return new
 
 
 @dataclass(frozen=True)

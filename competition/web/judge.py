@@ -6,10 +6,21 @@ session; reissuing or revoking the link ends that session on the next page.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
@@ -19,6 +30,10 @@ from competition.services.authority import Refused
 from competition.web.forms import PinForm
 
 bp = Blueprint("judge", __name__, url_prefix="/judge")
+
+# Every static file the tablet page loads (base.html and judge/home.html): the service worker
+# keeps them so the page opens with no network.
+TABLET_ASSETS = ("css/app.css", "css/judge.css", "vendor/socket.io.min.js", "js/judge_tablet.js")
 
 
 @bp.route("/login/<token>", methods=["GET", "POST"])
@@ -62,6 +77,30 @@ def home() -> str | tuple[str, int]:
         return render_template("judge/invalid.html", reason=None), 403
     sheets = [sheet_json(sheet) for sheet in scoring.judge_sheets(judge)]
     return render_template("judge/home.html", judge=judge, contest=judge.contest, sheets=sheets)
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    """The tablet's service worker, served from /judge/ because a worker controls only pages
+    under its own path. Its text changes with the files it keeps, so a new release replaces
+    the worker and its cache."""
+    assets = [url_for("static", filename=name) for name in TABLET_ASSETS]
+    script = render_template(
+        "judge/sw.js", page=url_for("judge.home"), assets=assets, version=assets_version()
+    )
+    response = make_response(script)
+    response.headers["Content-Type"] = "application/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def assets_version() -> str:
+    static = Path(current_app.static_folder or "static")
+    digest = hashlib.sha256()
+    for name in TABLET_ASSETS:
+        path = static / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
 
 
 def sheet_json(sheet: scoring.JudgeSheet) -> dict[str, Any]:

@@ -6,7 +6,13 @@
  * (stored) or {ok: false} (refused for good: the message stays next to the cell). The queue
  * is sent in order, one mark at a time, after every connect, reconnect and page load; a
  * resend of a mark the server already stored gets the same acknowledgement and stores
- * nothing new. The texts come from the page (#judge-strings): this file holds no language.
+ * nothing new. A mark that got no answer (no network) or was refused because the session
+ * ended stays queued.
+ *
+ * The page works with no network: a service worker (/judge/sw.js) keeps a copy of it, and the
+ * sheets as the tablet last knew them are kept in localStorage, so a reload offline shows the
+ * sheet with every mark sent or queued since the copy was made.
+ * The texts come from the page (#judge-strings): this file holds no language.
  */
 (function () {
   "use strict";
@@ -17,11 +23,18 @@
   var sheets = JSON.parse(document.getElementById("judge-sheets").textContent);
   var judgeId = root.getAttribute("data-judge-id");
   var QUEUE_KEY = "competition.judge." + judgeId + ".queue";
+  var SHEETS_KEY = "competition.judge." + judgeId + ".sheets";
   var ACK_TIMEOUT_MS = 10000;
+  var RETRY_MS = 1000;
   // "conflict": the same cell arrived twice at once, send again; "unauthorised": the session
   // ended (link reissued): the mark stays queued until the judge opens the new link
   var RETRY_CODES = { conflict: true };
   var SIGNED_OUT_CODES = { unauthorised: true };
+  // refusals that mean the sheet on the tablet is out of date (a round closed, a sheet signed)
+  var STALE_SHEET_CODES = {
+    round_closed: true, signed: true, not_assigned: true, not_found: true,
+    unknown_entrant: true, unknown_criterion: true, invalid_item: true, forbidden: true
+  };
 
   var sheetsBox = document.getElementById("sheets");
   var connBox = document.getElementById("conn");
@@ -105,6 +118,61 @@
     if (queue.length !== before) saveQueue();
     return before !== queue.length;
   }
+
+  // --- the sheets as the tablet last knew them ---------------------------------------------------
+
+  /* A correction's reason is known from the "corrected" event; keep it when the same mark
+   * comes back from the server without one. */
+  function keepReasons(fresh, known) {
+    var reasons = {};
+    (known || []).forEach(function (sheet) {
+      (sheet.marks || []).forEach(function (mark) {
+        if (mark.reason) reasons[mark.mark_id] = mark.reason;
+      });
+    });
+    fresh.forEach(function (sheet) {
+      sheet.marks.forEach(function (mark) {
+        if (!mark.reason && reasons[mark.mark_id]) mark.reason = reasons[mark.mark_id];
+      });
+    });
+    return fresh;
+  }
+
+  function keepSheets() {
+    try {
+      window.localStorage.setItem(SHEETS_KEY, JSON.stringify(sheets));
+    } catch (error) { /* storage full or denied: the page still works online */ }
+  }
+
+  function newestMark(list) {
+    var newest = 0;
+    list.forEach(function (sheet) {
+      (sheet.marks || []).forEach(function (mark) { newest = Math.max(newest, mark.mark_id || 0); });
+    });
+    return newest;
+  }
+
+  function sameEvents(one, other) {
+    var ids = function (list) {
+      return list.map(function (sheet) { return sheet.event_id; }).sort().join(",");
+    };
+    return ids(one) === ids(other);
+  }
+
+  /* The page may be the service worker's copy, made before marks the tablet has sent since:
+   * the sheets kept on the tablet win unless the page knows a mark they do not (mark ids only
+   * grow: a correction or a new mark has a higher one). Online, the "sheet" event on connect
+   * brings the server's sheets anyway. */
+  (function restoreSheets() {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.localStorage.getItem(SHEETS_KEY) || "null");
+    } catch (error) { /* unreadable: the page's own sheets will do */ }
+    if (Array.isArray(kept) && sameEvents(kept, sheets)) {
+      sheets = newestMark(sheets) > newestMark(kept) ? keepReasons(sheets, kept) : kept;
+    }
+    keepSheets();
+  })();
 
   // another tab of the same judge changed the queue
   window.addEventListener("storage", function (event) {
@@ -335,7 +403,8 @@
     var corrected = shown.mark && shown.mark.reason;
     var title = [
       T[shown.state],
-      corrected ? T.corrected + ": " + shown.mark.reason : "",
+      corrected ? T.corrected : "",
+      corrected ? shown.mark.reason : "",
       error || ""
     ].filter(Boolean).join(" · ");
     var button = el("button", {
@@ -351,6 +420,11 @@
       disabled: Boolean(sheet.signed_at) || !isOpen(sheet, cell.item)
     }, [el("span", { className: "cell-value", text: shown.value || "—" })]);
     var children = [button];
+    if (corrected && !error) {
+      children.push(el("span", { className: "cell-note" }, [
+        el("strong", { text: T.corrected }), document.createTextNode(" " + shown.mark.reason)
+      ]));
+    }
     if (error) children.push(el("span", { className: "cell-error", role: "alert", text: error }));
     return el("div", { className: "cell-box" }, children);
   }
@@ -367,8 +441,12 @@
     render();
   }
 
-  function notice(text) {
-    var note = el("p", { className: "notice", role: "status", text: text });
+  function notice(text, kind) {
+    var note = el("p", {
+      className: "notice" + (kind ? " notice-" + kind : ""),
+      role: kind === "refused" ? "alert" : "status",
+      text: text
+    });
     var close = el("button", { type: "button", className: "link", text: "×", "aria-label": "×" });
     close.addEventListener("click", function () { note.remove(); });
     note.appendChild(close);
@@ -586,15 +664,18 @@
         reconnectNow();
         return;
       }
-      acknowledged(mark, ack);
-      pump();
+      var next = acknowledged(mark, ack);
+      if (next === "now") pump();
+      else if (next === "later") window.setTimeout(pump, RETRY_MS);
     });
   }
 
+  /* Take the server's answer to a mark; say when to send the next one: "now", "later" or
+   * "never" (until the next connect). */
   function acknowledged(mark, ack) {
     var id = cellId(mark.event_id, mark.entrant, mark.item, mark.criterion);
     var sheet = sheetOf(mark.event_id);
-    if (ack && ack.ok) {
+    if (ack && ack.ok === true) {
       if (dropFromQueue(mark.key) && sheet) {
         sheet.marks = sheet.marks.filter(function (m) {
           return cellId(sheet.event_id, m.entrant, m.item, m.criterion) !== id;
@@ -606,19 +687,36 @@
           value: ack.value !== undefined ? String(ack.value) : mark.value,
           mark_id: ack.mark_id
         });
+        keepSheets();
       }
       delete errors[id];
-    } else if (ack && SIGNED_OUT_CODES[ack.code]) {
-      setConn("signed_out");
-      return;
-    } else if (ack && RETRY_CODES[ack.code]) {
-      window.setTimeout(pump, 1000);
-      return;
-    } else {
-      dropFromQueue(mark.key); // refused for good: nothing was stored
-      errors[id] = (ack && ack.message) || String(ack && ack.code);
+    } else if (!ack || ack.ok !== false) {
+      return "later"; // an answer that says nothing: the mark stays queued
+    } else if (SIGNED_OUT_CODES[ack.code]) {
+      setConn("signed_out"); // resending would be refused again: wait for the new link
+      return "never";
+    } else if (RETRY_CODES[ack.code]) {
+      return "later";
+    } else if (dropFromQueue(mark.key)) { // refused for good: nothing was stored
+      errors[id] = ack.message || String(ack.code);
+      refused(mark, errors[id]);
+      if (STALE_SHEET_CODES[ack.code] && socket && socket.connected) refreshSheets();
     }
     render();
+    return "now";
+  }
+
+  function refused(mark, message) {
+    var sheet = sheetOf(mark.event_id);
+    var criterion = sheet && sheet.criteria.find(function (c) { return c.name === mark.criterion; });
+    var entrant = sheet && sheet.entrants.find(function (e) { return e.code === mark.entrant; });
+    notice(fmt(T.refused_notice, {
+      entrant: entrant ? entrant.label : mark.entrant,
+      criterion: criterion ? criterion.label : mark.criterion,
+      item: itemLabel(mark.item),
+      value: mark.value,
+      message: message
+    }), "refused");
   }
 
   // --- sign-off -----------------------------------------------------------------------------
@@ -640,6 +738,7 @@
       if (!error && ack && ack.ok) {
         sheet.signed_at = ack.signed_at;
         delete signErrors[eventId];
+        keepSheets();
       } else {
         signErrors[eventId] = fmt(T.sign_failed, {
           message: error ? T.reconnecting : (ack && (ack.message || ack.code))
@@ -654,7 +753,8 @@
   function refreshSheets() {
     socket.timeout(ACK_TIMEOUT_MS).emit("sheet", {}, function (error, ack) {
       if (error || !ack || !ack.ok || !Array.isArray(ack.sheets)) return;
-      sheets = ack.sheets;
+      sheets = keepReasons(ack.sheets, sheets);
+      keepSheets();
       render();
     });
   }
@@ -727,6 +827,7 @@
         mark_id: data.mark_id,
         reason: data.reason
       });
+      keepSheets();
       var criterion = sheet.criteria.find(function (c) { return c.name === data.criterion; });
       var entrant = sheet.entrants.find(function (e) { return e.code === data.entrant; });
       notice(fmt(T.corrected_notice, {
@@ -761,7 +862,18 @@
     state: function () { return connState; }
   };
 
+  /* Keep this page and its files for a reload with no network (secure contexts only:
+   * https, or http://localhost). Without a worker the page still works online. */
+  function registerServiceWorker() {
+    var script = root.getAttribute("data-service-worker");
+    if (!script || !("serviceWorker" in navigator)) return;
+    try {
+      navigator.serviceWorker.register(script).catch(function () { /* online only, then */ });
+    } catch (error) { /* the same */ }
+  }
+
   render();
   connect();
   if (navigator.onLine === false) setConn("offline");
+  registerServiceWorker();
 })();
