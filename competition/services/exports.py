@@ -1,21 +1,36 @@
-"""Standings as files people open: an aligned text table, CSV and an XLSX score sheet.
+"""Standings as files people open: a text table, and CSV and XLSX of the standings, the award
+list and the score sheet an auditor checks by hand.
 
 Text that came from users is escaped against spreadsheet formula injection: a cell that
-starts with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe.
+starts with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe. Numbers are written as
+text in the exact decimal form the rule file rounds to, so a hand check matches digit for
+digit.
 """
 
 from __future__ import annotations
 
+import io
 import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
 
-from competition.rules.messages import translate
-from competition.rules.numbers import format_exact
-from competition.rules.standings import Standings
+from competition.rules.messages import N_, msg, translate
+from competition.rules.model import Criterion, Judged
+from competition.rules.numbers import format_exact, parse_decimal
+from competition.rules.standings import Row, Standings
 
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+_STATUS = {
+    "ok": "",
+    "incomplete": N_("incomplete"),
+    "dq": N_("disqualified"),
+    "withdrawn": N_("withdrawn"),
+}
 
 
 def escape_cell(text: str) -> str:
@@ -69,12 +84,7 @@ def standings_text(standings: Standings, locale: str) -> str:
     def _(text: str) -> str:
         return translate(text, locale)
 
-    status_text = {
-        "ok": "",
-        "incomplete": _("incomplete"),
-        "dq": _("disqualified"),
-        "withdrawn": _("withdrawn"),
-    }
+    status_text = {status: _(text) if text else "" for status, text in _STATUS.items()}
     grouped = standings.ruleset.rule.entrants.group_by is not None
     header = [
         _("Rank"),
@@ -111,29 +121,320 @@ def standings_text(standings: Standings, locale: str) -> str:
     return "\n".join([title, *body]) + "\n"
 
 
+# --- the score sheet --------------------------------------------------------------------------
+
+
 def score_sheet_frame(standings: Standings) -> pd.DataFrame:
-    """Every judge's mark with whether it counted: the sheet an auditor checks by hand."""
-    frames = []
-    for name, panel in standings.table.panels.items():
-        if panel.marks.empty:
-            continue
-        frame = panel.marks[["entrant", "item", "judge", "value", "counted"]].copy()
-        frame.insert(2, "criterion", name)
-        frames.append(frame)
+    """Every judge's mark, whether it was dropped, and the panel's result: the sheet an
+    auditor checks by hand. ``counted`` stays for scripts that read the command's export;
+    ``adjusted`` (the mark after a per-judge penalty) appears only where a rule has one."""
+    criteria = standings.ruleset.rule.criteria
+    frames = [
+        _panel_sheet(standings, name).assign(order=order)
+        for order, name in enumerate(standings.table.panels)
+        if not standings.table.panels[name].marks.empty
+    ]
     if not frames:
-        return pd.DataFrame(columns=["entrant", "item", "criterion", "judge", "value", "counted"])
-    sheet = pd.concat(frames, ignore_index=True).sort_values(
-        ["entrant", "item", "criterion", "judge"], kind="stable"
-    )
-    for column in ("entrant", "item", "judge"):
+        return pd.DataFrame(columns=[c for c in _SHEET_COLUMNS if c != "adjusted"])
+    sheet = pd.concat(frames, ignore_index=True)
+    sheet = sheet.sort_values(["entrant", "item", "order", "judge"], kind="stable")
+    sheet = sheet.drop(columns="order").reset_index(drop=True)
+    if not any(_penalised(criteria[name]) for name in standings.table.panels):
+        sheet = sheet.drop(columns="adjusted")
+    for column in ("entrant", "item", "criterion", "judge"):
         sheet[column] = sheet[column].map(escape_cell)
-    return sheet.reset_index(drop=True)
+    return sheet
 
 
-def write_standings_xlsx(standings: Standings, path: Path, locale: str) -> None:
+_SHEET_COLUMNS = (
+    "entrant",
+    "item",
+    "criterion",
+    "judge",
+    "value",
+    "adjusted",
+    "counted",
+    "dropped",
+    "result",
+)
+
+
+def _panel_sheet(standings: Standings, name: str) -> pd.DataFrame:
+    panel = standings.table.panels[name]
+    marks = panel.marks
+    keys = list(zip(marks["entrant"].tolist(), marks["item"].tolist(), strict=True))
+    results = {
+        key: standings.value_text(name, standings.table.value(name, *key))
+        for key in dict.fromkeys(keys)
+    }
+    counted = marks["counted"].astype(bool).tolist()
+    scale = 10**panel.digits
+    columns: dict[str, list[object]] = {
+        "entrant": [entrant for entrant, _ in keys],
+        "item": [item for _, item in keys],
+        "criterion": [name] * len(keys),
+        "judge": marks["judge"].tolist(),
+        "value": [_number_text(str(text)) for text in marks["value"].tolist()],
+        "adjusted": [format_exact(Fraction(int(a), scale)) for a in marks["adjusted"].tolist()],
+        "counted": list(counted),
+        "dropped": [not kept for kept in counted],
+        "result": [results[key] for key in keys],
+    }
+    return pd.DataFrame(columns)
+
+
+def _penalised(criterion: Criterion) -> bool:
+    return isinstance(criterion, Judged) and criterion.penalty is not None
+
+
+def _number_text(text: str) -> str:
+    """A mark as its exact decimal (``27.50`` → ``27.5``), never as text a sheet would run."""
+    value = parse_decimal(text)
+    return format_exact(value) if value is not None else escape_cell(text)
+
+
+# --- the award list ---------------------------------------------------------------------------
+
+
+def _awardees(standings: Standings) -> list[Row]:
+    """Awardees by group (when awards are per group), then tier as the rule file lists them
+    (title-only rows last), then standing order."""
+    awards = standings.ruleset.rule.awards
+    tiers = {tier.name: index for index, tier in enumerate(awards.tiers)} if awards else {}
+    per_group = any(summary.group is not None for summary in standings.awards)
+    groups = list(
+        dict.fromkeys([s.group for s in standings.awards] + [r.group for r in standings.rows])
+    )
+
+    def order(row: Row) -> tuple[int, int]:
+        group = groups.index(row.group) if per_group else 0
+        return group, tiers.get(row.award, len(tiers)) if row.award else len(tiers)
+
+    return sorted((r for r in standings.rows if r.award or r.titles), key=order)
+
+
+def award_list_frame(standings: Standings) -> pd.DataFrame:
+    """One row per awardee: tier, titles, who, total and prize money."""
+    rows = _awardees(standings)
+    columns: dict[str, list[object]] = {}
+    if standings.ruleset.rule.entrants.group_by:
+        columns["group"] = [escape_cell(row.group or "") for row in rows]
+    columns["award"] = [escape_cell(row.award or "") for row in rows]
+    columns["titles"] = [escape_cell("; ".join(t.name for t in row.titles)) for row in rows]
+    columns["rank"] = [row.rank if row.rank is not None else "" for row in rows]
+    columns["entrant"] = [escape_cell(row.key) for row in rows]
+    columns["name"] = [escape_cell(row.entrant.name) for row in rows]
+    columns["total"] = [standings.total_text(row) for row in rows]
+    columns["prize"] = [format_exact(row.prize) if row.prize is not None else None for row in rows]
+    return pd.DataFrame(columns)
+
+
+@dataclass(frozen=True)
+class TierTotal:
+    group: str | None
+    tier: str
+    places: int | None  # None for a threshold-only tier
+    awarded: int
+    prize: Fraction
+
+
+@dataclass(frozen=True)
+class PrizeTotals:
+    """Prize money per tier and group, in total, and against the rule file's budget."""
+
+    tiers: list[TierTotal]
+    total: Fraction
+    budget: Fraction | None
+    currency: str
+
+    @property
+    def groups(self) -> dict[str | None, Fraction]:
+        totals: dict[str | None, Fraction] = {}
+        for tier in self.tiers:
+            totals[tier.group] = totals.get(tier.group, Fraction(0)) + tier.prize
+        return totals
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget is not None and self.total > self.budget
+
+
+def prize_totals(standings: Standings) -> PrizeTotals:
+    awards = standings.ruleset.rule.awards
+    tiers = [
+        TierTotal(
+            summary.group,
+            count.tier,
+            count.places,
+            summary.awarded.get(count.tier, 0),
+            summary.prizes.get(count.tier, Fraction(0)),
+        )
+        for summary in standings.awards
+        for count in summary.tiers
+    ]
+    budget = Fraction(awards.budget) if awards and awards.budget is not None else None
+    currency = awards.currency if awards else ""
+    return PrizeTotals(tiers, standings.prize_total, budget, currency)
+
+
+_TotalLine = tuple[str | None, str, int | None, int | None, Fraction]  # group, label, …, prize
+
+
+def prize_totals_frame(totals: PrizeTotals, locale: str) -> pd.DataFrame:
+    """Tier rows, a subtotal per group when there are several, the total, the budget and
+    what is left of it (negative when over)."""
+
     def _(text: str) -> str:
         return translate(text, locale)
 
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        standings_frame(standings).to_excel(writer, sheet_name=_("Standings"), index=False)
-        score_sheet_frame(standings).to_excel(writer, sheet_name=_("Score sheet"), index=False)
+    lines: list[_TotalLine] = []
+    groups = totals.groups
+    for group, subtotal in groups.items():
+        tiers = [t for t in totals.tiers if t.group == group]
+        lines.extend((group, t.tier, t.places, t.awarded, t.prize) for t in tiers)
+        if len(groups) > 1:
+            lines.append((group, _("Subtotal"), None, sum(t.awarded for t in tiers), subtotal))
+    awarded = sum(t.awarded for t in totals.tiers)
+    lines.append((None, _("All awards"), None, awarded, totals.total))
+    if totals.budget is not None:
+        lines.append((None, _("Budget"), None, None, totals.budget))
+        lines.append((None, _("Left of the budget"), None, None, totals.budget - totals.total))
+    columns: dict[str, object] = {}
+    if any(group is not None for group in groups):
+        columns["group"] = [escape_cell(line[0] or "") for line in lines]
+    columns["award"] = [escape_cell(line[1]) for line in lines]
+    columns["places"] = pd.array([line[2] for line in lines], dtype="Int64")
+    columns["awarded"] = pd.array([line[3] for line in lines], dtype="Int64")
+    columns["prize"] = [format_exact(line[4]) for line in lines]
+    return pd.DataFrame(columns)
+
+
+# --- files for download -----------------------------------------------------------------------
+
+_HEADERS = {
+    "rank": N_("Rank"),
+    "entrant": N_("Entrant"),
+    "name": N_("Name"),
+    "group": N_("Group"),
+    "status": N_("Status"),
+    "total": N_("Total"),
+    "award": N_("Award"),
+    "titles": N_("Titles"),
+    "item": N_("Item"),
+    "criterion": N_("Criterion"),
+    "judge": N_("Judge"),
+    "value": N_("Mark"),
+    "adjusted": N_("Mark after penalty"),
+    "dropped": N_("Dropped"),
+    "result": N_("Panel result"),
+    "places": N_("Places"),
+    "awarded": N_("Awarded"),
+}
+
+
+def _localise(frame: pd.DataFrame, standings: Standings, locale: str) -> pd.DataFrame:
+    """Headers and statuses in the reader's language; ``counted`` gives way to ``dropped``."""
+    frame = frame.drop(columns=["counted"], errors="ignore")
+    if "status" in frame:
+        frame["status"] = frame["status"].map(lambda s: translate(_STATUS[s], locale) if s else "")
+    if "criterion" in frame:
+        criteria = standings.ruleset.rule.criteria
+        frame["criterion"] = frame["criterion"].map(
+            lambda name: escape_cell(criteria[name].label or name) if name in criteria else name
+        )
+    if "dropped" in frame:
+        yes, no = translate(N_("yes"), locale), translate(N_("no"), locale)
+        frame["dropped"] = frame["dropped"].map(lambda dropped: yes if dropped else no)
+    return frame.rename(columns=lambda column: _header(str(column), standings, locale))
+
+
+def _header(column: str, standings: Standings, locale: str) -> str:
+    if column == "prize":
+        awards = standings.ruleset.rule.awards
+        currency = awards.currency if awards else ""
+        return escape_cell(msg(N_("Prize ({currency})"), currency=currency).render(locale))
+    if column in _HEADERS:
+        return translate(_HEADERS[column], locale)
+    if column.startswith("item:"):
+        return escape_cell(msg(N_("Item {item}"), item=column[5:]).render(locale))
+    criterion = standings.ruleset.rule.criteria.get(column)
+    return escape_cell(criterion.label if criterion and criterion.label else column)
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, which is how Excel knows to read Chinese correctly."""
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _write_xlsx(target: Path | io.BytesIO, sheets: dict[str, pd.DataFrame]) -> None:
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
+            sheet = writer.sheets[name]
+            for index, column in enumerate(frame.columns):
+                values = frame[column].head(500)
+                cells = [str(column), *(str(v) for v in values[values.notna()])]
+                width = min(60, max(_width(cell) for cell in cells) + 2)
+                sheet.column_dimensions[_column_letter(index)].width = max(8, width)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    _write_xlsx(buffer, sheets)
+    return buffer.getvalue()
+
+
+def standings_csv_bytes(standings: Standings, locale: str) -> bytes:
+    return _csv_bytes(_localise(standings_frame(standings), standings, locale))
+
+
+def standings_xlsx_bytes(standings: Standings, locale: str) -> bytes:
+    frame = _localise(standings_frame(standings), standings, locale)
+    return _xlsx_bytes({translate(N_("Standings"), locale): frame})
+
+
+def award_list_csv_bytes(standings: Standings, locale: str) -> bytes:
+    return _csv_bytes(_localise(award_list_frame(standings), standings, locale))
+
+
+def award_list_xlsx_bytes(standings: Standings, locale: str) -> bytes:
+    """The award list, and a second sheet of prize totals against the budget."""
+    totals = _localise(prize_totals_frame(prize_totals(standings), locale), standings, locale)
+    return _xlsx_bytes(
+        {
+            translate(N_("Award list"), locale): _localise(
+                award_list_frame(standings), standings, locale
+            ),
+            translate(N_("Prize totals"), locale): totals,
+        }
+    )
+
+
+def score_sheet_csv_bytes(standings: Standings, locale: str) -> bytes:
+    return _csv_bytes(_localise(score_sheet_frame(standings), standings, locale))
+
+
+def score_sheet_xlsx_bytes(standings: Standings, locale: str) -> bytes:
+    frame = _localise(score_sheet_frame(standings), standings, locale)
+    return _xlsx_bytes({translate(N_("Score sheet"), locale): frame})
+
+
+def write_standings_xlsx(standings: Standings, path: Path, locale: str) -> None:
+    """The command's export: standings and score sheet with the stable column names that
+    scripts read (the downloads above carry translated headers instead)."""
+    _write_xlsx(
+        path,
+        {
+            translate(N_("Standings"), locale): standings_frame(standings),
+            translate(N_("Score sheet"), locale): score_sheet_frame(standings),
+        },
+    )
