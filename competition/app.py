@@ -7,20 +7,25 @@ from collections.abc import Mapping
 from flask import Flask
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
 from competition.extensions import babel, csrf, db, login_manager, migrate, socketio
 from competition.web import (
+    api,
     auth,
+    awards,
     blind,
     console,
     entrants,
     errors,
     judge,
     judges,
+    live,
     monitor,
     public,
+    results,
 )
 
 
@@ -38,6 +43,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:  # behind nginx: the links the app makes (QR codes) get https and the real host
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     return app
 
 
@@ -56,8 +66,9 @@ def register_extensions(app: Flask) -> None:
     app.context_processor(i18n.locale_context)
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=None,  # same origin only; [] would switch the Origin check off
     )
 
@@ -71,6 +82,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(blind.bp)
     app.register_blueprint(judge.bp)
     app.register_blueprint(monitor.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(live.bp)
+    app.register_blueprint(results.bp)
+    app.register_blueprint(awards.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -13,6 +13,8 @@ from competition.rules.messages import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"
+ASYNC_MODES = ("threading", "gevent")  # never eventlet: deprecated
+DEFAULT_CHANNEL = "flask-socketio"
 
 
 def configure(app: Flask, overrides: Mapping[str, object]) -> None:
@@ -34,7 +36,30 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SUPPORTED_LOCALES": LOCALES,
         "SOCKETIO_MESSAGE_QUEUE": environ.get("SOCKETIO_MESSAGE_QUEUE", "").strip() or None,
+        "SOCKETIO_CHANNEL": environ.get("SOCKETIO_CHANNEL", "").strip() or DEFAULT_CHANNEL,
+        "SOCKETIO_ASYNC_MODE": async_mode(environ),
+        "PROXY_COUNT": proxy_count(environ),
     }
+
+
+def proxy_count(environ: Mapping[str, str]) -> int:
+    """`PROXY_COUNT`: how many reverse proxies (nginx) stand in front and may be trusted for
+    X-Forwarded-For/-Proto/-Host; 0 (the default) trusts none."""
+    text = environ.get("PROXY_COUNT", "").strip() or "0"
+    if not text.isdigit():
+        raise ValueError(f"PROXY_COUNT is {text!r}; expected a whole number (0 = no proxy)")
+    return int(text)
+
+
+def async_mode(environ: Mapping[str, str]) -> str:
+    """`SOCKETIO_ASYNC_MODE`: threading (the default) or gevent; `competition serve` picks the
+    gunicorn worker that matches."""
+    mode = environ.get("SOCKETIO_ASYNC_MODE", "").strip().lower() or ASYNC_MODES[0]
+    if mode not in ASYNC_MODES:
+        raise ValueError(
+            f"SOCKETIO_ASYNC_MODE is {mode!r}; expected one of {', '.join(ASYNC_MODES)}"
+        )
+    return mode
 
 
 def database_uri(environ: Mapping[str, str], instance_path: Path) -> str:

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from competition import create_app
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
+from competition.realtime import live
 from competition.services import notifications
 
 
@@ -111,6 +112,7 @@ def db_app(request: pytest.FixtureRequest, tmp_path: Path, rules_dir: Path) -> I
         db.drop_all()
         db.create_all()
         yield app
+        live.shutdown(app)
         db.session.remove()
         db.drop_all()
         db.engine.dispose()

@@ -4,7 +4,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 
 from competition import create_app
 from competition.config import REPOSITORY_ROOT, database_uri, instance_secret_key
@@ -72,3 +72,19 @@ def test_sqlite_pragmas_are_set_on_every_connection(app: Flask) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_behind_a_proxy_the_app_sees_the_forwarded_scheme_and_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Links the app makes for others (QR codes of the board, certificates) must read
+    https://the.public.host/ behind nginx, and only when the proxy is trusted."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "scores.example.org"}
+    for count, expected in (("1", "https://scores.example.org/"), ("0", "http://localhost/")):
+        monkeypatch.setenv("PROXY_COUNT", count)
+        app = create_app({"INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})
+        app.add_url_rule("/probe", "probe", lambda: request.host_url)
+        assert app.test_client().get("/probe", headers=forwarded).text == expected
+    monkeypatch.setenv("PROXY_COUNT", "nginx")
+    with pytest.raises(ValueError, match="PROXY_COUNT"):
+        create_app({"INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})

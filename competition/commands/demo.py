@@ -9,6 +9,7 @@ import flask_migrate
 
 from competition import create_app
 from competition.config import scoring_rules_dir
+from competition.realtime import live
 from competition.rules.messages import N_, translate
 from competition.services.demo import load_demo
 from competition.services.rulebook import list_rule_files
@@ -42,9 +43,11 @@ def demo(ctx: click.Context, check_only: bool, base_url: str) -> None:
         ctx.exit(1)
     if check_only:
         return
-    with create_app().app_context():
+    app = create_app()
+    with app.app_context():
         flask_migrate.upgrade()
         report = load_demo(root, base_url.rstrip("/"))
+    live.shutdown(app)  # nobody watches a board from the command line
     click.echo()
     for contest in report.contests:
         click.echo(_(N_("Contest: %(name)s")) % {"name": contest})
@@ -54,6 +57,10 @@ def demo(ctx: click.Context, check_only: bool, base_url: str) -> None:
             _(N_("  user %(user)s, password %(password)s"))
             % {"user": username, "password": password}
         )
+    click.echo(_(N_("Live boards (phone view; add /screen for the big screen):")))
+    for contest, url in report.live_boards:
+        click.echo(f"# {contest}")
+        click.echo(url)
     click.echo(_(N_("Judges' links (each opens that judge's scoring page):")))
     for contest, judge, url in report.judge_links:
         click.echo(f"# {judge} · {contest}")

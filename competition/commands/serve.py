@@ -1,17 +1,27 @@
-"""`competition serve`: gunicorn in one process (in-process Socket.IO needs exactly one).
+"""`competition serve`: gunicorn in one process (a Socket.IO session lives in one process).
 
-Socket.IO runs in threading mode: gunicorn's gthread worker hands each websocket its socket
-(simple-websocket) and one thread for as long as it stays open.
+The worker follows `SOCKETIO_ASYNC_MODE`. Threading: gunicorn's gthread worker hands each
+websocket its socket (simple-websocket) and one thread for as long as it stays open, so
+``--threads`` bounds the open connections. Gevent: gunicorn's gevent worker, one greenlet per
+connection (websockets through simple-websocket), bounded by ``--connections``. The app is
+imported only inside the worker, after the gevent worker has patched the standard library.
+Several processes behind one Redis message queue serve one contest: docs/deployment.md.
 """
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 import click
-from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from competition import create_app
-from competition.extensions import socketio
+from competition.config import async_mode
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+WORKERS = {"threading": "gthread", "gevent": "gevent"}
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -26,7 +36,25 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
+        from competition import create_app
+
         return create_app()
+
+
+def gunicorn_options(
+    mode: str, host: str, port: int, threads: int, connections: int
+) -> dict[str, object]:
+    bind_host = f"[{host}]" if ":" in host else host
+    options: dict[str, object] = {
+        "bind": f"{bind_host}:{port}",
+        "workers": 1,
+        "worker_class": WORKERS[mode],
+        "worker_connections": connections,
+        "accesslog": "-",
+    }
+    if mode == "threading":
+        options["threads"] = threads
+    return options
 
 
 @click.command()
@@ -35,24 +63,31 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
 @click.option(
     "--threads",
     type=click.IntRange(min=1),
-    default=32,
+    default=256,
     show_default=True,
-    help="Worker threads: each open request or websocket holds one.",
+    help="Threading mode: worker threads; each open request or websocket holds one.",
+)
+@click.option(
+    "--connections",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Open requests and websockets at most (threading mode: --threads too).",
 )
 @click.option("--dev", is_flag=True, help="Use Flask's reloading development server.")
-def serve(host: str, port: int, threads: int, dev: bool) -> None:
+def serve(host: str, port: int, threads: int, connections: int, dev: bool) -> None:
     """Serve the web application."""
+    try:
+        mode = async_mode(os.environ)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     if dev:
-        # Werkzeug speaks websocket too; it refuses to start outside a terminal unless told
-        socketio.run(create_app(), host=host, port=port, debug=True, allow_unsafe_werkzeug=True)
+        from competition import create_app
+        from competition.extensions import socketio
+
+        # Werkzeug's server is threaded, whatever the environment says; it speaks websocket
+        # too, and refuses to start outside a terminal unless told
+        app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
+        socketio.run(app, host=host, port=port, debug=True, allow_unsafe_werkzeug=True)
         return
-    bind_host = f"[{host}]" if ":" in host else host
-    _Gunicorn(
-        {
-            "bind": f"{bind_host}:{port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": threads,
-            "accesslog": "-",
-        }
-    ).run()
+    _Gunicorn(gunicorn_options(mode, host, port, threads, connections)).run()

@@ -12,19 +12,23 @@ from competition.models.people import (
     Judge,
     User,
 )
+from competition.models.publication import Appeal, Certificate, Publication
 
 __all__ = [
     "Assignment",
+    "Appeal",
     "AuditEntry",
     "AuditHead",
     "BlindCode",
     "BlindDraw",
+    "Certificate",
     "Contest",
     "ContestRole",
     "Entrant",
     "Event",
     "Judge",
     "Mark",
+    "Publication",
     "Round",
     "RuleVersion",
     "SheetSignoff",

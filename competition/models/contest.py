@@ -9,6 +9,7 @@ from competition.extensions import db
 from competition.models.base import Code, Label, Timestamp, utcnow
 
 STATUSES = ("draft", "registration", "scoring", "review", "locked", "published", "final")
+BOARD_MODES = ("provisional", "frozen", "hidden")
 
 
 class Contest(db.Model):  # type: ignore[name-defined,misc]
@@ -20,6 +21,11 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
     unblinded_at: Mapped[Timestamp | None]
     publicity_ends_at: Mapped[Timestamp | None]
+    # the public board: provisional (live), frozen (as it stood at board_frozen_at) or hidden
+    board_mode: Mapped[str] = mapped_column(String(12), default="provisional")
+    board_frozen_at: Mapped[Timestamp | None]
+    # raised before each change of the public board is computed, by whichever process does it
+    board_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     events: Mapped[list[Event]] = relationship(
         back_populates="contest", order_by="Event.position", cascade="all, delete-orphan"

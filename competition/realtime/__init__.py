@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from competition.extensions import socketio
-from competition.realtime import judging
+from competition.realtime import judging, live
 
 socketio.on_namespace(judging.JudgeNamespace(judging.NAMESPACE))
+socketio.on_namespace(live.LiveNamespace(live.NAMESPACE))
 judging.listen()
+live.listen()

@@ -18,7 +18,7 @@ from competition.extensions import db
 from competition.models import BlindCode, BlindDraw, Contest, Entrant, Event
 from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
-from competition.services import audit
+from competition.services import audit, notifications
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.entrant_sheets import column_letter
 
@@ -118,6 +118,7 @@ def draw(actor: Actor, event_id: int, seed: str | None = None) -> BlindDraw:
         after={"draw": blind_draw.id, "method": METHOD, "seed": seed, "entrants": len(entrants)},
     )
     db.session.commit()
+    notifications.board_changed(event.contest_id)
     return blind_draw
 
 
@@ -167,6 +168,7 @@ def discard(actor: Actor, draw_id: int, reason: str) -> None:
         actor, "blind.discard", f"event:{event.id}", role=role, reason=reason.strip(), before=before
     )
     db.session.commit()
+    notifications.board_changed(event.contest_id)
 
 
 def current_draw(event_id: int) -> BlindDraw | None:
@@ -228,6 +230,7 @@ def unblind(actor: Actor, contest_id: int) -> Contest:
         after={"unblinded_at": contest.unblinded_at.isoformat()},
     )
     db.session.commit()
+    notifications.board_changed(contest.id)
     return contest
 
 

@@ -78,6 +78,7 @@ class DemoReport:
     accounts: list[tuple[str, str]] = field(default_factory=list)
     contests: list[str] = field(default_factory=list)
     judge_links: list[tuple[str, str, str]] = field(default_factory=list)  # contest, judge, url
+    live_boards: list[tuple[str, str]] = field(default_factory=list)  # contest, url
 
 
 def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
@@ -89,6 +90,7 @@ def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
         if contest is None:
             contest = build(admin, organiser, rules_dir)
         report.contests.append(contest.name)
+        report.live_boards.append((contest.name, f"{base_url}/live/{contest.id}"))
         for judge, token in judges.reissue_all(organiser, contest.id):
             report.judge_links.append((contest.name, judge.name, judges.login_url(base_url, token)))
     return report

@@ -18,7 +18,7 @@ from competition.extensions import db
 from competition.models import Assignment, BlindCode, Entrant, Event
 from competition.rules import RuleSet
 from competition.rules.messages import N_, msg
-from competition.services import audit
+from competition.services import audit, notifications
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 from competition.services.entrant_checks import suggest_mapping, validate
@@ -117,6 +117,7 @@ def import_entrants(
         _insert(event.id, rows, progress, total)
         audit.record(actor, "entrants.import", f"event:{event.id}", role=role, after=after)
         db.session.commit()
+        notifications.board_changed(event.contest_id)
     except IntegrityError:
         db.session.rollback()
         text = N_("some of these codes were registered meanwhile: import the sheet again")
@@ -166,6 +167,7 @@ def add_entrant(
         subject = f"event:{event.id}/entrant:{row.code}"
         audit.record(actor, "entrant.add", subject, role=role, after=after)
         db.session.commit()
+        notifications.board_changed(event.contest_id)
     except IntegrityError:
         db.session.rollback()
         text = N_("'{code}' is already registered in this event")
@@ -219,6 +221,7 @@ def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> 
         before=before,
     )
     db.session.commit()
+    notifications.board_changed(event.contest_id)
 
 
 def event_entrants(event_id: int) -> list[Entrant]:

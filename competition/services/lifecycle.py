@@ -24,7 +24,7 @@ from competition.models import (
 )
 from competition.models.base import utcnow
 from competition.rules.messages import N_, Message, msg
-from competition.services import audit
+from competition.services import audit, notifications, publication
 from competition.services.authority import Actor, Refused, require_role
 
 
@@ -69,6 +69,8 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
     contest.status = step.target
     if step_name == "open_scoring":
         _open_scoring(contest)
+    elif step_name == "publish":
+        publication.snapshot(actor, role, contest, reason)
     elif step_name == "close_scoring":
         for event in contest.events:
             for round_ in event.rounds:
@@ -84,6 +86,7 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
         after={"status": step.target},
     )
     db.session.commit()
+    notifications.board_changed(contest.id)
     return contest
 
 
@@ -115,6 +118,18 @@ def _blockers(contest: Contest, step_name: str) -> list[Message]:
                         event=event.name,
                     )
                 ]
+    if step_name == "publish" and contest.blind and contest.unblinded_at is None:
+        return [msg(N_("the contest is judged blind: open the names (unblind) before publishing"))]
+    if step_name == "finalise":
+        if contest.publicity_ends_at is not None and utcnow() < contest.publicity_ends_at:
+            return [
+                msg(
+                    N_("the publicity window is open until {end}"),
+                    end=contest.publicity_ends_at.strftime("%Y-%m-%d %H:%M UTC"),
+                )
+            ]
+        if publication.pending_appeals(contest.id):
+            return [msg(N_("an appeal is still pending: decide it first"))]
     if step_name == "lock":
         unsigned = unsigned_judges(contest)
         if unsigned:

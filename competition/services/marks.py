@@ -8,6 +8,7 @@ the mark already stored and stores nothing new.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import and_, or_, select
@@ -203,14 +204,18 @@ def _current(event_id: int, entrant_id: int, mark: MarkInput, judge_id: int | No
     return db.session.scalar(query.order_by(Mark.id.desc()))
 
 
-def current_marks(event_id: int) -> pd.DataFrame:
+def current_marks(event_id: int, as_of: datetime | None = None) -> pd.DataFrame:
     """Every mark in force (not superseded), shaped as the engine reads MARKS.csv; judges
-    are named J<id>."""
+    are named J<id>. With ``as_of``: the marks in force at that moment (a frozen board)."""
     superseded = select(Mark.supersedes_id).where(Mark.supersedes_id.is_not(None))
+    stored = Mark.event_id == event_id
+    if as_of is not None:
+        superseded = superseded.where(Mark.created_at <= as_of)
+        stored = and_(stored, Mark.created_at <= as_of)
     rows = db.session.execute(
         select(Entrant.code, Mark.item, Mark.criterion, Mark.judge_id, Mark.value)
         .join(Entrant, Entrant.id == Mark.entrant_id)
-        .where(and_(Mark.event_id == event_id, Mark.id.not_in(superseded)))
+        .where(and_(stored, Mark.id.not_in(superseded)))
         .order_by(Mark.id)
     ).all()
     return marks_frame(

@@ -24,6 +24,12 @@ def unsubscribe(topic: str, handler: Handler) -> None:
         _SUBSCRIBERS[topic].remove(handler)
 
 
+def board_changed(contest_id: int) -> None:
+    """The public board of a contest may look different now (entrants, codes, names,
+    settings, publication); marks announce themselves."""
+    publish("board.changed", {"contest_id": contest_id})
+
+
 def publish(topic: str, payload: dict[str, Any]) -> None:
     """Call every subscriber; one that fails does not stop the others or undo the change."""
     for handler in list(_SUBSCRIBERS.get(topic, [])):

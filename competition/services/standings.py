@@ -6,6 +6,7 @@ Stored standings would be a cache; the truth is always the marks and the pinned 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,11 +21,14 @@ from competition.services.contests import ruleset_of
 from competition.services.marks import current_marks
 
 
-def event_standings(event: Event, provisional: bool = True) -> Standings:
-    """The event's standings now (provisional while marks are still coming in)."""
+def event_standings(
+    event: Event, provisional: bool = True, as_of: datetime | None = None
+) -> Standings:
+    """The event's standings now (provisional while marks are still coming in), or as they
+    stood at ``as_of``."""
     return compute_standings(
         ruleset_of(event),
-        current_marks(event.id),
+        current_marks(event.id, as_of),
         _entrants(event),
         provisional=provisional,
         marks_source=f"event {event.name}",
@@ -76,9 +80,11 @@ class Progress:
     expected: int  # entrants × items
 
 
-def progress(event: Event) -> list[Progress]:
-    """Per entered criterion: complete panels or values out of those expected."""
-    result = event_standings(event)
+def progress(event: Event, result: Standings | None = None) -> list[Progress]:
+    """Per entered criterion: complete panels or values out of those expected (of the
+    event's standings now, or of ``result``)."""
+    if result is None:
+        result = event_standings(event)
     table = result.table
     rows = []
     for name, criterion in result.ruleset.rule.criteria.items():

@@ -112,3 +112,39 @@ class CorrectionForm(FlaskForm):  # type: ignore[misc]
     criterion = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=64)])
     value = StringField(_l("New value"), validators=[DataRequired(), Length(max=32)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class BoardForm(FlaskForm):  # type: ignore[misc]
+    """How the public board shows the contest until publication."""
+
+    mode = SelectField(
+        _l("Public board"),
+        choices=[
+            SelectChoice("provisional", _l("Provisional: live during scoring")),
+            SelectChoice("frozen", _l("Frozen: as it stands now, until publication")),
+            SelectChoice("hidden", _l("Hidden until publication")),
+        ],
+        validators=[DataRequired()],
+    )
+
+
+class AppealForm(FlaskForm):  # type: ignore[misc]
+    """An appeal (申诉) as the organiser records it."""
+
+    event = SelectField(_l("Event"), coerce=int, validators=[DataRequired()])
+    entrant = StringField(_l("Entrant code"), validators=[DataRequired(), Length(max=64)])
+    appellant = StringField(_l("Appellant"), validators=[DataRequired(), Length(max=200)])
+    grounds = TextAreaField(_l("Grounds"), validators=[DataRequired(), Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):  # type: ignore[misc]
+    """The decision on an appeal; an upheld one names the mark it corrects and the value."""
+
+    outcome = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice("rejected", _l("Rejected")), SelectChoice("upheld", _l("Upheld"))],
+        validators=[DataRequired()],
+    )
+    decision = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=2000)])
+    mark = SelectField(_l("Mark to correct"), coerce=int, validators=[Optional()])
+    value = StringField(_l("Corrected value"), validators=[Optional(), Length(max=32)])

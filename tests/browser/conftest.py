@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 from competition import create_app
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
+from competition.realtime import live
 from competition.services import users
 from competition.services.authority import SYSTEM
 
@@ -88,6 +89,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+        live.shutdown(app)
         with app.app_context():
             db.engine.dispose()
 

@@ -30,6 +30,8 @@ def test_demo_creates_both_contests_and_prints_a_link_per_judge(database: str) -
     links = re.findall(r"^http://127\.0\.0\.1:5000/judge/login/\S+$", result.stdout, re.M)
     assert len(links) == 8 and len(set(links)) == 8
     assert "user admin, password demo-admin-2026" in result.stdout
+    boards = re.findall(r"^http://127\.0\.0\.1:5000/live/\d+$", result.stdout, re.M)
+    assert len(boards) == 2
     again = CliRunner().invoke(main, ["--lang", "en", "demo"])
     assert again.exit_code == 0
     relinks = re.findall(r"^http://\S+/judge/login/\S+$", again.stdout, re.M)

@@ -1,0 +1,347 @@
+"""The public board: what anyone may see of a contest's standings, and nothing more.
+
+Privacy is decided here, once, for every public page and API: blind codes only until the
+names are opened, only the attributes the rule file marks public, and never an attribute
+that looks like a phone or ID number whatever the rule file says. The board follows the
+contest's setting — provisional (live), frozen (as it stood when frozen) or hidden — until
+results are published; from then on it is the newest publication.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select, update
+
+from competition.extensions import db
+from competition.models import Contest, Entrant, Event, Publication
+from competition.models.base import utcnow
+from competition.models.contest import BOARD_MODES
+from competition.rules.messages import N_, msg
+from competition.rules.numbers import format_exact
+from competition.rules.standings import Row, Standings
+from competition.services import audit, notifications
+from competition.services.authority import Actor, Refused, require_role
+from competition.services.blind import codes_by_entrant
+from competition.services.contests import ruleset_of
+from competition.services.standings import event_standings, progress
+
+PUBLISHED = ("published", "final")
+# never shown in public, whatever the rule file says: phone, ID and bank numbers
+PRIVATE = re.compile(
+    r"phone|mobile|tel|e-?mail|id_?(card|no|number)|identity|passport|bank|"
+    r"电话|手机|身份证|证件|银行|邮箱",
+    re.IGNORECASE,
+)
+
+
+def names_open(contest: Contest) -> bool:
+    return not contest.blind or contest.unblinded_at is not None
+
+
+def public_attributes(event: Event) -> list[tuple[str, str]]:
+    """(name, label) of the attributes the public may see, in rule-file order."""
+    attributes = ruleset_of(event).rule.entrants.attributes
+    return [
+        (name, attribute.label or name)
+        for name, attribute in attributes.items()
+        if attribute.public
+        and not PRIVATE.search(name)
+        and not PRIVATE.search(attribute.label or "")
+    ]
+
+
+def event_board(
+    contest: Contest, event: Event, standings: Standings, awards: bool
+) -> dict[str, Any]:
+    """One event's public standings: rows in standing order, each keyed by what the public
+    may know of the entrant (the blind contestant number while names are closed)."""
+    ruleset = standings.ruleset
+    open_ = names_open(contest)
+    entrants = {
+        e.code: e for e in db.session.scalars(select(Entrant).where(Entrant.event_id == event.id))
+    }
+    codes = codes_by_entrant(event.id) if contest.blind else {}
+    shown = public_attributes(event) if open_ else []
+    criteria = ruleset.rule.criteria
+    rows = []
+    for position, row in enumerate(standings.rows, start=1):
+        entrant = entrants.get(row.key)
+        code = codes.get(entrant.id) if entrant is not None else None
+        number = code.contestant_no if code is not None else None
+        if open_:
+            key = row.key
+            label = row.entrant.name
+        else:
+            key = number or f"#{position}"
+            label = number or "—"
+        decided = row.decided_by
+        entry: dict[str, Any] = {
+            "key": key,
+            "label": label,
+            "number": number if contest.blind else (row.key if open_ else None),
+            "rank": row.rank,
+            "shared": row.shared,
+            "decided_by": (criteria[decided].label or decided) if decided in criteria else decided,
+            "total": standings.total_text(row),
+            "status": row.status,
+            "group": row.group,
+            "attributes": {
+                label_: str(value)
+                for name, label_ in shown
+                if (value := (row.entrant.attributes or {}).get(name)) not in (None, "")
+            },
+        }
+        if awards:
+            entry |= _award_fields(standings, row)
+        rows.append(entry)
+    done = progress(event, standings)
+    return {
+        "id": event.id,
+        "name": event.name,
+        "contest": ruleset.contest,
+        "rules_version": ruleset.rule.version,
+        "rules_sha256": ruleset.sha256,
+        "grouped": ruleset.rule.entrants.group_by is not None,
+        "complete": standings.complete,
+        "progress": {
+            "complete": sum(p.complete for p in done),
+            "expected": sum(p.expected for p in done),
+        },
+        "rows": rows,
+    }
+
+
+def _award_fields(standings: Standings, row: Row) -> dict[str, Any]:
+    return {
+        "award": row.award,
+        "titles": [t.name for t in row.titles],
+        "prize": format_exact(row.prize) if row.prize is not None else None,
+    }
+
+
+def awards_summary(standings: Standings) -> dict[str, Any]:
+    """Prize money per group and tier, in total and against the rule file's budget."""
+    budget = standings.ruleset.rule.awards.budget if standings.ruleset.rule.awards else None
+    return {
+        "groups": [
+            {
+                "group": summary.group,
+                "tiers": [
+                    {
+                        "name": count.tier,
+                        "places": count.places,
+                        "awarded": summary.awarded.get(count.tier, 0),
+                        "prize_total": format_exact(summary.prizes[count.tier])
+                        if count.tier in summary.prizes
+                        else "0",
+                    }
+                    for count in summary.tiers
+                ],
+            }
+            for summary in standings.awards
+        ],
+        "prize_total": format_exact(standings.prize_total),
+        "budget": str(budget) if budget is not None else None,
+        "over_budget": budget is not None and standings.prize_total > budget,
+    }
+
+
+def latest_publication(contest_id: int) -> Publication | None:
+    return db.session.scalar(
+        select(Publication)
+        .where(Publication.contest_id == contest_id)
+        .order_by(Publication.number.desc())
+    )
+
+
+def contest_head(contest: Contest) -> dict[str, Any]:
+    """What the board says about the contest itself."""
+    return {
+        "id": contest.id,
+        "name": contest.name,
+        "status": contest.status,
+        "mode": contest.board_mode,
+        "frozen_at": contest.board_frozen_at.isoformat() if contest.board_frozen_at else None,
+        "names_open": names_open(contest),
+        "publicity_ends_at": contest.publicity_ends_at.isoformat()
+        if contest.publicity_ends_at
+        else None,
+    }
+
+
+def live_board(contest: Contest) -> dict[str, Any]:
+    """The board as the public sees it now (without its version: see ``current_version``)."""
+    head = contest_head(contest)
+    if contest.status in PUBLISHED:
+        publication = latest_publication(contest.id)
+        if publication is not None:
+            history = db.session.scalars(
+                select(Publication)
+                .where(Publication.contest_id == contest.id)
+                .order_by(Publication.number)
+            ).all()
+            return head | {
+                "hidden": False,
+                "published": True,
+                "revision": publication.number,
+                "revised": publication.number > 1,
+                "published_at": publication.published_at.isoformat(),
+                "history": [
+                    {
+                        "number": p.number,
+                        "published_at": p.published_at.isoformat(),
+                        "reason": p.reason,
+                    }
+                    for p in history
+                ],
+                "events": [
+                    {k: v for k, v in e.items() if k != "awards"}
+                    for e in publication.document["events"]
+                ],
+            }
+    hidden = contest.board_mode == "hidden" or contest.status == "draft"
+    as_of = contest.board_frozen_at if contest.board_mode == "frozen" else None
+    events = []
+    for event in contest.events:
+        if hidden:
+            events.append({"id": event.id, "name": event.name, "rows": [], "progress": None})
+        else:
+            standings = event_standings(event, provisional=True, as_of=as_of)
+            events.append(event_board(contest, event, standings, awards=False))
+    return head | {"hidden": hidden, "published": False, "events": events}
+
+
+def published_document(contest: Contest) -> dict[str, Any]:
+    """The snapshot a publication keeps: every event's standings with awards, the awards
+    summary and the rule version in force with its SHA-256."""
+    events = []
+    for event in contest.events:
+        standings = event_standings(event, provisional=True)
+        events.append(
+            event_board(contest, event, standings, awards=True)
+            | {"awards": awards_summary(standings)}
+        )
+    return {"contest": contest_head(contest), "events": events}
+
+
+# --- versions: one counter per contest, raised by whichever process changes the board --------
+
+
+def current_version(contest_id: int) -> int:
+    return int(
+        db.session.scalar(select(Contest.board_version).where(Contest.id == contest_id)) or 0
+    )
+
+
+def next_version(contest_id: int) -> int:
+    """Raise the contest's board version: its board has changed since the last number."""
+    db.session.execute(
+        update(Contest)
+        .where(Contest.id == contest_id)
+        .values(board_version=Contest.board_version + 1)
+    )
+    version = current_version(contest_id)
+    db.session.commit()
+    return version
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What changed between two boards: the contest's head when it changed, and per event
+    the rows that are new or changed, the keys gone and the new order when it changed."""
+    head = {k: v for k, v in new.items() if k != "events"}
+    change: dict[str, Any] = {}
+    if head != {k: v for k, v in old.items() if k != "events"}:
+        change["head"] = head
+    before = {e["id"]: e for e in old.get("events", [])}
+    events = []
+    for event in new["events"]:
+        previous = before.get(event["id"])
+        if previous == event:
+            continue
+        if previous is None:
+            events.append({"id": event["id"], "replace": event})
+            continue
+        old_rows = {r["key"]: r for r in previous["rows"]}
+        new_rows = {r["key"]: r for r in event["rows"]}
+        entry: dict[str, Any] = {
+            "id": event["id"],
+            "rows": [r for k, r in new_rows.items() if old_rows.get(k) != r],
+            "removed": [k for k in old_rows if k not in new_rows],
+        }
+        order = [r["key"] for r in event["rows"]]
+        if order != [r["key"] for r in previous["rows"]]:
+            entry["order"] = order
+        rest = {k: v for k, v in event.items() if k != "rows"}
+        if rest != {k: v for k, v in previous.items() if k != "rows"}:
+            entry["event"] = rest
+        events.append(entry)
+    if events:
+        change["events"] = events
+    return change
+
+
+def apply_diff(board: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """The board a viewer holds after a diff (what the page's script does, for tests and
+    for clients written in Python)."""
+    result = dict(board)
+    if "head" in change:
+        result = change["head"] | {"events": board["events"]}
+    events = {e["id"]: dict(e) for e in board["events"]}
+    order = [e["id"] for e in board["events"]]
+    for entry in change.get("events", []):
+        if "replace" in entry:
+            events[entry["id"]] = entry["replace"]
+            if entry["id"] not in order:
+                order.append(entry["id"])
+            continue
+        event = events[entry["id"]]
+        if "event" in entry:
+            event = entry["event"] | {"rows": event["rows"]}
+        rows = {r["key"]: r for r in event["rows"]}
+        for key in entry.get("removed", []):
+            rows.pop(key, None)
+        for row in entry.get("rows", []):
+            rows[row["key"]] = row
+        keys = entry.get("order") or [r["key"] for r in event["rows"] if r["key"] in rows]
+        event = event | {"rows": [rows[k] for k in keys]}
+        events[entry["id"]] = event
+    result["events"] = [events[i] for i in order]
+    return result
+
+
+# --- the organiser's setting -----------------------------------------------------------------
+
+
+def set_mode(actor: Actor, contest_id: int, mode: str) -> Contest:
+    """Provisional (live), frozen (the board stops where it stands now) or hidden until
+    publication."""
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise Refused("not_found", msg(N_("no such contest")))
+    role = require_role(actor, contest.id, ("organiser",))
+    if mode not in BOARD_MODES:
+        raise Refused("invalid", msg(N_("unknown board setting '{mode}'"), mode=mode))
+    if contest.status in PUBLISHED:
+        raise Refused("wrong_state", msg(N_("the results are published: the board shows them")))
+    before = {"mode": contest.board_mode}
+    if mode == "frozen" and contest.board_mode != "frozen":
+        contest.board_frozen_at = utcnow()
+    elif mode != "frozen":
+        contest.board_frozen_at = None
+    contest.board_mode = mode
+    audit.record(
+        actor,
+        "board.mode",
+        f"contest:{contest.id}",
+        role=role,
+        before=before,
+        after={
+            "mode": mode,
+            "frozen_at": contest.board_frozen_at.isoformat() if contest.board_frozen_at else None,
+        },
+    )
+    db.session.commit()
+    notifications.board_changed(contest.id)
+    return contest

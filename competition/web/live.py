@@ -1,0 +1,56 @@
+"""The public live board of a contest: the phone view and the big-screen view.
+
+Both pages carry the board as it stands (and its version) in the page, so they show the
+standings before the socket connects; static/js/live_board.js keeps them up to date.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from competition.models import Contest
+from competition.realtime.live import public_contest, publisher
+from competition.services.judge_cards import qr_svg
+
+bp = Blueprint("live", __name__)
+
+PAGE_SECONDS = 10  # how long the big screen shows one page of a long list
+PAGE_SECONDS_RANGE = (2, 120)
+
+
+@bp.get("/live/<int:contest_id>")
+def board(contest_id: int) -> str | tuple[str, int]:
+    contest = public_contest(contest_id)
+    if contest is None:
+        return missing()
+    return _render("live/board.html", contest)
+
+
+@bp.get("/live/<int:contest_id>/screen")
+def screen(contest_id: int) -> str | tuple[str, int]:
+    """The projector's view; ``?seconds=`` sets how long each page of a long list stays."""
+    contest = public_contest(contest_id)
+    if contest is None:
+        return missing()
+    phone_url = url_for("live.board", contest_id=contest.id, _external=True)
+    low, high = PAGE_SECONDS_RANGE
+    seconds = min(max(request.args.get("seconds", PAGE_SECONDS, type=int), low), high)
+    return _render(
+        "live/screen.html", contest, phone_url=phone_url, qr=qr_svg(phone_url), seconds=seconds
+    )
+
+
+def missing() -> tuple[str, int]:
+    """An unknown contest, or one still in draft: the public may not know it exists."""
+    return render_template("live/missing.html"), 404
+
+
+def _render(template: str, contest: Contest, **context: object) -> str:
+    current = publisher().current(contest)
+    return render_template(
+        template,
+        contest=contest,
+        live={"version": current.version, "board": current.board},
+        standings_url=url_for("api.standings", contest_id=contest.id),
+        **context,
+    )

@@ -1,0 +1,215 @@
+"""Results in the console: the public board's setting, publication and appeals, exports,
+charts, the award list and certificates to print."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response as Redirect
+
+from competition.i18n import current_locale
+from competition.models import Certificate, Contest, Event
+from competition.rules.standings import Standings
+from competition.services import board, charts, contests, exports, publication, standings
+from competition.services.authority import Refused
+from competition.services.judge_cards import qr_svg
+from competition.services.publication import Correction
+from competition.web.console import STAGE_NAMES, actor, contest_or_abort, event_or_abort
+from competition.web.forms import AppealForm, BoardForm, DecisionForm, SelectChoice
+
+bp = Blueprint("results", __name__, url_prefix="/console/contests/<int:contest_id>/results")
+
+EXPORTS = {
+    "standings": (exports.standings_csv_bytes, exports.standings_xlsx_bytes),
+    "awards": (exports.award_list_csv_bytes, exports.award_list_xlsx_bytes),
+    "scoresheet": (exports.score_sheet_csv_bytes, exports.score_sheet_xlsx_bytes),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs an account."""
+
+
+@bp.context_processor
+def _names() -> dict[str, object]:
+    return {"stage_names": STAGE_NAMES}
+
+
+def chart_choice(result: Standings) -> tuple[str, str] | None:
+    """(value, attribute) for the 'value by group' chart: the first tie-break value (the
+    orchard's net income per mu) or the total, by the first public attribute with declared
+    values (the county); None when the rule file has no such attribute."""
+    rule = result.ruleset.rule
+    attribute = next(
+        (
+            name
+            for name, a in rule.entrants.attributes.items()
+            if a.values and a.public and not board.PRIVATE.search(name)
+        ),
+        None,
+    )
+    if attribute is None:
+        return None
+    keys = [t.key for t in rule.ranking.tiebreak] if rule.ranking else []
+    return (keys[0] if keys else "total"), attribute
+
+
+def event_charts(result: Standings, with_judges: bool) -> list[Markup]:
+    locale = current_locale()
+    drawn = [charts.score_distribution_svg(result, locale)]
+    choice = chart_choice(result)
+    if choice is not None:
+        drawn.append(charts.attribute_values_svg(result, *choice, locale=locale))
+    if with_judges and result.table.panels:
+        drawn.append(charts.judge_consistency_svg(result, locale))
+    return drawn
+
+
+@bp.get("/")
+def index(contest_id: int) -> str:
+    contest, role = contest_or_abort(contest_id)
+    appeals = publication.appeals_of(contest.id)
+    appeal_form = AppealForm()
+    appeal_form.event.choices = [SelectChoice(e.id, e.name) for e in contest.events]
+    decisions = {}
+    events = {e.id: e for e in contest.events}
+    for appeal in appeals:
+        if appeal.status != "pending":
+            continue
+        form = DecisionForm(prefix=f"a{appeal.id}")
+        criteria = contests.ruleset_of(events[appeal.event_id]).rule.criteria
+        form.mark.choices = [
+            SelectChoice(
+                m.id,
+                f"{criteria[m.criterion].label or m.criterion}"
+                f"{' [' + m.item + ']' if m.item else ''} · "
+                f"{m.judge or _('measured')}: {m.value}",
+            )
+            for m in publication.marks_of(appeal)
+        ]
+        decisions[appeal.id] = form
+    results = {event.id: standings.event_standings(event) for event in contest.events}
+    return render_template(
+        "console/results.html",
+        contest=contest,
+        role=role,
+        board_form=BoardForm(mode=contest.board_mode),
+        appeal_form=appeal_form,
+        appeals=appeals,
+        decisions=decisions,
+        history=board.live_board(contest).get("history", []),
+        charts={
+            event.id: event_charts(results[event.id], with_judges=True) for event in contest.events
+        },
+        exports=EXPORTS,
+    )
+
+
+@bp.post("/board")
+def set_board(contest_id: int) -> Redirect:
+    contest_or_abort(contest_id)
+    form = BoardForm()
+    if form.validate_on_submit():
+        try:
+            board.set_mode(actor(), contest_id, form.mode.data)
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Done."))
+    else:
+        flash(_("Choose how the public board shows the contest."), "error")
+    return redirect(url_for("results.index", contest_id=contest_id))
+
+
+@bp.post("/appeals")
+def record_appeal(contest_id: int) -> Redirect:
+    contest, _role = contest_or_abort(contest_id)
+    form = AppealForm()
+    form.event.choices = [SelectChoice(e.id, e.name) for e in contest.events]
+    if form.validate_on_submit():
+        try:
+            publication.record_appeal(
+                actor(),
+                form.event.data,
+                form.entrant.data or "",
+                form.appellant.data or "",
+                form.grounds.data or "",
+            )
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("The appeal is recorded."))
+    else:
+        flash(_("An appeal needs the entrant, the appellant and the grounds."), "error")
+    return redirect(url_for("results.index", contest_id=contest_id))
+
+
+@bp.post("/appeals/<int:appeal_id>/decision")
+def decide(contest_id: int, appeal_id: int) -> Redirect:
+    contest_or_abort(contest_id)
+    appeal = publication.appeal_in(contest_id, appeal_id)
+    if appeal is None:
+        abort(404)
+    form = DecisionForm(prefix=f"a{appeal.id}")
+    form.mark.choices = [SelectChoice(m.id, str(m.id)) for m in publication.marks_of(appeal)]
+    if not form.validate_on_submit():
+        flash(_("A decision needs its reasons."), "error")
+        return redirect(url_for("results.index", contest_id=contest_id))
+    upheld = form.outcome.data == "upheld"
+    correction = (
+        Correction(form.mark.data, form.value.data or "")
+        if upheld and form.mark.data and form.value.data
+        else None
+    )
+    try:
+        publication.decide_appeal(actor(), appeal.id, upheld, form.decision.data or "", correction)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+    else:
+        flash(_("The decision is recorded."))
+    return redirect(url_for("results.index", contest_id=contest_id))
+
+
+@bp.get("/events/<int:event_id>/<kind>.<fmt>")
+def export(contest_id: int, event_id: int, kind: str, fmt: str) -> Response:
+    """The standings, the award list or the full score sheet as CSV or XLSX."""
+    contest, event, _role = event_or_abort(contest_id, event_id)
+    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    as_csv, as_xlsx = EXPORTS[kind]
+    result = standings.event_standings(event)
+    data = (as_csv if fmt == "csv" else as_xlsx)(result, current_locale())
+    name = f"contest{contest.id}-event{event.id}-{kind}.{fmt}"
+    return Response(
+        data,
+        mimetype="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.get("/certificates")
+def certificates(contest_id: int) -> str:
+    """One A4 page per valid certificate, each with the QR code of its verification page."""
+    contest, _role = contest_or_abort(contest_id)
+    issued = publication.certificates_of(contest.id)
+    events = {e.id: e for e in contest.events}
+    return render_template(
+        "results/certificates.html",
+        contest=contest,
+        pages=[certificate_page(contest, events[c.event_id], c) for c in issued],
+    )
+
+
+def certificate_page(contest: Contest, event: Event, certificate: Certificate) -> dict[str, object]:
+    url = url_for("awards.verify", code=certificate.code, _external=True)
+    return {
+        "certificate": certificate,
+        "event": event,
+        "url": url,
+        "qr": Markup(qr_svg(url)),
+    }

@@ -1,0 +1,285 @@
+"""The public board (privacy, settings, diffs) and publication: snapshot, publicity window,
+appeals that revise the results, certificates and the final state (both databases)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from competition.extensions import db
+from competition.models import AuditEntry, Certificate, Contest, Mark, Publication
+from competition.models.base import utcnow
+from competition.services import audit, board, lifecycle, marks, publication, scoring
+from competition.services.authority import Refused
+from competition.services.marks import MarkInput
+from competition.services.publication import Correction
+from tests.factories import make_admin, make_user
+from tests.scenes import Orchards, inspect, orchard_contest, publish
+
+
+@pytest.fixture
+def orchards(db_app: Flask) -> Orchards:
+    return orchard_contest(make_admin())
+
+
+def contest_of(scene: Orchards) -> Contest:
+    contest = db.session.get(Contest, scene.contest_id)
+    assert contest is not None
+    return contest
+
+
+def rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(document["events"][0]["rows"])
+
+
+# --- privacy ------------------------------------------------------------------------------
+
+
+def test_the_board_never_shows_a_phone_number(orchards: Orchards) -> None:
+    document = board.live_board(contest_of(orchards))
+    text = json.dumps(document, ensure_ascii=False)
+    assert "13891100000" not in text and "联系电话" not in text and "phone" not in text
+    first = rows(document)[0]
+    assert first["attributes"]["县（市、区）"] in ("宝塔区", "洛川县", "富县", "黄陵县")
+    assert first["label"].startswith("果园")
+
+
+def test_an_attribute_named_like_an_id_number_stays_private_even_if_marked_public(
+    orchards: Orchards,
+) -> None:
+    assert board.PRIVATE.search("id_number") and board.PRIVATE.search("身份证号")
+    assert board.PRIVATE.search("mobile") and not board.PRIVATE.search("county")
+
+
+def test_a_blind_contest_shows_contestant_numbers_only_until_unblinding(db_app: Flask) -> None:
+    scene = orchard_contest(make_admin(), blind=True)
+    document = board.live_board(contest_of(scene))
+    text = json.dumps(document, ensure_ascii=False)
+    assert "果园" not in text and "YA00" not in text and "宝塔区" not in text
+    assert all(r["label"] == r["number"] == r["key"] for r in rows(document))
+    publish(scene)
+    published = board.live_board(contest_of(scene))
+    assert {r["label"] for r in rows(published)} == {f"果园{c}" for c in scene.codes}
+    assert "13891100000" not in json.dumps(published, ensure_ascii=False)
+
+
+def test_publishing_a_blind_contest_needs_the_names_opened_first(db_app: Flask) -> None:
+    scene = orchard_contest(make_admin(), blind=True, count=2)
+    for code in scene.codes:
+        inspect(scene, code)
+    lifecycle.advance(scene.admin, scene.contest_id, "close_scoring")
+    for judge in scene.judges:
+        scoring.sign_sheet(judge, scene.event_id)
+    lifecycle.advance(scene.admin, scene.contest_id, "lock")
+    with pytest.raises(Refused) as refused:
+        lifecycle.advance(scene.admin, scene.contest_id, "publish")
+    assert refused.value.code == "precondition"
+    assert contest_of(scene).status == "locked"
+
+
+# --- the organiser's settings -------------------------------------------------------------
+
+
+def test_a_hidden_board_shows_no_rows(orchards: Orchards) -> None:
+    board.set_mode(orchards.admin, orchards.contest_id, "hidden")
+    document = board.live_board(contest_of(orchards))
+    assert document["hidden"] and rows(document) == []
+
+
+def test_a_frozen_board_keeps_showing_the_standings_of_the_moment_it_froze(
+    orchards: Orchards,
+) -> None:
+    inspect(orchards, "YA001", "9")
+    before = rows(board.live_board(contest_of(orchards)))
+    board.set_mode(orchards.admin, orchards.contest_id, "frozen")
+    inspect(orchards, "YA002", "10")
+    frozen = rows(board.live_board(contest_of(orchards)))
+    assert frozen == before
+    board.set_mode(orchards.admin, orchards.contest_id, "provisional")
+    live = {r["key"]: r for r in rows(board.live_board(contest_of(orchards)))}
+    assert live["YA002"]["total"] is not None and live["YA002"]["rank"] == 1
+
+
+def test_only_an_organiser_changes_the_board_setting_and_it_is_audited(
+    orchards: Orchards,
+) -> None:
+    outsider = make_user(orchards.admin, "zhang")
+    with pytest.raises(Refused):
+        board.set_mode(outsider, orchards.contest_id, "hidden")
+    with pytest.raises(Refused):
+        board.set_mode(orchards.admin, orchards.contest_id, "secret")
+    assert contest_of(orchards).board_mode == "provisional"
+    board.set_mode(orchards.admin, orchards.contest_id, "hidden")
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert "board.mode" in actions
+
+
+# --- versions and diffs ------------------------------------------------------------------
+
+
+def test_versions_only_go_up(orchards: Orchards) -> None:
+    first = board.next_version(orchards.contest_id)
+    second = board.next_version(orchards.contest_id)
+    assert second == first + 1 == board.current_version(orchards.contest_id)
+
+
+def test_a_diff_applied_to_the_old_board_gives_the_new_one(orchards: Orchards) -> None:
+    contest = contest_of(orchards)
+    old = board.live_board(contest)
+    inspect(orchards, "YA003", "10")
+    new = board.live_board(contest)
+    change = board.diff(old, new)
+    assert board.apply_diff(old, change) == new
+    changed_keys = {r["key"] for r in change["events"][0]["rows"]}
+    assert "YA003" in changed_keys
+    assert board.diff(new, new) == {}
+
+
+# --- publication -------------------------------------------------------------------------
+
+
+def test_publishing_keeps_a_snapshot_with_the_rules_sha_and_opens_the_window(
+    orchards: Orchards,
+) -> None:
+    publish(orchards)
+    contest = contest_of(orchards)
+    assert contest.status == "published"
+    assert contest.publicity_ends_at is not None
+    window = contest.publicity_ends_at - utcnow()
+    assert timedelta(days=6, hours=23) < window <= timedelta(days=7)  # the rule file's 7d
+    snapshot = db.session.scalars(select(Publication)).one()
+    event = snapshot.document["events"][0]
+    assert event["rules_sha256"] == contest.events[0].rules.sha256
+    awarded = [r for r in event["rows"] if r["award"]]
+    assert awarded and all(r["prize"] is not None for r in awarded)
+    assert event["awards"]["budget"] == "150000"
+    document = board.live_board(contest)
+    assert document["published"] and not document["revised"]
+
+
+def test_marks_after_publication_do_not_move_the_published_board(orchards: Orchards) -> None:
+    publish(orchards)
+    before = board.live_board(contest_of(orchards))
+    with pytest.raises(Refused):
+        marks.record_mark(orchards.admin, orchards.event_id, MarkInput("YA001", "area_mu", "5"))
+    assert board.live_board(contest_of(orchards)) == before
+
+
+def test_certificates_go_to_every_awardee(orchards: Orchards) -> None:
+    publish(orchards)
+    issued = publication.certificates_of(orchards.contest_id)
+    document = board.live_board(contest_of(orchards))
+    awardees = {r["key"] for r in rows(document) if r.get("award") or r.get("titles")}
+    assert {c.entrant.code for c in issued} == awardees
+    found = publication.verify(issued[0].code)
+    assert found is not None and not found.revoked
+    assert publication.verify("0" * 16) is None and publication.verify("<script>") is None
+
+
+def _cost_mark(code: str) -> Mark:
+    mark = db.session.scalar(
+        select(Mark)
+        .join(Mark.entrant)
+        .where(Mark.criterion == "cost_yuan", Mark.entrant.has(code=code))
+    )
+    assert mark is not None
+    return mark
+
+
+def test_an_upheld_appeal_corrects_recomputes_and_publishes_a_revision(
+    orchards: Orchards,
+) -> None:
+    publish(orchards)
+    first = {r["key"]: r for r in rows(board.live_board(contest_of(orchards)))}
+    assert first["YA001"]["rank"] == 4
+    appeal = publication.record_appeal(
+        orchards.admin, orchards.event_id, "YA001", "果园YA001", "成本台账重复计入一笔化肥款"
+    )
+    decided = publication.decide_appeal(
+        orchards.admin,
+        appeal.id,
+        True,
+        "经核实，成本应为 10000 元",
+        Correction(_cost_mark("YA001").id, "10000"),
+    )
+    assert decided.status == "upheld" and decided.correction_id is not None
+    document = board.live_board(contest_of(orchards))
+    assert document["revised"] and document["revision"] == 2
+    assert "经核实" in document["history"][1]["reason"]
+    revised = {r["key"]: r for r in rows(document)}
+    assert revised["YA001"]["rank"] == 1
+    assert revised["YA001"]["total"] != first["YA001"]["total"]
+    # certificates follow the revision: the changed awards are reissued, the old ones revoked
+    revoked = db.session.scalars(
+        select(Certificate).where(Certificate.revoked_at.is_not(None))
+    ).all()
+    assert revoked
+    valid = {c.entrant.code: c for c in publication.certificates_of(orchards.contest_id)}
+    assert valid["YA001"].rank == 1
+    assert audit.verify().ok
+
+
+def test_a_rejected_appeal_changes_no_result(orchards: Orchards) -> None:
+    publish(orchards)
+    before = board.live_board(contest_of(orchards))
+    appeal = publication.record_appeal(
+        orchards.admin, orchards.event_id, "YA002", "果园YA002", "认为现场考评偏低"
+    )
+    publication.decide_appeal(orchards.admin, appeal.id, False, "复核无误，维持原结果", None)
+    after = board.live_board(contest_of(orchards))
+    assert rows(after) == rows(before) and after["revision"] == 1
+    with pytest.raises(Refused) as twice:
+        publication.decide_appeal(orchards.admin, appeal.id, False, "again", None)
+    assert twice.value.code == "decided"
+
+
+def test_appeal_refusals_change_nothing(orchards: Orchards) -> None:
+    with pytest.raises(Refused) as early:
+        publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+    assert early.value.code == "wrong_state"
+    publish(orchards)
+    with pytest.raises(Refused) as unknown:
+        publication.record_appeal(orchards.admin, orchards.event_id, "YA999", "x", "y")
+    assert unknown.value.code == "unknown_entrant"
+    appeal = publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+    with pytest.raises(Refused) as without:
+        publication.decide_appeal(orchards.admin, appeal.id, True, "upheld", None)
+    assert without.value.code == "invalid"
+    other = _cost_mark("YA002")
+    with pytest.raises(Refused) as wrong_mark:
+        publication.decide_appeal(
+            orchards.admin, appeal.id, True, "upheld", Correction(other.id, "1")
+        )
+    assert wrong_mark.value.code == "not_found"
+    with pytest.raises(Refused) as bad_value:
+        publication.decide_appeal(
+            orchards.admin, appeal.id, True, "upheld", Correction(_cost_mark("YA001").id, "abc")
+        )
+    assert bad_value.value.code == "invalid_value"
+    assert publication.appeals_of(orchards.contest_id)[0].status == "pending"
+    assert db.session.scalars(select(Publication)).all()[-1].number == 1
+
+
+def test_results_become_final_when_the_window_closes_with_no_appeal_pending(
+    orchards: Orchards,
+) -> None:
+    publish(orchards)
+    contest = contest_of(orchards)
+    assert contest.publicity_ends_at is not None
+    with pytest.raises(Refused) as early:
+        lifecycle.advance(orchards.admin, orchards.contest_id, "finalise")
+    assert early.value.code == "precondition"
+    appeal = publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+    later = contest.publicity_ends_at + timedelta(minutes=1)
+    assert not publication.settle(contest, now=later)  # an appeal is pending
+    publication.decide_appeal(orchards.admin, appeal.id, False, "维持", None)
+    assert publication.settle(contest, now=later)
+    assert contest_of(orchards).status == "final"
+    with pytest.raises(Refused) as closed:
+        publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+    assert closed.value.code == "wrong_state"
