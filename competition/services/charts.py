@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from statistics import median
 
@@ -222,11 +222,18 @@ def judge_deviations(standings: Standings) -> list[JudgeDeviation]:
     ]
 
 
-def judge_consistency_svg(standings: Standings, locale: str = DEFAULT_LOCALE) -> Markup:
+def judge_consistency_svg(
+    standings: Standings,
+    locale: str = DEFAULT_LOCALE,
+    names: Mapping[str, str] | None = None,
+) -> Markup:
     """A bar per judge from a zero line: right of it more lenient than the panel, left
-    stricter."""
+    stricter. ``names`` turns the judges' ids in the marks (``J12``) into names."""
     title = translate(N_("Judge consistency"), locale)
-    data = judge_deviations(standings)
+    data = [
+        replace(d, judge=names.get(d.judge, d.judge)) if names else d
+        for d in judge_deviations(standings)
+    ]
     if not data:
         return _empty(title, locale)
     label_w = max(_text_width(d.judge) for d in data) + 16

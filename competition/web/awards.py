@@ -42,10 +42,7 @@ def award_list_page(contest_id: int) -> str:
 def _public_charts(contest: Contest) -> dict[int, list[Markup]]:
     """Totals and values the public may see anyway: their distribution, and a value by a
     public attribute (the orchards' net income per mu by county)."""
-    return {
-        event.id: event_charts(standings.event_standings(event), with_judges=False)
-        for event in contest.events
-    }
+    return {event.id: event_charts(standings.event_standings(event)) for event in contest.events}
 
 
 @bp.get("/verify/<code>")

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 from competition.i18n import current_locale
 from competition.models import Contest, Event
 from competition.rules import ProblemsError, RuleFileError
-from competition.services import audit, contests, lifecycle, standings, users
+from competition.services import audit, contests, lifecycle, publication, standings, users
 from competition.services.authority import Actor, Refused
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
@@ -162,6 +162,7 @@ def _rule_source(form: ContestForm, root: Path) -> RuleSource | None:
 @bp.get("/contests/<int:contest_id>")
 def contest(contest_id: int) -> str:
     found, role = contest_or_abort(contest_id)
+    publication.settle(found)  # final once the publicity window has closed
     return render_template(
         "console/contest.html",
         contest=found,

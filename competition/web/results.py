@@ -12,7 +12,15 @@ from werkzeug.wrappers import Response as Redirect
 from competition.i18n import current_locale
 from competition.models import Certificate, Contest, Event
 from competition.rules.standings import Standings
-from competition.services import board, charts, contests, exports, publication, standings
+from competition.services import (
+    board,
+    charts,
+    contests,
+    exports,
+    judges,
+    publication,
+    standings,
+)
 from competition.services.authority import Refused
 from competition.services.judge_cards import qr_svg
 from competition.services.publication import Correction
@@ -59,14 +67,16 @@ def chart_choice(result: Standings) -> tuple[str, str] | None:
     return (keys[0] if keys else "total"), attribute
 
 
-def event_charts(result: Standings, with_judges: bool) -> list[Markup]:
+def event_charts(result: Standings, judge_names: dict[str, str] | None = None) -> list[Markup]:
+    """The charts of an event; the judges' consistency only for the console (judge_names:
+    the marks' judge ids → names)."""
     locale = current_locale()
     drawn = [charts.score_distribution_svg(result, locale)]
     choice = chart_choice(result)
     if choice is not None:
         drawn.append(charts.attribute_values_svg(result, *choice, locale=locale))
-    if with_judges and result.table.panels:
-        drawn.append(charts.judge_consistency_svg(result, locale))
+    if judge_names is not None and result.table.panels:
+        drawn.append(charts.judge_consistency_svg(result, locale, judge_names))
     return drawn
 
 
@@ -94,6 +104,7 @@ def index(contest_id: int) -> str:
         ]
         decisions[appeal.id] = form
     results = {event.id: standings.event_standings(event) for event in contest.events}
+    names = {f"J{j.id}": j.name for j in judges.contest_judges(contest.id)}
     return render_template(
         "console/results.html",
         contest=contest,
@@ -103,9 +114,7 @@ def index(contest_id: int) -> str:
         appeals=appeals,
         decisions=decisions,
         history=board.live_board(contest).get("history", []),
-        charts={
-            event.id: event_charts(results[event.id], with_judges=True) for event in contest.events
-        },
+        charts={event.id: event_charts(results[event.id], names) for event in contest.events},
         exports=EXPORTS,
     )
 

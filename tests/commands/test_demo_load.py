@@ -11,7 +11,12 @@ from click.testing import CliRunner
 from competition import create_app
 from competition.commands import main
 from competition.extensions import db
-from competition.models import Contest, Entrant, Judge, Mark
+from competition.models import Contest, Entrant, Judge, Mark, SheetSignoff, User
+from competition.realtime import live
+from competition.services import board, lifecycle, marks, publication, scoring
+from competition.services.authority import Actor
+from competition.services.demo import ORCHARD_CONTEST
+from competition.services.marks import MarkInput
 from competition.services.standings import event_standings
 
 
@@ -47,11 +52,39 @@ def test_demo_creates_both_contests_and_prints_a_link_per_judge(database: str) -
         }
         assert len(counties) == 13
         assert db.session.query(Judge).count() == 8
-        # 120 orchards × 6 measured values + half of them × 3 experts × 4 inspection items
-        assert db.session.query(Mark).filter_by(event_id=event.id).count() == 720 + 720
+        # 120 orchards × 6 measured values + 4 inspection items × (2 experts × 120 orchards
+        # + the third expert × 117): the demo leaves three orchards to mark
+        assert db.session.query(Mark).filter_by(event_id=event.id).count() == 720 + 4 * 357
+        assert db.session.query(SheetSignoff).filter_by(event_id=event.id).count() == 2
         standings = event_standings(event)
-        assert sum(1 for row in standings.rows if row.rank is not None) == 60
+        assert sum(1 for row in standings.rows if row.rank is not None) == 117
         welders = contests["2026 市职工职业技能大赛 · 焊工"]
         assert db.session.query(Entrant).filter_by(event_id=welders.events[0].id).count() == 40
         assert welders.status == "registration" and welders.blind
+        db.engine.dispose()
+
+
+def test_a_newcomer_can_see_the_orchard_contest_through_to_publication(database: str) -> None:
+    """What README promises after `make run`: the third expert marks the three orchards left
+    and signs; the admin closes scoring, locks and publishes; the award list is there."""
+    assert CliRunner().invoke(main, ["demo"]).exit_code == 0
+    app = create_app()
+    with app.app_context():
+        contest = db.session.query(Contest).filter_by(name=ORCHARD_CONTEST).one()
+        event = contest.events[0]
+        expert = db.session.query(Judge).filter_by(contest_id=contest.id, name="张建华").one()
+        judge = Actor("judge", expert.id, expert.name)
+        owed = [s for s in scoring.judge_sheets(expert) if s.event_id == event.id][0]
+        missing = owed.cells() - {(m.entrant, m.item, m.criterion) for m in owed.marks}
+        assert len(missing) == 3 * 4
+        for entrant, item, criterion in sorted(missing):
+            marks.record_mark(judge, event.id, MarkInput(entrant, criterion, "3", item))
+        scoring.sign_sheet(judge, event.id)
+        admin = Actor.of_user(db.session.query(User).filter_by(username="admin").one())
+        for step in ("close_scoring", "lock", "publish"):
+            lifecycle.advance(admin, contest.id, step)
+        awarded = [r for r in board.live_board(contest)["events"][0]["rows"] if r["award"]]
+        assert len(awarded) == 15 and len(publication.certificates_of(contest.id)) == 15
+    live.shutdown(app)
+    with app.app_context():
         db.engine.dispose()

@@ -48,6 +48,17 @@ def test_the_results_page_sets_the_public_board(organiser: FlaskClient, orchards
     assert "<svg" in page.text  # the score distribution chart
 
 
+def test_the_judges_consistency_chart_names_the_judges(
+    organiser: FlaskClient, orchards: Orchards
+) -> None:
+    for code in orchards.codes:
+        inspect(orchards, code, "8")
+    page = organiser.get(f"/console/contests/{orchards.contest_id}/results/").text
+    assert "专家1" in page and "专家3" in page
+    public = organiser.get(f"/live/{orchards.contest_id}").text
+    assert "专家1" not in public  # judges are not named to the public
+
+
 def test_the_results_page_needs_an_account(db_app: Flask, orchards: Orchards) -> None:
     anonymous = db_app.test_client()
     answer = anonymous.get(f"/console/contests/{orchards.contest_id}/results/")
