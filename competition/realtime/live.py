@@ -25,6 +25,7 @@ from competition.extensions import db, socketio
 from competition.models import Contest, Event
 from competition.services import board, notifications
 from competition.services.publication import settle
+from competition.services.standings import LiveStandings
 
 NAMESPACE = "/live"
 DEFAULT_INTERVAL = 0.5  # seconds between two boards of one contest from one process
@@ -53,6 +54,7 @@ class Publisher:
     sent_at: dict[int, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     wake: threading.Event = field(default_factory=threading.Event)
+    standings: LiveStandings = field(default_factory=LiveStandings)
     worker: Any = None
     stopped: bool = False
 
@@ -112,7 +114,7 @@ class Publisher:
                 previous = self.last.get(contest_id)
                 if previous is not None and previous.version >= version:
                     return
-                fresh = board.live_board(contest)
+                fresh = board.live_board(contest, self.standings.of)
                 self.last[contest_id] = Cached(version, fresh)
                 if previous is None:
                     socketio.emit(
@@ -150,7 +152,7 @@ class Publisher:
             cached = self.last.get(contest.id)
             if cached is not None and cached.version == version:
                 return cached
-            fresh = Cached(version, board.live_board(contest))
+            fresh = Cached(version, board.live_board(contest, self.standings.of))
             if cached is None or cached.version <= version:
                 self.last[contest.id] = fresh
             return fresh

@@ -10,6 +10,7 @@ results are published; from then on it is the newest publication.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -171,8 +172,12 @@ def contest_head(contest: Contest) -> dict[str, Any]:
     }
 
 
-def live_board(contest: Contest) -> dict[str, Any]:
-    """The board as the public sees it now (without its version: see ``current_version``)."""
+def live_board(
+    contest: Contest, standings_of: Callable[[Event], Standings] = event_standings
+) -> dict[str, Any]:
+    """The board as the public sees it now (without its version: see ``current_version``);
+    ``standings_of`` gives an event's provisional standings now (a kept, updated copy:
+    :class:`competition.services.standings.LiveStandings`)."""
     head = contest_head(contest)
     if contest.status in PUBLISHED:
         publication = latest_publication(contest.id)
@@ -208,7 +213,11 @@ def live_board(contest: Contest) -> dict[str, Any]:
         if hidden:
             events.append({"id": event.id, "name": event.name, "rows": [], "progress": None})
         else:
-            standings = event_standings(event, provisional=True, as_of=as_of)
+            standings = (
+                event_standings(event, provisional=True, as_of=as_of)
+                if as_of is not None
+                else standings_of(event)
+            )
             events.append(event_board(contest, event, standings, awards=False))
     return head | {"hidden": hidden, "published": False, "events": events}
 

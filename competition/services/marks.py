@@ -204,21 +204,27 @@ def _current(event_id: int, entrant_id: int, mark: MarkInput, judge_id: int | No
     return db.session.scalar(query.order_by(Mark.id.desc()))
 
 
-def current_marks(event_id: int, as_of: datetime | None = None) -> pd.DataFrame:
+def current_marks(
+    event_id: int, as_of: datetime | None = None, entrant: str | None = None
+) -> pd.DataFrame:
     """Every mark in force (not superseded), shaped as the engine reads MARKS.csv; judges
-    are named J<id>. With ``as_of``: the marks in force at that moment (a frozen board)."""
+    are named J<id> and each mark's ``line`` is its id, so the same mark has the same line
+    in every read. With ``as_of``: the marks in force at that moment (a frozen board); with
+    ``entrant``: only that entrant's (by code)."""
     superseded = select(Mark.supersedes_id).where(Mark.supersedes_id.is_not(None))
     stored = Mark.event_id == event_id
     if as_of is not None:
         superseded = superseded.where(Mark.created_at <= as_of)
         stored = and_(stored, Mark.created_at <= as_of)
+    if entrant is not None:
+        stored = and_(stored, Entrant.code == entrant)
     rows = db.session.execute(
-        select(Entrant.code, Mark.item, Mark.criterion, Mark.judge_id, Mark.value)
+        select(Entrant.code, Mark.item, Mark.criterion, Mark.judge_id, Mark.value, Mark.id)
         .join(Entrant, Entrant.id == Mark.entrant_id)
         .where(and_(stored, Mark.id.not_in(superseded)))
         .order_by(Mark.id)
     ).all()
-    return marks_frame(
+    frame = marks_frame(
         [
             {
                 "entrant": code,
@@ -227,6 +233,8 @@ def current_marks(event_id: int, as_of: datetime | None = None) -> pd.DataFrame:
                 "judge": f"J{judge_id}" if judge_id is not None else "",
                 "value": value,
             }
-            for code, item, criterion, judge_id, value in rows
+            for code, item, criterion, judge_id, value, _ in rows
         ]
     )
+    frame["line"] = [row[-1] for row in rows]
+    return frame

@@ -1,0 +1,100 @@
+"""The live board's standings follow each mark incrementally where the rules allow, and are
+always equal to a computation from scratch (both databases)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from flask import Flask
+
+from competition.extensions import db
+from competition.models import Entrant, Event
+from competition.rules.report import standings_dict
+from competition.rules.standings import Standings
+from competition.services import assignments, judges, lifecycle, marks, scoring
+from competition.services.authority import Actor
+from competition.services.marks import MarkInput
+from competition.services.standings import LiveStandings, event_standings
+from tests.factories import REPOSITORY, make_admin, make_contest
+from tests.scenes import inspect, orchard_contest
+
+RULES = REPOSITORY / "scoring_rules"
+
+
+def as_json(standings: Standings) -> str:
+    return json.dumps(standings_dict(standings), ensure_ascii=False, sort_keys=True)
+
+
+def welding(admin: Actor) -> tuple[Event, dict[str, Actor]]:
+    """The shipped welding contest in scoring: its ten welders, five appearance judges."""
+    contest = make_contest(admin)
+    event = contest.events[0]
+    with open(RULES / "welding_skills.entrants.csv", encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            attributes = {"unit": row["unit"], "is_worker": row["is_worker"]}
+            db.session.add(
+                Entrant(
+                    event_id=event.id, code=row["entrant"], name=row["name"], attributes=attributes
+                )
+            )
+    db.session.commit()
+    panel = {}
+    for n in range(1, 6):
+        judge, _ = judges.create_judge(admin, contest.id, f"评委{n}", unit=f"单位{n}")
+        assignments.assign_panel(admin, judge.id, event.id, "appearance")
+        panel[f"J{n}"] = Actor("judge", judge.id, judge.name)
+    lifecycle.advance(admin, contest.id, "open_registration")
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    return event, panel
+
+
+def test_each_mark_updates_the_standings_incrementally_and_exactly(db_app: Flask) -> None:
+    admin = make_admin()
+    event, panel = welding(admin)
+    live = LiveStandings()
+    live.of(event)  # the first computation is in full
+    with open(RULES / "welding_skills.sample.csv", encoding="utf-8") as rows:
+        for number, row in enumerate(csv.DictReader(rows)):
+            actor = panel[row["judge"]] if row["judge"] else admin
+            mark = MarkInput(row["entrant"], row["criterion"], row["value"], row["item"])
+            marks.record_mark(actor, event.id, mark)
+            if number % 7 == 0:
+                assert as_json(live.of(event)) == as_json(event_standings(event))
+    assert as_json(live.of(event)) == as_json(event_standings(event))
+    assert live.incremental > 0 and live.full == 1
+
+
+def test_a_correction_and_a_new_entrant_are_followed_too(db_app: Flask) -> None:
+    admin = make_admin()
+    event, panel = welding(admin)
+    for n, actor in enumerate(panel.values()):
+        for code in ("W01", "W02"):
+            marks.record_mark(actor, event.id, MarkInput(code, "appearance", str(20 + n)))
+    live = LiveStandings()
+    live.of(event)
+    judge_id = panel["J1"].id
+    assert judge_id is not None
+    scoring.correct_cell(admin, event.id, judge_id, "W01", "", "appearance", "29", "看错了")
+    assert as_json(live.of(event)) == as_json(event_standings(event))
+    assert live.incremental == 1
+    db.session.add(
+        Entrant(
+            event_id=event.id, code="W99", name="新选手", attributes={"unit": "x", "is_worker": "1"}
+        )
+    )
+    db.session.commit()
+    assert as_json(live.of(event)) == as_json(event_standings(event))
+    assert live.full == 2  # the field changed: computed in full
+
+
+def test_rules_that_compare_with_the_field_are_computed_in_full(db_app: Flask) -> None:
+    orchards = orchard_contest(make_admin())
+    event = db.session.get(Event, orchards.event_id)
+    assert event is not None
+    live = LiveStandings()
+    live.of(event)
+    inspect(orchards, "YA002", "9")
+    assert as_json(live.of(event)) == as_json(event_standings(event))
+    assert live.incremental == 0 and live.full == 2
+    assert live.of(event) is live.of(event)  # nothing new: the copy kept
