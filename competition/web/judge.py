@@ -33,7 +33,13 @@ bp = Blueprint("judge", __name__, url_prefix="/judge")
 
 # Every static file the tablet page loads (base.html and judge/home.html): the service worker
 # keeps them so the page opens with no network.
-TABLET_ASSETS = ("css/app.css", "css/judge.css", "vendor/socket.io.min.js", "js/judge_tablet.js")
+TABLET_ASSETS = (
+    "css/app.css",
+    "css/judge.css",
+    "vendor/socket.io.min.js",
+    "js/dom.js",
+    "js/judge_tablet.js",
+)
 
 
 @bp.route("/login/<token>", methods=["GET", "POST"])

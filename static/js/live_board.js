@@ -52,26 +52,8 @@
 
   // --- small helpers --------------------------------------------------------------------------
 
-  function fmt(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
-    });
-  }
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === null || value === undefined || value === false) return;
-      if (name === "text") node.textContent = value;
-      else if (name === "className") node.className = value;
-      else node.setAttribute(name, value === true ? "" : value);
-    });
-    (children || []).forEach(function (child) {
-      if (child !== null && child !== undefined) node.appendChild(child);
-    });
-    return node;
-  }
+  var fmt = window.CompetitionDom.fmt;
+  var el = window.CompetitionDom.el;
 
   function when(iso) {
     if (!iso) return "";
