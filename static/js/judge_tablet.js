@@ -757,6 +757,8 @@
     socket = window.io("/judge", {
       transports: ["websocket", "polling"], // websocket first; polling if a proxy blocks it
       tryAllTransports: true,
+      // a page opened with no network waits for the "online" event instead of trying
+      autoConnect: navigator.onLine !== false,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       timeout: 10000
