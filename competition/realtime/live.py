@@ -23,7 +23,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from competition.extensions import db, socketio
 from competition.models import Contest, Event
-from competition.services import board, notifications
+from competition.services import board, board_changes, notifications
 from competition.services.publication import settle
 from competition.services.standings import LiveStandings
 
@@ -129,7 +129,7 @@ class Publisher:
                         {
                             "base": previous.version,
                             "version": version,
-                            "change": board.diff(previous.board, fresh),
+                            "change": board_changes.diff(previous.board, fresh),
                         },
                         namespace=NAMESPACE,
                         to=room_of(contest_id),

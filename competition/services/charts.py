@@ -9,107 +9,19 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from statistics import median
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from competition.rules.messages import DEFAULT_LOCALE, N_, msg, translate
 from competition.rules.model import Judged
 from competition.rules.numbers import RoundingMode, format_exact, format_fixed, round_fraction
 from competition.rules.standings import Row, Standings
 from competition.rules.values import Attribute
-
-FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', sans-serif"
-WIDTH = 640
-BAR = "#4472c4"
-LOW = "#c0504d"
-INK = "#333333"
-RULE = "#999999"
-
-
-# --- drawing ----------------------------------------------------------------------------------
-
-
-def _tag(name: str, attrs: Mapping[str, object], *children: str) -> Markup:
-    """One element; attribute values and plain-text children are escaped, ``Markup`` kept."""
-    text = "".join(escape(child) for child in children)
-    attributes = "".join(f' {key}="{escape(str(value))}"' for key, value in attrs.items())
-    return Markup(f"<{name}{attributes}>{text}</{name}>" if children else f"<{name}{attributes}/>")
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-_LOOK: dict[str, dict[str, object]] = {  # presentation attributes: a <style> would leak
-    "title": {"font-size": 15},
-    "panel": {"font-weight": "bold"},
-    "legend": {"fill": LOW},
-    "grid": {"stroke": "#e5e5e5"},
-    "axis": {"stroke": RULE},
-    "zero": {"stroke": RULE},
-    "median": {"stroke": LOW, "stroke-width": 3},
-    "bar": {"fill": BAR},
-    "bar low": {"fill": LOW},
-    "dot": {"fill": BAR, "fill-opacity": 0.6},
-}
-
-
-def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "") -> Markup:
-    attrs = {"x": _n(x), "y": _n(y), "text-anchor": anchor, **({"class": cls} if cls else {})}
-    return _tag("text", {**attrs, **_LOOK.get(cls, {})}, text)
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, cls: str = "grid", tip: str = "") -> Markup:
-    attrs = {"x1": _n(x1), "y1": _n(y1), "x2": _n(x2), "y2": _n(y2), "class": cls, **_LOOK[cls]}
-    return _tag("line", attrs, *([_tag("title", {}, tip)] if tip else []))
-
-
-def _bar(
-    x: float, y: float, width: float, height: float, low: bool = False, tip: str = ""
-) -> Markup:
-    cls = "bar low" if low else "bar"
-    attrs = {"class": cls, "x": _n(x), "y": _n(y), "width": _n(width), "height": _n(height)}
-    return _tag("rect", {**attrs, **_LOOK[cls]}, *([_tag("title", {}, tip)] if tip else []))
-
-
-def _svg(height: float, title: str, body: Iterable[str]) -> Markup:
-    root = {
-        "xmlns": "http://www.w3.org/2000/svg",
-        "viewBox": f"0 0 {WIDTH} {_n(height)}",
-        "width": "100%",
-        "role": "img",
-        "font-family": FONT,
-        "font-size": 12,
-        "fill": INK,
-    }
-    heading = _text(WIDTH / 2, 22, title, "middle", "title")
-    return _tag("svg", root, _tag("title", {}, title), heading, *body)
-
-
-def _empty(title: str, locale: str) -> Markup:
-    message = translate(N_("Nothing to show yet"), locale)
-    return _svg(80, title, [_text(WIDTH / 2, 56, message, "middle", "empty")])
-
-
-def _text_width(text: str, size: float = 12) -> float:
-    """Roughly how wide text is drawn: CJK characters are a full em, others about half."""
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
-
-
-def _nice_step(span: Fraction, count: int) -> Fraction:
-    """The step of 1, 2 or 5 × 10ⁿ nearest to ``span / count``, for round axis labels."""
-    raw = span / count if span > 0 else Fraction(1)
-    power = Fraction(10) ** math.floor(math.log10(raw))
-    while power > raw:
-        power /= 10
-    while power * 10 <= raw:
-        power *= 10
-    return min((factor * power for factor in (1, 2, 5, 10)), key=lambda s: abs(math.log(s / raw)))
+from competition.services import svg
 
 
 def _scored(standings: Standings) -> list[Row]:
@@ -132,7 +44,7 @@ def score_bins(standings: Standings, bins: int | None = None) -> list[Bin]:
     if not totals:
         return []
     wanted = bins or max(5, min(12, math.ceil(math.sqrt(len(totals)))))
-    step = _nice_step(max(totals) - min(totals), wanted)
+    step = svg.nice_step(max(totals) - min(totals), wanted)
     start = math.floor(min(totals) / step) * step
     counts = [0] * (math.floor((max(totals) - start) / step) + 1)
     for total in totals:
@@ -147,27 +59,27 @@ def score_distribution_svg(
     title = translate(N_("Score distribution"), locale)
     data = score_bins(standings, bins)
     if not data:
-        return _empty(title, locale)
-    left, top, plot_w, plot_h = 48.0, 48.0, WIDTH - 64.0, 240.0
+        return svg.empty(title, locale)
+    left, top, plot_w, plot_h = 48.0, 48.0, svg.WIDTH - 64.0, 240.0
     right, bottom, width = left + plot_w, top + plot_h, plot_w / len(data)
     most = max(b.count for b in data) or 1
     body: list[Markup] = []
-    for tick in range(0, most + 1, max(1, math.ceil(_nice_step(Fraction(most), 4)))):
+    for tick in range(0, most + 1, max(1, math.ceil(svg.nice_step(Fraction(most), 4)))):
         y = bottom - tick / most * plot_h
-        body += [_line(left, y, right, y), _text(left - 6, y + 4, str(tick), "end")]
+        body += [svg.line(left, y, right, y), svg.text(left - 6, y + 4, str(tick), "end")]
     for index, b in enumerate(data):
         x, height = left + index * width, b.count / most * plot_h
         tip = f"{format_exact(b.low)}–{format_exact(b.high)}: {b.count}"
-        body.append(_bar(x + 1, bottom - height, width - 2, height, tip=tip))
-        body.append(_text(x + width / 2, bottom - height - 4, str(b.count), "middle", "count"))
-        body.append(_text(x, bottom + 16, format_exact(b.low), "middle", "edge"))
-    body.append(_text(right, bottom + 16, format_exact(data[-1].high), "middle", "edge"))
-    body.append(_line(left, bottom, right, bottom, "axis"))
-    body.append(_text(left + plot_w / 2, bottom + 40, translate(N_("Total"), locale), "middle"))
+        body.append(svg.bar(x + 1, bottom - height, width - 2, height, tip=tip))
+        body.append(svg.text(x + width / 2, bottom - height - 4, str(b.count), "middle", "count"))
+        body.append(svg.text(x, bottom + 16, format_exact(b.low), "middle", "edge"))
+    body.append(svg.text(right, bottom + 16, format_exact(data[-1].high), "middle", "edge"))
+    body.append(svg.line(left, bottom, right, bottom, "axis"))
+    body.append(svg.text(left + plot_w / 2, bottom + 40, translate(N_("Total"), locale), "middle"))
     middle = top + plot_h / 2
-    entrants = _text(14, middle, translate(N_("Entrants"), locale), "middle")
-    body.append(_tag("g", {"transform": f"rotate(-90 14 {_n(middle)})"}, entrants))
-    return _svg(bottom + 52, title, body)
+    entrants = svg.text(14, middle, translate(N_("Entrants"), locale), "middle")
+    body.append(svg.tag("g", {"transform": f"rotate(-90 14 {svg.n(middle)})"}, entrants))
+    return svg.svg(bottom + 52, title, body)
 
 
 # --- judge consistency --------------------------------------------------------------------------
@@ -235,22 +147,22 @@ def judge_consistency_svg(
         for d in judge_deviations(standings)
     ]
     if not data:
-        return _empty(title, locale)
-    label_w = max(_text_width(d.judge) for d in data) + 16
-    centre = label_w + (WIDTH - label_w) / 2
-    half = (WIDTH - label_w) / 2 - 56
+        return svg.empty(title, locale)
+    label_w = max(svg.text_width(d.judge) for d in data) + 16
+    centre = label_w + (svg.WIDTH - label_w) / 2
+    half = (svg.WIDTH - label_w) / 2 - 56
     widest = max(abs(float(d.deviation)) for d in data) or 1.0
     note = translate(N_("Mean deviation from the panel median"), locale)
-    body: list[Markup] = [_text(WIDTH / 2, 40, note, "middle", "note")]
+    body: list[Markup] = [svg.text(svg.WIDTH / 2, 40, note, "middle", "note")]
     y = 64.0
     for index, d in enumerate(data):
         if index == 0 or data[index - 1].panel != d.panel:
-            body.append(_text(8, y + 20, d.label, cls="panel"))
+            body.append(svg.text(8, y + 20, d.label, cls="panel"))
             y += 30
         length = abs(float(d.deviation)) / widest * half
         strict = d.deviation < 0
         x = centre - length if strict else centre
-        value = _text(
+        value = svg.text(
             x - 4 if strict else x + length + 4,
             y + 14,
             d.text,
@@ -258,16 +170,16 @@ def judge_consistency_svg(
             "value",
         )
         row = [
-            _text(label_w - 8, y + 14, d.judge, "end", "judge"),
-            _bar(x, y + 3, length, 14, strict),
+            svg.text(label_w - 8, y + 14, d.judge, "end", "judge"),
+            svg.bar(x, y + 3, length, 14, strict),
             value,
         ]
-        body.append(_tag("g", {"class": "judge-row"}, *row))
+        body.append(svg.tag("g", {"class": "judge-row"}, *row))
         y += 20
-    body.append(_line(centre, 48, centre, y + 4, "zero"))
-    body.append(_text(centre - 6, y + 20, translate(N_("stricter"), locale), "end"))
-    body.append(_text(centre + 6, y + 20, translate(N_("more lenient"), locale)))
-    return _svg(y + 32, title, body)
+    body.append(svg.line(centre, 48, centre, y + 4, "zero"))
+    body.append(svg.text(centre - 6, y + 20, translate(N_("stricter"), locale), "end"))
+    body.append(svg.text(centre + 6, y + 20, translate(N_("more lenient"), locale)))
+    return svg.svg(y + 32, title, body)
 
 
 # --- a value by an attribute ----------------------------------------------------------------------
@@ -331,14 +243,14 @@ def attribute_values_svg(
     title = msg(N_("{value} by {attribute}"), value=value_label, attribute=attribute_label)
     data = attribute_values(standings, value_name, attribute)
     if not data:
-        return _empty(title.render(locale), locale)
+        return svg.empty(title.render(locale), locale)
     labels = [f"{_attribute_text(g.attribute, locale)} ({len(g.entrants)})" for g in data]
-    label_w = max(_text_width(label) for label in labels) + 16
+    label_w = max(svg.text_width(label) for label in labels) + 16
     values = [e.value for g in data for e in g.entrants]
-    step = _nice_step(max(values) - min(values), 5)
+    step = svg.nice_step(max(values) - min(values), 5)
     low = math.floor(min(values) / step) * step
     high = max(low + step, math.ceil(max(values) / step) * step)
-    left, right = label_w, WIDTH - 24.0
+    left, right = label_w, svg.WIDTH - 24.0
 
     def x_of(value: Fraction) -> float:
         return left + float((value - low) / (high - low)) * (right - left)
@@ -349,28 +261,28 @@ def attribute_values_svg(
     while tick <= high:
         x = x_of(tick)
         body += [
-            _line(x, top - 6, x, bottom),
-            _text(x, bottom + 16, format_exact(tick), "middle", "tick"),
+            svg.line(x, top - 6, x, bottom),
+            svg.text(x, bottom + 16, format_exact(tick), "middle", "tick"),
         ]
         tick += step
     median_word = translate(N_("median"), locale)
     for index, (group, label) in enumerate(zip(data, labels, strict=True)):
         y = top + 28 * index + 14
-        row = [_text(label_w - 8, y + 4, label, "end", "label")]
+        row = [svg.text(label_w - 8, y + 4, label, "end", "label")]
         for n, entrant in enumerate(group.entrants):
             dot: dict[str, object] = {
-                **_LOOK["dot"],
+                **svg.LOOK["dot"],
                 "class": "dot",
-                "cx": _n(x_of(entrant.value)),
-                "cy": _n(y + (n % 3 - 1) * 4),
+                "cx": svg.n(x_of(entrant.value)),
+                "cy": svg.n(y + (n % 3 - 1) * 4),
                 "r": 5,
             }
             tip = f"{entrant.name} ({entrant.entrant}): {entrant.text}"
-            row.append(_tag("circle", dot, _tag("title", {}, tip)))
+            row.append(svg.tag("circle", dot, svg.tag("title", {}, tip)))
         x = x_of(group.median)
         tip = f"{median_word}: {format_exact(group.median)}"
-        row.append(_line(x, y - 10, x, y + 10, "median", tip))
-        body.append(_tag("g", {"class": "group"}, *row))
-    body.append(_text(left + (right - left) / 2, bottom + 36, value_label, "middle"))
-    body.append(_text(right, 40, f"| {median_word}", "end", "legend"))
-    return _svg(bottom + 48, title.render(locale), body)
+        row.append(svg.line(x, y - 10, x, y + 10, "median", tip))
+        body.append(svg.tag("g", {"class": "group"}, *row))
+    body.append(svg.text(left + (right - left) / 2, bottom + 36, value_label, "middle"))
+    body.append(svg.text(right, 40, f"| {median_word}", "end", "legend"))
+    return svg.svg(bottom + 48, title.render(locale), body)

@@ -9,13 +9,13 @@ import pandas as pd
 
 from competition.rules.attributes import TRUE_WORDS
 from competition.rules.ruleset import RuleSet
+from competition.services.cells import escape_cell
 from competition.services.entrant_sheets import (
     Field,
     column_letter,
     decimal_text,
     fields,
 )
-from competition.services.exports import escape_cell
 
 ENTRANTS_SHEET = "参赛名单"
 NOTES_SHEET = "说明"

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from competition.i18n import current_locale
 from competition.models import Contest
 from competition.realtime.live import public_contest
-from competition.services import publication, standings
+from competition.services import certificates, publication, standings
 from competition.services.board import PUBLISHED, latest_publication
 from competition.web.api import award_list
 from competition.web.results import event_charts
@@ -47,7 +47,7 @@ def _public_charts(contest: Contest) -> dict[int, list[Markup]]:
 
 @bp.get("/verify/<code>")
 def verify(code: str) -> str | tuple[str, int]:
-    found = publication.verify(code)
+    found = certificates.verify(code)
     if found is None:
         return render_template("results/verify.html", found=None, code=code[:32]), 404
     return render_template("results/verify.html", found=found, code=code)

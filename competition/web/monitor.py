@@ -9,7 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
-from competition.services import scoring
+from competition.services import monitor as monitoring
 from competition.services.authority import Refused
 from competition.web.console import actor, event_or_abort
 from competition.web.forms import CorrectionForm, RecheckForm
@@ -31,7 +31,7 @@ def _signed_in() -> None:
 def index(contest_id: int, event_id: int) -> str:
     contest, event, role = event_or_abort(contest_id, event_id)
     try:
-        view = scoring.monitor(actor(), event.id)
+        view = monitoring.monitor(actor(), event.id)
     except Refused:
         abort(403)
     return render_template(
@@ -51,7 +51,7 @@ def recheck(contest_id: int, event_id: int) -> Response:
     form = RecheckForm()
     if form.validate_on_submit():
         try:
-            scoring.request_recheck(
+            monitoring.request_recheck(
                 actor(),
                 event_id,
                 form.judge.data or 0,
@@ -74,7 +74,7 @@ def correct(contest_id: int, event_id: int) -> Response:
     form = CorrectionForm()
     if form.validate_on_submit():
         try:
-            scoring.correct_cell(
+            monitoring.correct_cell(
                 actor(),
                 event_id,
                 form.judge.data or 0,

@@ -12,18 +12,19 @@ from werkzeug.wrappers import Response as Redirect
 from competition.i18n import current_locale
 from competition.models import Certificate, Contest, Event
 from competition.rules.standings import Standings
+from competition.services import appeals as appeal_service
 from competition.services import (
     board,
     charts,
     contests,
     exports,
     judges,
-    publication,
     standings,
 )
+from competition.services import certificates as certificate_service
+from competition.services.appeals import Correction
 from competition.services.authority import Refused
 from competition.services.judge_cards import qr_svg
-from competition.services.publication import Correction
 from competition.web.console import STAGE_NAMES, actor, contest_or_abort, event_or_abort
 from competition.web.forms import AppealForm, BoardForm, DecisionForm, SelectChoice
 
@@ -83,7 +84,7 @@ def event_charts(result: Standings, judge_names: dict[str, str] | None = None) -
 @bp.get("/")
 def index(contest_id: int) -> str:
     contest, role = contest_or_abort(contest_id)
-    appeals = publication.appeals_of(contest.id)
+    appeals = appeal_service.appeals_of(contest.id)
     appeal_form = AppealForm()
     appeal_form.event.choices = [SelectChoice(e.id, e.name) for e in contest.events]
     decisions = {}
@@ -100,7 +101,7 @@ def index(contest_id: int) -> str:
                 f"{' [' + m.item + ']' if m.item else ''} · "
                 f"{m.judge or _('measured')}: {m.value}",
             )
-            for m in publication.marks_of(appeal)
+            for m in appeal_service.marks_of(appeal)
         ]
         decisions[appeal.id] = form
     results = {event.id: standings.event_standings(event) for event in contest.events}
@@ -142,7 +143,7 @@ def record_appeal(contest_id: int) -> Redirect:
     form.event.choices = [SelectChoice(e.id, e.name) for e in contest.events]
     if form.validate_on_submit():
         try:
-            publication.record_appeal(
+            appeal_service.record_appeal(
                 actor(),
                 form.event.data,
                 form.entrant.data or "",
@@ -161,11 +162,11 @@ def record_appeal(contest_id: int) -> Redirect:
 @bp.post("/appeals/<int:appeal_id>/decision")
 def decide(contest_id: int, appeal_id: int) -> Redirect:
     contest_or_abort(contest_id)
-    appeal = publication.appeal_in(contest_id, appeal_id)
+    appeal = appeal_service.appeal_in(contest_id, appeal_id)
     if appeal is None:
         abort(404)
     form = DecisionForm(prefix=f"a{appeal.id}")
-    form.mark.choices = [SelectChoice(m.id, str(m.id)) for m in publication.marks_of(appeal)]
+    form.mark.choices = [SelectChoice(m.id, str(m.id)) for m in appeal_service.marks_of(appeal)]
     if not form.validate_on_submit():
         flash(_("A decision needs its reasons."), "error")
         return redirect(url_for("results.index", contest_id=contest_id))
@@ -176,7 +177,9 @@ def decide(contest_id: int, appeal_id: int) -> Redirect:
         else None
     )
     try:
-        publication.decide_appeal(actor(), appeal.id, upheld, form.decision.data or "", correction)
+        appeal_service.decide_appeal(
+            actor(), appeal.id, upheld, form.decision.data or "", correction
+        )
     except Refused as refused:
         flash(refused.render(current_locale()), "error")
     else:
@@ -205,7 +208,7 @@ def export(contest_id: int, event_id: int, kind: str, fmt: str) -> Response:
 def certificates(contest_id: int) -> str:
     """One A4 page per valid certificate, each with the QR code of its verification page."""
     contest, _role = contest_or_abort(contest_id)
-    issued = publication.certificates_of(contest.id)
+    issued = certificate_service.certificates_of(contest.id)
     events = {e.id: e for e in contest.events}
     return render_template(
         "results/certificates.html",

@@ -5,7 +5,7 @@
  * and `diff` {base, version, change}. A message whose version is not newer than the one held
  * is ignored; a diff is applied only on the version it was made from (its base); anything else
  * means messages were missed, and the whole board is fetched again from the standings API.
- * The diff format is competition/services/board.py's `diff`; `applyDiff` here mirrors its
+ * The diff format is competition/services/board_changes.py's `diff`; `applyDiff` here mirrors its
  * `apply_diff`.
  *
  * Rows are kept as DOM nodes between updates so a change of order can slide them to their new

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Mark, User
 from competition.services import judges, lifecycle, scoring
+from competition.services import monitor as monitoring
 from competition.services.authority import Actor
 from tests.browser.conftest import ADMIN, LiveServer
 from tests.browser.test_judge_tablet import VALUES, Seat, enter, seat_a_judge, stored_marks
@@ -178,10 +179,10 @@ def test_the_chief_judges_correction_reaches_the_open_tablet(
     entrant, _, criterion = (cells.first.get_attribute("data-cell") or "").split("|")[1:]
     with live_server.app.app_context():
         admin = as_admin()
-        scoring.correct_cell(
+        monitoring.correct_cell(
             admin, seat.event_id, seat.judge_id, entrant, "", criterion, "9", REASON
         )
-        scoring.request_recheck(
+        monitoring.request_recheck(
             admin, seat.event_id, seat.judge_id, entrant, "", "pest_control_green", "请再看一下"
         )
         db.session.remove()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import User
-from competition.services import publication
+from competition.services import certificates
 from competition.services.authority import Actor
 from tests.browser.conftest import ADMIN, ADMIN_PASSWORD, ARTIFACTS, LiveServer
 from tests.scenes import Orchards, orchard_contest, publish
@@ -78,7 +78,7 @@ def test_an_upheld_appeal_revises_the_published_results_everywhere(
 
     page.goto(f"{live_server.url}/console/contests/{scene.contest_id}/results/certificates")
     with live_server.app.app_context():
-        valid = {c.entrant.code: c.code for c in publication.certificates_of(scene.contest_id)}
+        valid = {c.entrant.code: c.code for c in certificates.certificates_of(scene.contest_id)}
     assert "YA001" in valid  # first place after the revision
     link = page.locator(".cert-verify code").first.inner_text()
     stranger = browser.new_context(locale="zh-CN").new_page()

@@ -13,7 +13,7 @@ from competition.commands import main
 from competition.extensions import db
 from competition.models import Contest, Entrant, Judge, Mark, SheetSignoff, User
 from competition.realtime import live
-from competition.services import board, lifecycle, marks, publication, scoring
+from competition.services import board, certificates, lifecycle, marks, scoring
 from competition.services.authority import Actor
 from competition.services.demo import ORCHARD_CONTEST
 from competition.services.marks import MarkInput
@@ -84,7 +84,7 @@ def test_a_newcomer_can_see_the_orchard_contest_through_to_publication(database:
         for step in ("close_scoring", "lock", "publish"):
             lifecycle.advance(admin, contest.id, step)
         awarded = [r for r in board.live_board(contest)["events"][0]["rows"] if r["award"]]
-        assert len(awarded) == 15 and len(publication.certificates_of(contest.id)) == 15
+        assert len(awarded) == 15 and len(certificates.certificates_of(contest.id)) == 15
     live.shutdown(app)
     with app.app_context():
         db.engine.dispose()

@@ -24,6 +24,7 @@ from competition.config import REPOSITORY_ROOT
 from competition.extensions import db, socketio
 from competition.models import Entrant, Mark
 from competition.services import assignments, judges, lifecycle, scoring
+from competition.services import monitor as monitoring
 from competition.services.authority import Actor
 from tests.commands.test_serve import fetch_home_page, free_port
 from tests.factories import make_admin, make_contest
@@ -418,7 +419,7 @@ def test_a_socket_without_the_link_or_from_another_site_is_refused(served: Serve
 def test_a_recheck_request_reaches_the_judge(scene: Scene) -> None:
     connected = tablet(scene)
     connected.get_received(JUDGE)
-    scoring.request_recheck(
+    monitoring.request_recheck(
         scene.admin, scene.event_id, scene.judge_id, "YA001", "", "canopy_pruning", "请再看一下"
     )
     received = [m for m in connected.get_received(JUDGE) if m["name"] == "recheck"]

@@ -15,7 +15,7 @@ from flask_socketio import SocketIOTestClient
 from competition.extensions import db, socketio
 from competition.models import Contest
 from competition.realtime import live
-from competition.services import board, standings
+from competition.services import board, board_changes, standings
 from competition.services.marks import MarkInput, record_mark
 from tests.factories import make_admin, make_contest
 from tests.scenes import Orchards, inspect, measured, orchard_contest, publish
@@ -66,7 +66,7 @@ def follow(held: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, An
         elif message["base"] == held["version"]:
             held = {
                 "version": message["version"],
-                "board": board.apply_diff(held["board"], message["change"]),
+                "board": board_changes.apply_diff(held["board"], message["change"]),
             }
         else:
             raise AssertionError("gap")

@@ -27,7 +27,7 @@ from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
 from competition.models import Entrant
 from competition.services import assignments, contests, judges, lifecycle
-from competition.services.board import apply_diff
+from competition.services.board_changes import apply_diff
 from competition.services.contests import RuleSource
 from tests.commands.test_serve import fetch_home_page, free_port
 from tests.factories import make_admin

@@ -14,10 +14,20 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import AuditEntry, Certificate, Contest, Mark, Publication
 from competition.models.base import utcnow
-from competition.services import audit, board, lifecycle, marks, publication, scoring
+from competition.services import (
+    appeals,
+    audit,
+    board,
+    board_changes,
+    certificates,
+    lifecycle,
+    marks,
+    publication,
+    scoring,
+)
+from competition.services.appeals import Correction
 from competition.services.authority import Refused
 from competition.services.marks import MarkInput
-from competition.services.publication import Correction
 from tests.factories import make_admin, make_user
 from tests.scenes import Orchards, inspect, orchard_contest, publish
 
@@ -133,11 +143,11 @@ def test_a_diff_applied_to_the_old_board_gives_the_new_one(orchards: Orchards) -
     old = board.live_board(contest)
     inspect(orchards, "YA003", "10")
     new = board.live_board(contest)
-    change = board.diff(old, new)
-    assert board.apply_diff(old, change) == new
+    change = board_changes.diff(old, new)
+    assert board_changes.apply_diff(old, change) == new
     changed_keys = {r["key"] for r in change["events"][0]["rows"]}
     assert "YA003" in changed_keys
-    assert board.diff(new, new) == {}
+    assert board_changes.diff(new, new) == {}
 
 
 # --- publication -------------------------------------------------------------------------
@@ -172,13 +182,13 @@ def test_marks_after_publication_do_not_move_the_published_board(orchards: Orcha
 
 def test_certificates_go_to_every_awardee(orchards: Orchards) -> None:
     publish(orchards)
-    issued = publication.certificates_of(orchards.contest_id)
+    issued = certificates.certificates_of(orchards.contest_id)
     document = board.live_board(contest_of(orchards))
     awardees = {r["key"] for r in rows(document) if r.get("award") or r.get("titles")}
     assert {c.entrant.code for c in issued} == awardees
-    found = publication.verify(issued[0].code)
+    found = certificates.verify(issued[0].code)
     assert found is not None and not found.revoked
-    assert publication.verify("0" * 16) is None and publication.verify("<script>") is None
+    assert certificates.verify("0" * 16) is None and certificates.verify("<script>") is None
 
 
 def _cost_mark(code: str) -> Mark:
@@ -197,10 +207,10 @@ def test_an_upheld_appeal_corrects_recomputes_and_publishes_a_revision(
     publish(orchards)
     first = {r["key"]: r for r in rows(board.live_board(contest_of(orchards)))}
     assert first["YA001"]["rank"] == 4
-    appeal = publication.record_appeal(
+    appeal = appeals.record_appeal(
         orchards.admin, orchards.event_id, "YA001", "果园YA001", "成本台账重复计入一笔化肥款"
     )
-    decided = publication.decide_appeal(
+    decided = appeals.decide_appeal(
         orchards.admin,
         appeal.id,
         True,
@@ -219,7 +229,7 @@ def test_an_upheld_appeal_corrects_recomputes_and_publishes_a_revision(
         select(Certificate).where(Certificate.revoked_at.is_not(None))
     ).all()
     assert revoked
-    valid = {c.entrant.code: c for c in publication.certificates_of(orchards.contest_id)}
+    valid = {c.entrant.code: c for c in certificates.certificates_of(orchards.contest_id)}
     assert valid["YA001"].rank == 1
     assert audit.verify().ok
 
@@ -227,41 +237,39 @@ def test_an_upheld_appeal_corrects_recomputes_and_publishes_a_revision(
 def test_a_rejected_appeal_changes_no_result(orchards: Orchards) -> None:
     publish(orchards)
     before = board.live_board(contest_of(orchards))
-    appeal = publication.record_appeal(
+    appeal = appeals.record_appeal(
         orchards.admin, orchards.event_id, "YA002", "果园YA002", "认为现场考评偏低"
     )
-    publication.decide_appeal(orchards.admin, appeal.id, False, "复核无误，维持原结果", None)
+    appeals.decide_appeal(orchards.admin, appeal.id, False, "复核无误，维持原结果", None)
     after = board.live_board(contest_of(orchards))
     assert rows(after) == rows(before) and after["revision"] == 1
     with pytest.raises(Refused) as twice:
-        publication.decide_appeal(orchards.admin, appeal.id, False, "again", None)
+        appeals.decide_appeal(orchards.admin, appeal.id, False, "again", None)
     assert twice.value.code == "decided"
 
 
 def test_appeal_refusals_change_nothing(orchards: Orchards) -> None:
     with pytest.raises(Refused) as early:
-        publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+        appeals.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
     assert early.value.code == "wrong_state"
     publish(orchards)
     with pytest.raises(Refused) as unknown:
-        publication.record_appeal(orchards.admin, orchards.event_id, "YA999", "x", "y")
+        appeals.record_appeal(orchards.admin, orchards.event_id, "YA999", "x", "y")
     assert unknown.value.code == "unknown_entrant"
-    appeal = publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+    appeal = appeals.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
     with pytest.raises(Refused) as without:
-        publication.decide_appeal(orchards.admin, appeal.id, True, "upheld", None)
+        appeals.decide_appeal(orchards.admin, appeal.id, True, "upheld", None)
     assert without.value.code == "invalid"
     other = _cost_mark("YA002")
     with pytest.raises(Refused) as wrong_mark:
-        publication.decide_appeal(
-            orchards.admin, appeal.id, True, "upheld", Correction(other.id, "1")
-        )
+        appeals.decide_appeal(orchards.admin, appeal.id, True, "upheld", Correction(other.id, "1"))
     assert wrong_mark.value.code == "not_found"
     with pytest.raises(Refused) as bad_value:
-        publication.decide_appeal(
+        appeals.decide_appeal(
             orchards.admin, appeal.id, True, "upheld", Correction(_cost_mark("YA001").id, "abc")
         )
     assert bad_value.value.code == "invalid_value"
-    assert publication.appeals_of(orchards.contest_id)[0].status == "pending"
+    assert appeals.appeals_of(orchards.contest_id)[0].status == "pending"
     assert db.session.scalars(select(Publication)).all()[-1].number == 1
 
 
@@ -274,12 +282,12 @@ def test_results_become_final_when_the_window_closes_with_no_appeal_pending(
     with pytest.raises(Refused) as early:
         lifecycle.advance(orchards.admin, orchards.contest_id, "finalise")
     assert early.value.code == "precondition"
-    appeal = publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+    appeal = appeals.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
     later = contest.publicity_ends_at + timedelta(minutes=1)
     assert not publication.settle(contest, now=later)  # an appeal is pending
-    publication.decide_appeal(orchards.admin, appeal.id, False, "维持", None)
+    appeals.decide_appeal(orchards.admin, appeal.id, False, "维持", None)
     assert publication.settle(contest, now=later)
     assert contest_of(orchards).status == "final"
     with pytest.raises(Refused) as closed:
-        publication.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
+        appeals.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
     assert closed.value.code == "wrong_state"

@@ -12,7 +12,8 @@ from competition.extensions import db
 from competition.models import Entrant, Event
 from competition.rules.report import standings_dict
 from competition.rules.standings import Standings
-from competition.services import assignments, judges, lifecycle, marks, scoring
+from competition.services import assignments, judges, lifecycle, marks
+from competition.services import monitor as monitoring
 from competition.services.authority import Actor
 from competition.services.marks import MarkInput
 from competition.services.standings import LiveStandings, event_standings
@@ -75,7 +76,7 @@ def test_a_correction_and_a_new_entrant_are_followed_too(db_app: Flask) -> None:
     live.of(event)
     judge_id = panel["J1"].id
     assert judge_id is not None
-    scoring.correct_cell(admin, event.id, judge_id, "W01", "", "appearance", "29", "看错了")
+    monitoring.correct_cell(admin, event.id, judge_id, "W01", "", "appearance", "29", "看错了")
     assert as_json(live.of(event)) == as_json(event_standings(event))
     assert live.incremental == 1
     db.session.add(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Appeal, Certificate, Contest, Mark
-from competition.services import publication, standings
+from competition.services import appeals, certificates, standings
 from tests.factories import make_admin
 from tests.scenes import Orchards, inspect, orchard_contest, publish
 
@@ -121,7 +121,7 @@ def test_an_appeal_upheld_through_the_console_revises_the_results(
     appeal = db.session.scalars(select(Appeal)).one()
     page = organiser.get(base)
     assert "成本重复计入" in page.text
-    cost = next(m for m in publication.marks_of(appeal) if m.criterion == "cost_yuan")
+    cost = next(m for m in appeals.marks_of(appeal) if m.criterion == "cost_yuan")
     decided = organiser.post(
         base + f"appeals/{appeal.id}/decision",
         data={
@@ -162,7 +162,7 @@ def test_the_certificates_page_prints_one_page_per_awardee_with_its_qr_code(
     publish(orchards)
     page = organiser.get(f"/console/contests/{orchards.contest_id}/results/certificates")
     assert page.status_code == 200
-    issued = publication.certificates_of(orchards.contest_id)
+    issued = certificates.certificates_of(orchards.contest_id)
     assert page.text.count('class="certificate"') == len(issued) > 0
     for certificate in issued:
         assert f"/verify/{certificate.code}" in page.text

@@ -1,0 +1,152 @@
+"""The chief judge's live monitor: who has marked whom, marks far from their panel, a
+correction of one cell, and a request to a judge to look at a mark again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from competition.extensions import db
+from competition.models import Event, Judge, Mark
+from competition.rules.messages import N_, msg
+from competition.services import assignments, audit, notifications, scoring
+from competition.services.authority import Actor, Refused, require_role
+from competition.services.scoring import SheetEntrant
+from competition.services.standings import event_standings
+
+
+@dataclass(frozen=True)
+class Deviation:
+    judge_id: int
+    entrant: str
+    item: str
+    criterion: str
+    value: str
+    median: str
+    limit: str
+
+
+@dataclass
+class Monitor:
+    """The chief judge's view of an event: who has marked whom, and marks far from the
+    panel's median (beyond the rule file's max_deviation)."""
+
+    judges: list[Judge]
+    entrants: list[SheetEntrant]
+    done: dict[tuple[int, str], int]  # (judge id, entrant code) → marks in force
+    owed: dict[tuple[int, str], int]  # (judge id, entrant code) → marks the judge owes
+    signed: set[int]
+    deviations: list[Deviation]
+
+
+def monitor(actor: Actor, event_id: int) -> Monitor:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise Refused("not_found", msg(N_("no such event")))
+    require_role(actor, event.contest_id, ["chief_judge", "organiser"])
+    seated = sorted(
+        {a.judge for a in assignments.event_assignments(event.id)}, key=lambda j: j.name
+    )
+    done: dict[tuple[int, str], int] = {}
+    owed: dict[tuple[int, str], int] = {}
+    signed: set[int] = set()
+    entrants: dict[str, SheetEntrant] = {}
+    for judge in seated:
+        sheet = scoring.sheet_of(judge, event)
+        for entrant in sheet.entrants:
+            entrants.setdefault(entrant.code, entrant)
+        for code, _item, _criterion in sheet.cells():
+            owed[(judge.id, code)] = owed.get((judge.id, code), 0) + 1
+        for mark in sheet.marks:
+            done[(judge.id, mark.entrant)] = done.get((judge.id, mark.entrant), 0) + 1
+        if sheet.signed_at is not None:
+            signed.add(judge.id)
+    ordered = sorted(entrants.values(), key=lambda e: e.label)
+    return Monitor(seated, ordered, done, owed, signed, _deviations(event))
+
+
+def _deviations(event: Event) -> list[Deviation]:
+    """Marks further from their panel's median than the rule file's max_deviation."""
+    result = event_standings(event)
+    found: list[Deviation] = []
+    for name, criterion in result.ruleset.judged().items():
+        tolerance = criterion.tolerance
+        panel = result.table.panels.get(name)
+        if tolerance is None or tolerance.max_deviation is None or panel is None:
+            continue
+        factor = 10**panel.digits
+        for (code, item), marks in panel.marks.groupby(["entrant", "item"], sort=False):
+            values = sorted(Fraction(int(v), factor) for v in marks["adjusted"])
+            median = (values[(len(values) - 1) // 2] + values[len(values) // 2]) / 2
+            for judge, value in zip(marks["judge"], marks["value"], strict=True):
+                if abs(Fraction(str(value)) - median) > tolerance.max_deviation:
+                    found.append(
+                        Deviation(
+                            int(str(judge).removeprefix("J")),
+                            str(code),
+                            str(item),
+                            name,
+                            str(value),
+                            str(float(median)),
+                            str(tolerance.max_deviation),
+                        )
+                    )
+    return found
+
+
+def correct_cell(
+    actor: Actor,
+    event_id: int,
+    judge_id: int,
+    entrant: str,
+    item: str,
+    criterion: str,
+    value: str,
+    reason: str,
+) -> Mark:
+    """Correct the judge's mark in force for one cell (the monitor names the cell, not the
+    mark's id)."""
+    mark = next(
+        (
+            m
+            for m in scoring.judge_marks(judge_id, event_id)
+            if (m.entrant, m.item, m.criterion) == (entrant, item, criterion)
+        ),
+        None,
+    )
+    if mark is None:
+        raise Refused("not_found", msg(N_("this judge has no mark for that cell")))
+    return scoring.correct_mark(actor, mark.mark_id, value, reason)
+
+
+def request_recheck(
+    actor: Actor, event_id: int, judge_id: int, entrant: str, item: str, criterion: str, note: str
+) -> None:
+    """Ask a judge to look at a mark again; the judge's tablet shows the request."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise Refused("not_found", msg(N_("no such event")))
+    role = require_role(actor, event.contest_id, ["chief_judge"])
+    judge = db.session.get(Judge, judge_id)
+    if judge is None or judge.contest_id != event.contest_id:
+        raise Refused("not_found", msg(N_("no such judge")))
+    audit.record(
+        actor,
+        "mark.recheck_request",
+        f"event:{event.id}/judge:{judge.id}",
+        role=role,
+        reason=note,
+        after={"entrant": entrant, "item": item, "criterion": criterion},
+    )
+    db.session.commit()
+    notifications.publish(
+        "mark.recheck",
+        {
+            "event_id": event.id,
+            "judge_id": judge.id,
+            "entrant": entrant,
+            "item": item,
+            "criterion": criterion,
+            "note": note,
+        },
+    )
