@@ -37,6 +37,8 @@ def app(tmp_path: Path, rules_dir: Path) -> Iterator[Flask]:
             "SCORING_RULES_DIR": rules_dir,
         }
     )
+    with app.app_context():
+        db.create_all()  # an empty schema: the home page lists contests
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -37,6 +37,15 @@ PRIVATE = re.compile(
 )
 
 
+def public_contests() -> list[Contest]:
+    """Every contest the public may follow (all but drafts), newest first."""
+    return list(
+        db.session.scalars(
+            select(Contest).where(Contest.status != "draft").order_by(Contest.id.desc())
+        )
+    )
+
+
 def names_open(contest: Contest) -> bool:
     return not contest.blind or contest.unblinded_at is not None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -297,12 +298,26 @@ def award_list_xlsx_bytes(standings: Standings, locale: str) -> bytes:
     )
 
 
-def score_sheet_csv_bytes(standings: Standings, locale: str) -> bytes:
-    return _csv_bytes(_localise(score_sheet_frame(standings), standings, locale))
+def _named_sheet(standings: Standings, judges: Mapping[str, str] | None) -> pd.DataFrame:
+    """The score sheet with each judge's name for their id in the marks (``J12``)."""
+    sheet = score_sheet_frame(standings)
+    if judges:
+        sheet["judge"] = [
+            escape_cell(judges.get(judge, judge)) for judge in sheet["judge"].tolist()
+        ]
+    return sheet
 
 
-def score_sheet_xlsx_bytes(standings: Standings, locale: str) -> bytes:
-    frame = _localise(score_sheet_frame(standings), standings, locale)
+def score_sheet_csv_bytes(
+    standings: Standings, locale: str, judges: Mapping[str, str] | None = None
+) -> bytes:
+    return _csv_bytes(_localise(_named_sheet(standings, judges), standings, locale))
+
+
+def score_sheet_xlsx_bytes(
+    standings: Standings, locale: str, judges: Mapping[str, str] | None = None
+) -> bytes:
+    frame = _localise(_named_sheet(standings, judges), standings, locale)
     return _xlsx_bytes({translate(N_("Score sheet"), locale): frame})
 
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, url_for
-from sqlalchemy import select
 
-from competition.extensions import db
 from competition.i18n import current_locale
 from competition.models import Contest
 from competition.realtime.live import public_contest, publisher
 from competition.rules.messages import N_, Message, msg
-from competition.services.board import PUBLISHED, latest_publication
+from competition.services.board import PUBLISHED, latest_publication, public_contests
 from competition.services.publication import settle
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -37,9 +35,7 @@ def _contest_or_error(contest_id: int) -> Contest | tuple[Response, int]:
 @bp.get("/contests")
 def contests() -> Response:
     """Every contest the public may follow (all but drafts), newest first."""
-    found = db.session.scalars(
-        select(Contest).where(Contest.status != "draft").order_by(Contest.id.desc())
-    )
+    found = public_contests()
     return jsonify(
         {
             "contests": [

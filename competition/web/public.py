@@ -7,7 +7,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 
 from competition.i18n import current_locale
+from competition.services.board import PUBLISHED, public_contests
 from competition.services.rulebook import list_rule_files
+from competition.web.console import STAGE_NAMES
 
 bp = Blueprint("public", __name__)
 
@@ -17,4 +19,10 @@ def index() -> str:
     rule_files = list_rule_files(
         Path(current_app.config["SCORING_RULES_DIR"]), locale=current_locale()
     )
-    return render_template("public/index.html", rule_files=rule_files)
+    return render_template(
+        "public/index.html",
+        rule_files=rule_files,
+        contests=public_contests(),
+        stage_names=STAGE_NAMES,
+        published=PUBLISHED,
+    )

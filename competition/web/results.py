@@ -81,6 +81,11 @@ def event_charts(result: Standings, judge_names: dict[str, str] | None = None) -
     return drawn
 
 
+def judge_names(contest_id: int) -> dict[str, str]:
+    """The judges' names for their ids in the marks (J12)."""
+    return {f"J{j.id}": j.name for j in judges.contest_judges(contest_id)}
+
+
 @bp.get("/")
 def index(contest_id: int) -> str:
     contest, role = contest_or_abort(contest_id)
@@ -105,7 +110,7 @@ def index(contest_id: int) -> str:
         ]
         decisions[appeal.id] = form
     results = {event.id: standings.event_standings(event) for event in contest.events}
-    names = {f"J{j.id}": j.name for j in judges.contest_judges(contest.id)}
+    names = judge_names(contest.id)
     return render_template(
         "console/results.html",
         contest=contest,
@@ -195,7 +200,12 @@ def export(contest_id: int, event_id: int, kind: str, fmt: str) -> Response:
         abort(404)
     as_csv, as_xlsx = EXPORTS[kind]
     result = standings.event_standings(event)
-    data = (as_csv if fmt == "csv" else as_xlsx)(result, current_locale())
+    if kind == "scoresheet":  # the auditor reads the judges' names
+        names = judge_names(contest.id)
+        make = exports.score_sheet_csv_bytes if fmt == "csv" else exports.score_sheet_xlsx_bytes
+        data = make(result, current_locale(), names)
+    else:
+        data = (as_csv if fmt == "csv" else as_xlsx)(result, current_locale())
     name = f"contest{contest.id}-event{event.id}-{kind}.{fmt}"
     return Response(
         data,

@@ -7,6 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from competition.rules import load_rule_file
+from competition.services import lifecycle
+from tests.factories import make_admin, make_contest
 
 
 def test_home_page_is_in_chinese_by_default(client: FlaskClient) -> None:
@@ -84,3 +86,13 @@ def test_rule_file_table_shows_the_first_problem_of_an_invalid_file(
 
 def test_empty_rules_folder_says_so(client: FlaskClient) -> None:
     assert "No rule files found." in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_the_home_page_lists_the_contests_the_public_may_follow(db_app: Flask) -> None:
+    admin = make_admin()
+    make_contest(admin, "草稿中的竞赛")
+    open_ = make_contest(admin, "2026 焊工技能竞赛")
+    lifecycle.advance(admin, open_.id, "open_registration")
+    page = db_app.test_client().get("/").get_data(as_text=True)
+    assert "2026 焊工技能竞赛" in page and f"/live/{open_.id}" in page
+    assert "草稿中的竞赛" not in page  # a draft is not public

@@ -78,6 +78,7 @@ def test_the_score_sheet_export_is_every_judges_mark(
     sheet = pd.read_excel(io.BytesIO(answer.data), dtype=str)
     judged = sheet[sheet["Entrant"] == "YA001"]
     assert len(judged) == 3 * 4  # three judges, four inspection criteria
+    assert set(judged["Judge"]) == {"专家1", "专家2", "专家3"}  # named for the auditor
     stored = db.session.scalar(select(Mark.value).where(Mark.criterion == "canopy_pruning"))
     assert set(judged["Mark"]) >= {stored}
     csv = organiser.get(base + "standings.csv")
