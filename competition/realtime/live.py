@@ -44,15 +44,23 @@ class Cached:
 
 @dataclass
 class Publisher:
-    """One per app and process: knows the last board it sent per contest, which contests
-    changed since, and sends each changed board after at most one interval."""
+    """One per app and process: the last board it sent per contest (the base of its next
+    diff), which contests changed since, and a worker that sends each changed board after at
+    most one interval.
+
+    ``lock`` guards the set of changed contests and is held only for a moment (a judge's
+    mark waits for it); ``board_lock`` makes computing, keeping and sending a board one step,
+    so a viewer who connects meanwhile gets either the board before it (and then its diff)
+    or the board after it."""
 
     app: Flask
     interval: float = DEFAULT_INTERVAL
     dirty: set[int] = field(default_factory=set)
-    last: dict[int, Cached] = field(default_factory=dict)
+    sent: dict[int, Cached] = field(default_factory=dict)
+    computed: dict[int, Cached] = field(default_factory=dict)
     sent_at: dict[int, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    board_lock: threading.Lock = field(default_factory=threading.Lock)
     wake: threading.Event = field(default_factory=threading.Event)
     standings: LiveStandings = field(default_factory=LiveStandings)
     worker: Any = None
@@ -97,65 +105,78 @@ class Publisher:
                 for contest_id in ready:
                     if self.stopped:
                         return
-                    with self.lock:
-                        self.dirty.discard(contest_id)
-                    self.sent_at[contest_id] = time.monotonic()
+                    self.sent_at[contest_id] = time.monotonic()  # failing or not: one interval
                     self.send(contest_id)
 
     def send(self, contest_id: int) -> None:
-        """Compute the contest's board under a new version and send the change."""
-        with self.app.app_context():
+        """Compute the contest's board at its current version and send the change."""
+        with self.app.app_context(), self.board_lock:
             try:
                 contest = db.session.get(Contest, contest_id)
-                if contest is None:
-                    return
-                # read before computing: a board labelled v holds every change raised to v
-                version = board.current_version(contest_id)
-                previous = self.last.get(contest_id)
-                if previous is not None and previous.version >= version:
-                    return
-                fresh = board.live_board(contest, self.standings.of)
-                self.last[contest_id] = Cached(version, fresh)
-                if previous is None:
-                    socketio.emit(
-                        "snapshot",
-                        {"version": version, "board": fresh},
-                        namespace=NAMESPACE,
-                        to=room_of(contest_id),
-                    )
-                else:
-                    socketio.emit(
-                        "diff",
-                        {
-                            "base": previous.version,
-                            "version": version,
-                            "change": board_changes.diff(previous.board, fresh),
-                        },
-                        namespace=NAMESPACE,
-                        to=room_of(contest_id),
-                    )
+                if contest is not None:
+                    self._send(contest, board.current_version(contest_id))
             except Exception:  # the next change sends a whole new board
                 LOG.exception("live board of contest %s failed", contest_id)
-                self.last.pop(contest_id, None)
+                self.sent.pop(contest_id, None)
             finally:
                 db.session.remove()
 
-    def current(self, contest: Contest) -> Cached:
-        """The board at the contest's current version: this process's copy when it is the
-        newest, else computed once (viewers refetching together share one computation)."""
-        settle(contest)
-        version = board.current_version(contest.id)
-        cached = self.last.get(contest.id)
-        if cached is not None and cached.version == version:
-            return cached
+    def _send(self, contest: Contest, version: int) -> Cached:
+        """With ``board_lock`` held: the board at ``version`` (read before computing: a board
+        labelled v holds every change raised to v) becomes the last sent, and every viewer
+        gets the change — a diff from the last board sent, or the whole board."""
         with self.lock:
-            cached = self.last.get(contest.id)
-            if cached is not None and cached.version == version:
-                return cached
-            fresh = Cached(version, board.live_board(contest, self.standings.of))
-            if cached is None or cached.version <= version:
-                self.last[contest.id] = fresh
-            return fresh
+            self.dirty.discard(contest.id)
+            self.sent_at[contest.id] = time.monotonic()
+        previous = self.sent.get(contest.id)
+        if previous is not None and previous.version >= version:
+            return previous
+        fresh = self._compute(contest, version)
+        self.sent[contest.id] = fresh
+        room = room_of(contest.id)
+        if previous is None:
+            message = {"version": version, "board": fresh.board}
+            socketio.emit("snapshot", message, namespace=NAMESPACE, to=room)
+        else:
+            change = board_changes.diff(previous.board, fresh.board)
+            message = {"base": previous.version, "version": version, "change": change}
+            socketio.emit("diff", message, namespace=NAMESPACE, to=room)
+        return fresh
+
+    def current(self, contest: Contest) -> Cached:
+        """The board for a viewer who connects or refetches, at most one interval behind.
+
+        The last board sent when it is current, or when the change it misses is on its way
+        within the interval (its diff, based on it, follows); the change sent now when the
+        interval has passed; the first board of this process, kept as the base of its diffs;
+        else (a change made by another process) the board at the current version, computed
+        once for every viewer who asks (a crowd refetching together) but no base of diffs,
+        since this process's viewers hold the last board sent."""
+        settle(contest)
+        with self.board_lock:
+            version = board.current_version(contest.id)
+            sent = self.sent.get(contest.id)
+            if sent is not None and sent.version >= version:
+                return sent
+            with self.lock:
+                on_its_way = contest.id in self.dirty
+                waited = time.monotonic() - self.sent_at.get(contest.id, 0.0)
+            if sent is None:
+                if on_its_way:  # viewers elsewhere may hold an older board: send this one
+                    return self._send(contest, version)
+                fresh = self._compute(contest, version)
+                self.sent[contest.id] = fresh
+                return fresh
+            if on_its_way:
+                return self._send(contest, version) if waited >= self.interval else sent
+            return self._compute(contest, version)
+
+    def _compute(self, contest: Contest, version: int) -> Cached:
+        known = self.computed.get(contest.id)
+        if known is None or known.version != version:
+            known = Cached(version, board.live_board(contest, self.standings.of))
+            self.computed[contest.id] = known
+        return known
 
 
 def publisher(app: Flask | None = None) -> Publisher:
@@ -203,7 +224,7 @@ class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no
 # --- what makes a board change --------------------------------------------------------------
 
 
-def _contest_of_event(payload: dict[str, Any]) -> None:
+def contest_of_event(payload: dict[str, Any]) -> None:
     event = db.session.get(Event, int(payload["event_id"]))
     if event is not None:
         publisher().touch(event.contest_id)
@@ -214,6 +235,6 @@ def _contest(payload: dict[str, Any]) -> None:
 
 
 def listen() -> None:
-    notifications.subscribe("mark.recorded", _contest_of_event)
-    notifications.subscribe("mark.corrected", _contest_of_event)
+    notifications.subscribe("mark.recorded", contest_of_event)
+    notifications.subscribe("mark.corrected", contest_of_event)
     notifications.subscribe("board.changed", _contest)

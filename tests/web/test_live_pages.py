@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Contest, Entrant
+from competition.realtime.live import publisher
 from competition.services import blind, lifecycle
 from competition.services.authority import Actor
 from tests.factories import make_admin, make_contest
@@ -24,7 +25,10 @@ ORCHARDS = [("YA001", "宝塔刘宝平果园", "宝塔区"), ("YA002", "安塞�
 
 @pytest.fixture
 def client(db_app: Flask) -> FlaskClient:
-    """A viewer's browser."""
+    """A viewer's browser. With no interval between boards, a page always carries the
+    newest (with the default, one opened just after a change may be up to an interval
+    behind, and its script gets the change a moment later)."""
+    publisher(db_app).interval = 0
     return db_app.test_client()
 
 
