@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -37,10 +38,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import requests
 import socketio
@@ -645,6 +647,13 @@ def raise_open_files_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def in_own_loop(coroutine: Coroutine[Any, Any, ModeResult]) -> ModeResult:
+    """Run the viewers on an event loop of their own thread: the caller's thread may run one
+    already (a test session with Playwright's)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def measure(args: argparse.Namespace, database: str, log: Logger) -> list[ModeResult]:
     steps = args_steps(args)
     results = []
@@ -652,7 +661,8 @@ def measure(args: argparse.Namespace, database: str, log: Logger) -> list[ModeRe
         scene = prepare(database, Path(folder) / "instance", args.entrants)
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
             with serving(mode, database, max(steps), Path(folder)) as server:
-                results.append(asyncio.run(run_mode(mode, server, scene, steps, args.updates, log)))
+                viewers = run_mode(mode, server, scene, steps, args.updates, log)
+                results.append(in_own_loop(viewers))
     return results
 
 

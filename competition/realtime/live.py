@@ -154,22 +154,26 @@ class Publisher:
         since this process's viewers hold the last board sent."""
         settle(contest)
         with self.board_lock:
-            version = board.current_version(contest.id)
-            sent = self.sent.get(contest.id)
-            if sent is not None and sent.version >= version:
-                return sent
-            with self.lock:
-                on_its_way = contest.id in self.dirty
-                waited = time.monotonic() - self.sent_at.get(contest.id, 0.0)
-            if sent is None:
-                if on_its_way:  # viewers elsewhere may hold an older board: send this one
-                    return self._send(contest, version)
-                fresh = self._compute(contest, version)
-                self.sent[contest.id] = fresh
-                return fresh
-            if on_its_way:
-                return self._send(contest, version) if waited >= self.interval else sent
-            return self._compute(contest, version)
+            return self.current_locked(contest)
+
+    def current_locked(self, contest: Contest) -> Cached:
+        """:meth:`current` with ``board_lock`` held by the caller."""
+        version = board.current_version(contest.id)
+        sent = self.sent.get(contest.id)
+        if sent is not None and sent.version >= version:
+            return sent
+        with self.lock:
+            on_its_way = contest.id in self.dirty
+            waited = time.monotonic() - self.sent_at.get(contest.id, 0.0)
+        if sent is None:
+            if on_its_way:  # viewers elsewhere may hold an older board: send this one
+                return self._send(contest, version)
+            fresh = self._compute(contest, version)
+            self.sent[contest.id] = fresh
+            return fresh
+        if on_its_way:
+            return self._send(contest, version) if waited >= self.interval else sent
+        return self._compute(contest, version)
 
     def _compute(self, contest: Contest, version: int) -> Cached:
         known = self.computed.get(contest.id)
@@ -215,8 +219,13 @@ class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no
             raise ConnectionRefusedError(
                 "not_found", {"code": "not_found", "message": "no such contest"}
             )
-        join_room(room_of(contest.id))
-        cached = publisher().current(contest)
+        found = publisher()
+        settle(contest)
+        # no board can go out between this viewer's snapshot and its joining the room (it
+        # would miss that diff), nor reach it twice
+        with found.board_lock:
+            cached = found.current_locked(contest)
+            join_room(room_of(contest.id))
         # to this viewer only: Namespace.emit without a room would reach every viewer
         emit("snapshot", {"version": cached.version, "board": cached.board})
 
