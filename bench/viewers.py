@@ -122,6 +122,8 @@ def own_database() -> Iterator[str]:
 
 def prepare(database: str, instance: Path, entrants: int) -> Scene:
     """The schema and a contest in scoring: ``entrants`` entrants, one judge marking them."""
+    import flask_migrate
+
     from competition import create_app
     from competition.extensions import db
     from competition.models import Entrant
@@ -140,7 +142,9 @@ def prepare(database: str, instance: Path, entrants: int) -> Scene:
     )
     with app.app_context():
         db.drop_all()
-        db.create_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        flask_migrate.upgrade()  # as in production: `competition serve` checks the schema
         admin = Actor.of_user(users.create_user(SYSTEM, "bench", "bench password", is_admin=True))
         contest = contests.create_contest(
             admin, "Benchmark", [("live", RuleSource("bench.yaml", RULES))]

@@ -6,8 +6,10 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import flask_migrate
 import pandas as pd
 
+from competition.extensions import db
 from competition.models import Contest
 from competition.rules import RuleSet, load_rule_text
 from competition.rules.datafiles import Entrant, marks_frame
@@ -85,3 +87,12 @@ def make_contest(
     return contests.create_contest(
         admin, name, [("焊工", rule_source(rules))], blind=blind, organisers=organisers
     )
+
+
+def migrated_schema() -> None:
+    """An empty database at the newest schema, built by the migrations as in production
+    (`competition serve` refuses anything else); inside an app context."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    flask_migrate.upgrade()

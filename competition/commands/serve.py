@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 from gunicorn.app.base import BaseApplication
+from gunicorn.errors import AppImportError
 
 from competition.config import async_mode
 
@@ -27,8 +28,9 @@ WORKERS = {"threading": "gthread", "gevent": "gevent"}
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
     """gunicorn driven from Python, so the CLI needs no config file and no WSGI path."""
 
-    def __init__(self, options: dict[str, object]) -> None:
+    def __init__(self, options: dict[str, object], locale: str) -> None:
         self.options = options
+        self.locale = locale
         super().__init__()
 
     def load_config(self) -> None:
@@ -37,8 +39,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
 
     def load(self) -> Flask:
         from competition import create_app
+        from competition.database import schema_problem
 
-        return create_app()
+        app = create_app()
+        problem = schema_problem(app)
+        if problem is not None:  # gunicorn prints it and stops: "App failed to load"
+            raise AppImportError(problem.render(self.locale))
+        return app
 
 
 def gunicorn_options(
@@ -75,19 +82,28 @@ def gunicorn_options(
     help="Open requests and websockets at most (threading mode: --threads too).",
 )
 @click.option("--dev", is_flag=True, help="Use Flask's reloading development server.")
-def serve(host: str, port: int, threads: int, connections: int, dev: bool) -> None:
-    """Serve the web application."""
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, threads: int, connections: int, dev: bool
+) -> None:
+    """Serve the web application (the database must have the newest schema: `competition db
+    upgrade`)."""
+    locale: str = ctx.obj["locale"]
     try:
         mode = async_mode(os.environ)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if dev:
         from competition import create_app
+        from competition.database import schema_problem
         from competition.extensions import socketio
 
         # Werkzeug's server is threaded, whatever the environment says; it speaks websocket
         # too, and refuses to start outside a terminal unless told
         app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
+        problem = schema_problem(app)
+        if problem is not None:
+            raise click.ClickException(problem.render(locale))
         socketio.run(app, host=host, port=port, debug=True, allow_unsafe_werkzeug=True)
         return
-    _Gunicorn(gunicorn_options(mode, host, port, threads, connections)).run()
+    _Gunicorn(gunicorn_options(mode, host, port, threads, connections), locale).run()

@@ -46,6 +46,8 @@ def test_serve_answers_the_home_page(tmp_path: Path, rules_dir: Path, options: l
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "SCORING_RULES_DIR": str(rules_dir),
     }
+    upgrade = [sys.executable, "-m", "competition", "db", "upgrade"]
+    subprocess.run(upgrade, cwd=REPOSITORY_ROOT, env=env, check=True, capture_output=True)
     command = [sys.executable, "-m", "competition", "serve", "--port", str(port), *options]
     log = tmp_path / "server.log"
     with log.open("wb") as output:
@@ -64,3 +66,23 @@ def test_serve_answers_the_home_page(tmp_path: Path, rules_dir: Path, options: l
         server.wait(timeout=30)
 
     assert "劳动技能竞赛评分系统" in page
+
+
+@pytest.mark.parametrize("options", [[], ["--dev"]], ids=["gunicorn", "dev"])
+def test_serve_refuses_a_database_without_the_newest_schema(
+    tmp_path: Path, rules_dir: Path, options: list[str]
+) -> None:
+    """A forgotten `competition db upgrade` is said at the start, not met as 500 pages."""
+    env = {
+        **os.environ,
+        "SECRET_KEY": "serve test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "SCORING_RULES_DIR": str(rules_dir),
+    }
+    command = [sys.executable, "-m", "competition", "--lang", "en", "serve"]
+    command += ["--port", str(free_port()), *options]
+    done = subprocess.run(
+        command, cwd=REPOSITORY_ROOT, env=env, capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode != 0
+    assert "run `competition db upgrade` first" in done.stderr.decode("utf-8", "replace")

@@ -27,7 +27,7 @@ from competition.services import assignments, judges, lifecycle, scoring
 from competition.services import monitor as monitoring
 from competition.services.authority import Actor
 from tests.commands.test_serve import fetch_home_page, free_port
-from tests.factories import make_admin, make_contest
+from tests.factories import make_admin, make_contest, migrated_schema
 
 JUDGE = "/judge"
 
@@ -325,7 +325,7 @@ def served(tmp_path: Path, rules_dir: Path) -> Iterator[Served]:
         }
     )
     with app.app_context():
-        db.create_all()
+        migrated_schema()
         ready = scene_in(app)
         db.engine.dispose()
     port = free_port()

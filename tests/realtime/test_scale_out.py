@@ -30,7 +30,7 @@ from competition.services import assignments, contests, judges, lifecycle
 from competition.services.board_changes import apply_diff
 from competition.services.contests import RuleSource
 from tests.commands.test_serve import fetch_home_page, free_port
-from tests.factories import make_admin
+from tests.factories import make_admin, migrated_schema
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIVE = "/live"
@@ -92,8 +92,7 @@ ranking:
 def contest_in_scoring(app: Flask) -> Contest:
     """A contest in scoring with entrants A001 and A002 and one judge who marks both."""
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        migrated_schema()
         admin = make_admin()
         contest = contests.create_contest(
             admin, "扩容", [("实操", RuleSource("scale.yaml", RULES))]
