@@ -9,12 +9,28 @@ from pathlib import Path
 
 from flask import Flask
 
-from competition.rules.messages import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
+from competition.rules.messages import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    N_,
+    TRANSLATIONS_DIR,
+    Message,
+    msg,
+)
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"
 ASYNC_MODES = ("threading", "gevent")  # never eventlet: deprecated
 DEFAULT_CHANNEL = "flask-socketio"
+
+
+class SettingError(ValueError):
+    """An environment variable with a value the app cannot use; the command line says which,
+    in the reader's language, instead of a traceback."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.render("en"))
 
 
 def configure(app: Flask, overrides: Mapping[str, object]) -> None:
@@ -47,7 +63,9 @@ def proxy_count(environ: Mapping[str, str]) -> int:
     X-Forwarded-For/-Proto/-Host; 0 (the default) trusts none."""
     text = environ.get("PROXY_COUNT", "").strip() or "0"
     if not text.isdigit():
-        raise ValueError(f"PROXY_COUNT is {text!r}; expected a whole number (0 = no proxy)")
+        raise SettingError(
+            msg(N_("PROXY_COUNT is '{value}': a whole number is needed (0: no proxy)"), value=text)
+        )
     return int(text)
 
 
@@ -56,8 +74,12 @@ def async_mode(environ: Mapping[str, str]) -> str:
     gunicorn worker that matches."""
     mode = environ.get("SOCKETIO_ASYNC_MODE", "").strip().lower() or ASYNC_MODES[0]
     if mode not in ASYNC_MODES:
-        raise ValueError(
-            f"SOCKETIO_ASYNC_MODE is {mode!r}; expected one of {', '.join(ASYNC_MODES)}"
+        raise SettingError(
+            msg(
+                N_("SOCKETIO_ASYNC_MODE is '{value}': one of {modes} is needed"),
+                value=mode,
+                modes=", ".join(ASYNC_MODES),
+            )
         )
     return mode
 

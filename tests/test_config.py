@@ -4,10 +4,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask, request
 
 from competition import create_app
-from competition.config import REPOSITORY_ROOT, database_uri, instance_secret_key
+from competition.commands import main
+from competition.config import REPOSITORY_ROOT, SettingError, database_uri, instance_secret_key
 from competition.config import scoring_rules_dir as rules_dir_from
 from competition.extensions import db
 
@@ -86,5 +88,21 @@ def test_behind_a_proxy_the_app_sees_the_forwarded_scheme_and_host(
         app.add_url_rule("/probe", "probe", lambda: request.host_url)
         assert app.test_client().get("/probe", headers=forwarded).text == expected
     monkeypatch.setenv("PROXY_COUNT", "nginx")
-    with pytest.raises(ValueError, match="PROXY_COUNT"):
+    with pytest.raises(SettingError, match="PROXY_COUNT"):
         create_app({"INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PROXY_COUNT", "nginx"), ("SOCKETIO_ASYNC_MODE", "eventlet")]
+)
+def test_a_bad_setting_is_a_message_in_the_readers_language_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    for command in (["db", "upgrade"], ["serve"]):
+        result = CliRunner().invoke(main, ["--lang", "zh_CN", *command])
+        assert result.exit_code == 1
+        assert result.exc_info is not None and result.exc_info[0] is SystemExit
+        assert name in result.output and value in result.output
+        assert "Traceback" not in result.output

@@ -7,7 +7,7 @@ import os
 
 import click
 
-from competition.rules.messages import DEFAULT_LOCALE, LOCALES
+from competition.rules.messages import DEFAULT_LOCALE, LOCALES, Message
 
 # name → module defining a command of that name; imported only when that command runs, so
 # that `competition rank` does not load Flask and gunicorn
@@ -32,6 +32,19 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(COMMANDS[cmd_name]), cmd_name)
         assert isinstance(command, click.Command)
         return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        """A setting from the environment that cannot be used is an error message in the
+        reader's language, whatever command met it (competition.config.SettingError, told
+        apart by its message, so that commands that never load Flask do not import it)."""
+        try:
+            return super().invoke(ctx)
+        except ValueError as error:
+            message = getattr(error, "message", None)
+            if not isinstance(message, Message):
+                raise
+            locale = (ctx.obj or {}).get("locale", DEFAULT_LOCALE)
+            raise click.ClickException(message.render(locale)) from None
 
 
 def default_locale() -> str:

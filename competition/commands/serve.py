@@ -17,7 +17,7 @@ import click
 from gunicorn.app.base import BaseApplication
 from gunicorn.errors import AppImportError
 
-from competition.config import async_mode
+from competition.config import async_mode, proxy_count
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -89,10 +89,8 @@ def serve(
     """Serve the web application (the database must have the newest schema: `competition db
     upgrade`)."""
     locale: str = ctx.obj["locale"]
-    try:
-        mode = async_mode(os.environ)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+    mode = async_mode(os.environ)  # a bad setting stops here, said by the command group
+    proxy_count(os.environ)
     if dev:
         from competition import create_app
         from competition.database import schema_problem
