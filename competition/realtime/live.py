@@ -22,7 +22,9 @@ from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from competition.extensions import db, socketio
+from competition.i18n import current_locale
 from competition.models import Contest, Event
+from competition.rules.messages import N_, msg
 from competition.services import board, board_changes, notifications
 from competition.services.publication import settle
 from competition.services.standings import LiveStandings
@@ -216,9 +218,8 @@ class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no
         wanted = auth.get("contest") if isinstance(auth, dict) else None
         contest = public_contest(wanted if wanted is not None else request.args.get("contest"))
         if contest is None:
-            raise ConnectionRefusedError(
-                "not_found", {"code": "not_found", "message": "no such contest"}
-            )
+            message = msg(N_("no such contest")).render(current_locale())
+            raise ConnectionRefusedError(message, {"code": "not_found", "message": message})
         found = publisher()
         settle(contest)
         # no board can go out between this viewer's snapshot and its joining the room (it

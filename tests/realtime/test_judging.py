@@ -416,6 +416,20 @@ def test_a_socket_without_the_link_or_from_another_site_is_refused(served: Serve
         )
 
 
+def test_a_board_of_no_public_contest_is_refused_in_the_viewers_language(served: Served) -> None:
+    refusals: list[object] = []
+    viewer = socketio_client.Client()
+    viewer.on("connect_error", refusals.append, namespace="/live")
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        viewer.connect(
+            f"{served.url}/?contest=999&lang=en", namespaces=["/live"], transports=["websocket"]
+        )
+    viewer.disconnect()
+    (refusal,) = refusals
+    assert isinstance(refusal, dict) and refusal["data"]["code"] == "not_found"
+    assert refusal["data"]["message"] == "no such contest"
+
+
 def test_a_recheck_request_reaches_the_judge(scene: Scene) -> None:
     connected = tablet(scene)
     connected.get_received(JUDGE)
