@@ -160,29 +160,36 @@ def standings_dict(
         if index is not None:
             entry["breakdown"] = breakdown(standings, row, index, locale)
         rows.append(entry)
-    awards = [
-        {
-            "group": summary.group,
-            "tiers": [
-                {
-                    "name": count.tier,
-                    "places": count.places,
-                    "awarded": summary.awarded.get(count.tier, 0),
-                    "prize_total": format_exact(summary.prizes.get(count.tier, Fraction(0))),
-                }
-                for count in summary.tiers
-            ],
-        }
-        for summary in standings.awards
-    ]
-    budget = rule.awards.budget if rule.awards else None
     return {
         "contest": rule.contest,
         "rules_version": rule.version,
         "rules_sha256": standings.ruleset.sha256,
         "complete": standings.complete,
         "standings": rows,
-        "awards": awards,
+        **awards_dict(standings),
+    }
+
+
+def awards_dict(standings: Standings) -> dict[str, Any]:
+    """Per group and tier: the places, how many were awarded and the prize money; then the
+    prize total against the rule file's budget."""
+    budget = standings.ruleset.rule.awards.budget if standings.ruleset.rule.awards else None
+    return {
+        "awards": [
+            {
+                "group": summary.group,
+                "tiers": [
+                    {
+                        "name": count.tier,
+                        "places": count.places,
+                        "awarded": summary.awarded.get(count.tier, 0),
+                        "prize_total": format_exact(summary.prizes.get(count.tier, Fraction(0))),
+                    }
+                    for count in summary.tiers
+                ],
+            }
+            for summary in standings.awards
+        ],
         "prize_total": format_exact(standings.prize_total),
         "budget": str(budget) if budget is not None else None,
         "over_budget": budget is not None and standings.prize_total > budget,

@@ -21,6 +21,7 @@ from competition.models.base import utcnow
 from competition.models.contest import BOARD_MODES
 from competition.rules.messages import N_, msg
 from competition.rules.numbers import format_exact
+from competition.rules.report import awards_dict
 from competition.rules.standings import Row, Standings
 from competition.services import audit, notifications
 from competition.services.authority import Actor, Refused, require_role
@@ -132,30 +133,10 @@ def _award_fields(standings: Standings, row: Row) -> dict[str, Any]:
 
 
 def awards_summary(standings: Standings) -> dict[str, Any]:
-    """Prize money per group and tier, in total and against the rule file's budget."""
-    budget = standings.ruleset.rule.awards.budget if standings.ruleset.rule.awards else None
-    return {
-        "groups": [
-            {
-                "group": summary.group,
-                "tiers": [
-                    {
-                        "name": count.tier,
-                        "places": count.places,
-                        "awarded": summary.awarded.get(count.tier, 0),
-                        "prize_total": format_exact(summary.prizes[count.tier])
-                        if count.tier in summary.prizes
-                        else "0",
-                    }
-                    for count in summary.tiers
-                ],
-            }
-            for summary in standings.awards
-        ],
-        "prize_total": format_exact(standings.prize_total),
-        "budget": str(budget) if budget is not None else None,
-        "over_budget": budget is not None and standings.prize_total > budget,
-    }
+    """Prize money per group and tier, in total and against the rule file's budget: the
+    rule engine's report, with its list of groups named ``groups`` (docs/api.md)."""
+    summary = awards_dict(standings)
+    return {"groups": summary.pop("awards"), **summary}
 
 
 def latest_publication(contest_id: int) -> Publication | None:
