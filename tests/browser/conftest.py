@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -102,12 +103,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A fresh browser context per test (Chinese locale, 1280×800); a failed test leaves a
-    full-page screenshot in test-artifacts/."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    opened = context.new_page()
+@contextlib.contextmanager
+def watched_page(
+    browser: Browser, request: pytest.FixtureRequest, **context: Any
+) -> Iterator[Page]:
+    """A page in a fresh browser context (``context``: Playwright's new_context options); if
+    the test fails, a full-page screenshot in test-artifacts/."""
+    opened_context = browser.new_context(**context)
+    opened = opened_context.new_page()
     try:
         yield opened
     finally:
@@ -118,4 +121,13 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
             # a screenshot that cannot be taken must not hide the real failure
             with contextlib.suppress(Exception):
                 opened.screenshot(path=str(ARTIFACTS / f"{name}.failed.png"), full_page=True)
-        context.close()
+        opened_context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context per test (Chinese locale, 1280×800)."""
+    with watched_page(
+        browser, request, viewport={"width": 1280, "height": 800}, locale="zh-CN"
+    ) as opened:
+        yield opened

@@ -4,7 +4,6 @@ their tie-breaks, and a blind contest whose names open under a viewer's eyes."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
 from datetime import UTC
@@ -30,7 +29,7 @@ from competition.services import (
 from competition.services.authority import Actor
 from competition.services.contests import RuleSource
 from competition.services.marks import MarkInput
-from tests.browser.conftest import ADMIN, ARTIFACTS, LiveServer
+from tests.browser.conftest import ADMIN, LiveServer, watched_page
 from tests.scenes import inspect, orchard_contest
 
 # two measured criteria; equal totals are ordered by theory, then share a rank
@@ -88,22 +87,15 @@ def event_of(contest_id: int) -> int:
 
 @pytest.fixture
 def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A phone in Chinese at the venue's time zone; a failed test leaves a screenshot in
-    test-artifacts/, as conftest's ``page`` does."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai"
-    )
-    opened = context.new_page()
-    try:
+    """A phone in Chinese at the venue's time zone."""
+    with watched_page(
+        browser,
+        request,
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    ) as opened:
         yield opened
-    finally:
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-            with contextlib.suppress(Exception):
-                opened.screenshot(path=str(ARTIFACTS / f"{name}.failed.png"), full_page=True)
-        context.close()
 
 
 def open_board(phone: Page, server: LiveServer, contest_id: int) -> None:
