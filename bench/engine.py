@@ -39,6 +39,11 @@ import pandas as pd
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+if str(ROOT) not in sys.path:  # run as `python bench/NAME.py`, not imported as bench.NAME
+    sys.path.insert(0, str(ROOT))
+
+from bench.performance_doc import rewrite_section  # noqa: E402
+
 BARE_PANDAS = BENCH / "bare_pandas.py"
 ITEMS = 6
 JUDGES = 9
@@ -561,22 +566,8 @@ def section(results: list[Result], info: dict[str, str], command: str) -> str:
 
 
 def update_document(path: Path, text: str) -> None:
-    """Replace this section (up to the next ``## `` heading) or append it."""
-    if path.exists():
-        document = path.read_text(encoding="utf-8")
-    else:
-        document = (
-            "# Performance\n\n"
-            "How fast the parts of the system are, how it was measured, and against which "
-            "goal. Each part has its own `##` section; benchmarks rewrite only their own.\n"
-        )
-    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        document = pattern.sub(lambda _: text + "\n", document, count=1).rstrip("\n") + "\n"
-    else:
-        document = document.rstrip("\n") + "\n\n" + text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document, encoding="utf-8")
+    """Replace this benchmark's section of the document, or append it."""
+    rewrite_section(path, SECTION_TITLE, text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

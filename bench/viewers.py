@@ -26,7 +26,6 @@ import contextlib
 import json
 import os
 import platform
-import re
 import resource
 import signal
 import socket
@@ -59,6 +58,11 @@ from wsproto.events import (
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+if str(ROOT) not in sys.path:  # run as `python bench/NAME.py`, not imported as bench.NAME
+    sys.path.insert(0, str(ROOT))
+
+from bench.performance_doc import rewrite_section  # noqa: E402
+
 SECTION_TITLE = "## Live board: viewers per process"
 GOAL_SECONDS = 1.0
 POSTGRES_SERVER = os.environ.get(
@@ -634,15 +638,8 @@ def args_steps(args: argparse.Namespace) -> list[int]:
 
 
 def update_document(path: Path, text: str) -> None:
-    """Replace this section (up to the next ``## `` heading) or append it."""
-    document = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        document = pattern.sub(lambda _: text + "\n", document, count=1).rstrip("\n") + "\n"
-    else:
-        document = document.rstrip("\n") + "\n\n" + text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document, encoding="utf-8")
+    """Replace this benchmark's section of the document, or append it."""
+    rewrite_section(path, SECTION_TITLE, text)
 
 
 def raise_open_files_limit() -> None:
