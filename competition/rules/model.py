@@ -6,6 +6,8 @@ shapes cannot express (names that exist, weights that add up, formulas that pars
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -15,7 +17,18 @@ from competition.rules.numbers import RoundingMode
 
 Number = Decimal
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
-Duration = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*(min|h|d)$")]
+DURATION_PATTERN = r"^\d+(\.\d+)?\s*(min|h|d)$"
+Duration = Annotated[str, Field(pattern=DURATION_PATTERN)]
+_DURATION_UNITS = {"min": "minutes", "h": "hours", "d": "days"}
+
+
+def duration_of(text: str) -> timedelta:
+    """A rule file's Duration (``"7d"``, ``"48h"``, ``"30min"``) as a timedelta."""
+    found = re.match(DURATION_PATTERN, text.strip())
+    if found is None:
+        raise ValueError(f"not a duration: {text!r}")
+    amount = text.strip()[: found.start(2)].strip()
+    return timedelta(**{_DURATION_UNITS[found.group(2)]: float(amount)})
 
 
 class Strict(BaseModel):

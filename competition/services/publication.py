@@ -8,7 +8,6 @@ the window has closed and no appeal is pending the results are final.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -16,22 +15,13 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import Appeal, Contest, Publication
 from competition.models.base import utcnow
+from competition.rules.model import duration_of
 from competition.services import audit, certificates, notifications
 from competition.services.authority import SYSTEM, Actor
 from competition.services.board import published_document
 from competition.services.contests import ruleset_of
 
 DEFAULT_WINDOW = "7d"  # a publicity window when the rule file names none
-_WINDOW = re.compile(r"^(\d+(?:\.\d+)?)\s*(min|h|d)$")
-_UNITS = {"min": "minutes", "h": "hours", "d": "days"}
-
-
-def window_length(text: str) -> timedelta:
-    """``"7d"``, ``"48h"``, ``"30min"`` → a timedelta (the rule file's Duration)."""
-    match = _WINDOW.match(text.strip())
-    if match is None:
-        raise ValueError(f"not a duration: {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
 
 
 def publicity_window(contest: Contest) -> timedelta:
@@ -41,8 +31,8 @@ def publicity_window(contest: Contest) -> timedelta:
         lifecycle = ruleset_of(event).rule.lifecycle
         windows.append(lifecycle.publicity_window if lifecycle else None)
     return max(
-        (window_length(w or DEFAULT_WINDOW) for w in windows),
-        default=window_length(DEFAULT_WINDOW),
+        (duration_of(w or DEFAULT_WINDOW) for w in windows),
+        default=duration_of(DEFAULT_WINDOW),
     )
 
 

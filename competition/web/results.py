@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as Redirect
 
 from competition.i18n import current_locale
-from competition.models import Certificate, Contest, Event
+from competition.models import Certificate, Event
 from competition.rules.standings import Standings
 from competition.services import appeals as appeal_service
 from competition.services import (
@@ -223,11 +223,11 @@ def certificates(contest_id: int) -> str:
     return render_template(
         "results/certificates.html",
         contest=contest,
-        pages=[certificate_page(contest, events[c.event_id], c) for c in issued],
+        pages=[certificate_page(events[c.event_id], c) for c in issued],
     )
 
 
-def certificate_page(contest: Contest, event: Event, certificate: Certificate) -> dict[str, object]:
+def certificate_page(event: Event, certificate: Certificate) -> dict[str, object]:
     url = url_for("awards.verify", code=certificate.code, _external=True)
     return {
         "certificate": certificate,

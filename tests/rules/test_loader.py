@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import timedelta
 
 import pytest
 
 from competition.rules import RuleFileError, load_rule_text
+from competition.rules.model import duration_of
 
 VALID = """\
 contest: 测试赛
@@ -156,3 +158,12 @@ def test_messages_are_chinese_by_default() -> None:
     rendered = caught.value.problems[0].render()
     assert rendered.startswith("f.yaml:13: total.weights: ")
     assert "权重" in rendered
+
+
+def test_a_rule_files_durations_become_time_spans() -> None:
+    assert duration_of("7d") == timedelta(days=7)
+    assert duration_of("48 h") == timedelta(hours=48)
+    assert duration_of("1.5d") == timedelta(hours=36)
+    assert duration_of("30min") == timedelta(minutes=30)
+    with pytest.raises(ValueError, match="not a duration"):
+        duration_of("a week")
