@@ -23,7 +23,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from competition.extensions import db, socketio
 from competition.i18n import current_locale
-from competition.models import Contest, Event
+from competition.models import Contest
 from competition.rules.messages import N_, msg
 from competition.services import board, board_changes, notifications
 from competition.services.publication import settle
@@ -114,7 +114,7 @@ class Publisher:
         """Compute the contest's board at its current version and send the change."""
         with self.app.app_context(), self.board_lock:
             try:
-                contest = db.session.get(Contest, contest_id)
+                contest = board.public_contest(contest_id)  # nobody watches a draft
                 if contest is not None:
                     self._send(contest, board.current_version(contest_id))
             except Exception:  # the next change sends a whole new board
@@ -201,22 +201,12 @@ def shutdown(app: Flask) -> None:
         found.stop()
 
 
-def public_contest(contest_id: object) -> Contest | None:
-    """A contest the public may watch: any that has left the draft stage."""
-    try:
-        number = int(str(contest_id))
-    except ValueError:
-        return None
-    contest = db.session.get(Contest, number)
-    if contest is None or contest.status == "draft":
-        return None
-    return contest
-
-
 class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no type hints
     def on_connect(self, auth: object = None) -> None:
         wanted = auth.get("contest") if isinstance(auth, dict) else None
-        contest = public_contest(wanted if wanted is not None else request.args.get("contest"))
+        contest = board.public_contest(
+            wanted if wanted is not None else request.args.get("contest")
+        )
         if contest is None:
             message = msg(N_("no such contest")).render(current_locale())
             raise ConnectionRefusedError(message, {"code": "not_found", "message": message})
@@ -234,17 +224,12 @@ class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no
 # --- what makes a board change --------------------------------------------------------------
 
 
-def contest_of_event(payload: dict[str, Any]) -> None:
-    event = db.session.get(Event, int(payload["event_id"]))
-    if event is not None:
-        publisher().touch(event.contest_id)
-
-
-def _contest(payload: dict[str, Any]) -> None:
+def touch_contest(payload: dict[str, Any]) -> None:
+    """A mark, a correction or another change of a contest's board was committed."""
     publisher().touch(int(payload["contest_id"]))
 
 
 def listen() -> None:
-    notifications.subscribe("mark.recorded", contest_of_event)
-    notifications.subscribe("mark.corrected", contest_of_event)
-    notifications.subscribe("board.changed", _contest)
+    notifications.subscribe("mark.recorded", touch_contest)
+    notifications.subscribe("mark.corrected", touch_contest)
+    notifications.subscribe("board.changed", touch_contest)

@@ -47,6 +47,19 @@ def public_contests() -> list[Contest]:
     )
 
 
+def public_contest(contest_id: object) -> Contest | None:
+    """A contest the public may watch (any that has left the draft stage), by its id as
+    a viewer sent it; None for anything else."""
+    try:
+        number = int(str(contest_id))
+    except ValueError:
+        return None
+    contest = db.session.get(Contest, number)
+    if contest is None or contest.status == "draft":
+        return None
+    return contest
+
+
 def names_open(contest: Contest) -> bool:
     return not contest.blind or contest.unblinded_at is not None
 

@@ -96,7 +96,7 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
         },
     )
     db.session.commit()
-    notifications.publish("mark.recorded", _payload(stored, mark))
+    notifications.publish("mark.recorded", _payload(stored, mark, event.contest_id))
     return stored
 
 
@@ -112,8 +112,9 @@ def _stored_twin(mark: MarkInput) -> Mark:
     )
 
 
-def _payload(stored: Mark, mark: MarkInput) -> dict[str, object]:
+def _payload(stored: Mark, mark: MarkInput, contest_id: int) -> dict[str, object]:
     return {
+        "contest_id": contest_id,
         "event_id": stored.event_id,
         "mark_id": stored.id,
         "judge_id": stored.judge_id,

@@ -240,6 +240,7 @@ def announce_correction(old: Mark, new: Mark) -> None:
     notifications.publish(
         "mark.corrected",
         {
+            "contest_id": old.entrant.event.contest_id,
             "event_id": new.event_id,
             "mark_id": new.id,
             "judge_id": new.judge_id,

@@ -12,9 +12,14 @@ from flask import Blueprint, Response, jsonify, url_for
 
 from competition.i18n import current_locale
 from competition.models import Contest
-from competition.realtime.live import public_contest, publisher
+from competition.realtime.live import publisher
 from competition.rules.messages import N_, Message, msg
-from competition.services.board import PUBLISHED, latest_publication, public_contests
+from competition.services.board import (
+    PUBLISHED,
+    latest_publication,
+    public_contest,
+    public_contests,
+)
 from competition.services.publication import settle
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -8,9 +8,8 @@ from markupsafe import Markup
 
 from competition.i18n import current_locale
 from competition.models import Contest
-from competition.realtime.live import public_contest
 from competition.services import certificates, publication, standings
-from competition.services.board import PUBLISHED, latest_publication
+from competition.services.board import PUBLISHED, latest_publication, public_contest
 from competition.web.api import award_list
 from competition.web.results import event_charts
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from competition.models import Contest
-from competition.realtime.live import public_contest, publisher
+from competition.realtime.live import publisher
+from competition.services.board import public_contest
 from competition.services.judge_cards import qr_svg
 
 bp = Blueprint("live", __name__)

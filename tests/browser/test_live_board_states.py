@@ -198,11 +198,11 @@ def test_a_diff_from_another_base_makes_the_page_refetch_the_standings(
         # another server process takes a mark: this process hears nothing of it, but the
         # other one raises the version and tells every viewer through the message queue,
         # with a diff based on the last board *it* sent, which this page never held
-        notifications.unsubscribe("mark.recorded", live.contest_of_event)
+        notifications.unsubscribe("mark.recorded", live.touch_contest)
         try:
             enter(admin_actor(), event_of(contest_id), "E02", practical="75")
         finally:
-            notifications.subscribe("mark.recorded", live.contest_of_event)
+            notifications.subscribe("mark.recorded", live.touch_contest)
         latest = board.next_version(contest_id)
         with phone.expect_request(standings_url) as refetched:
             socketio.emit(
