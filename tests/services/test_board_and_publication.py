@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import AuditEntry, Certificate, Contest, Mark, Publication
+from competition.models import AuditEntry, Certificate, Contest, Entrant, Mark, Publication
 from competition.models.base import utcnow
 from competition.services import (
     appeals,
@@ -20,6 +20,7 @@ from competition.services import (
     board,
     board_changes,
     certificates,
+    contests,
     lifecycle,
     marks,
     publication,
@@ -27,8 +28,9 @@ from competition.services import (
 )
 from competition.services.appeals import Correction
 from competition.services.authority import Refused
+from competition.services.contests import RuleSource
 from competition.services.marks import MarkInput
-from tests.factories import make_admin, make_user
+from tests.factories import REPOSITORY, make_admin, make_user
 from tests.scenes import Orchards, inspect, orchard_contest, publish
 
 
@@ -60,10 +62,27 @@ def test_the_board_never_shows_a_phone_number(orchards: Orchards) -> None:
 
 
 def test_an_attribute_named_like_an_id_number_stays_private_even_if_marked_public(
-    orchards: Orchards,
+    db_app: Flask,
 ) -> None:
-    assert board.PRIVATE.search("id_number") and board.PRIVATE.search("身份证号")
-    assert board.PRIVATE.search("mobile") and not board.PRIVATE.search("county")
+    admin = make_admin()
+    text = (REPOSITORY / "scoring_rules" / "welding_skills.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    unit: { type: text, label: 工作单位, required: true }\n",
+        "    unit: { type: text, label: 工作单位, required: true }\n"
+        "    id_number: { type: text, label: 证件号, public: true }\n"
+        "    mobile: { type: text, label: 联络, public: true }\n",
+    )
+    assert "id_number" in text
+    contest = contests.create_contest(admin, "焊工", [("焊工", RuleSource("w.yaml", text))])
+    event = contest.events[0]
+    attributes = {"unit": "延安石化", "is_worker": "1", "id_number": "610602", "mobile": "13900"}
+    db.session.add(Entrant(event_id=event.id, code="W01", name="王建国", attributes=attributes))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_registration")
+    shown = json.dumps(board.live_board(db.session.get(Contest, contest.id)), ensure_ascii=False)
+    assert "工作单位" in shown and "延安石化" in shown  # a public attribute is shown
+    assert "610602" not in shown and "13900" not in shown
+    assert "证件号" not in shown and "联络" not in shown
 
 
 def test_a_blind_contest_shows_contestant_numbers_only_until_unblinding(db_app: Flask) -> None:
