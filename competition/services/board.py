@@ -9,7 +9,6 @@ results are published; from then on it is the newest publication.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,15 +26,10 @@ from competition.services import audit, notifications
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.blind import codes_by_entrant
 from competition.services.contests import ruleset_of
+from competition.services.privacy import is_public
 from competition.services.standings import event_standings, progress
 
 PUBLISHED = ("published", "final")
-# never shown in public, whatever the rule file says: phone, ID and bank numbers
-PRIVATE = re.compile(
-    r"phone|mobile|tel|e-?mail|id_?(card|no|number)|identity|passport|bank|"
-    r"电话|手机|身份证|证件|银行|邮箱",
-    re.IGNORECASE,
-)
 
 
 def public_contests() -> list[Contest]:
@@ -70,9 +64,7 @@ def public_attributes(event: Event) -> list[tuple[str, str]]:
     return [
         (name, attribute.label or name)
         for name, attribute in attributes.items()
-        if attribute.public
-        and not PRIVATE.search(name)
-        and not PRIVATE.search(attribute.label or "")
+        if is_public(name, attribute)
     ]
 
 
@@ -104,7 +96,7 @@ def event_board(
         entry: dict[str, Any] = {
             "key": key,
             "label": label,
-            "number": number if contest.blind else (row.key if open_ else None),
+            "number": number if contest.blind else row.key,
             "rank": row.rank,
             "shared": row.shared,
             "decided_by": (criteria[decided].label or decided) if decided in criteria else decided,

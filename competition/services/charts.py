@@ -22,6 +22,7 @@ from competition.rules.numbers import RoundingMode, format_exact, format_fixed, 
 from competition.rules.standings import Row, Standings
 from competition.rules.values import Attribute
 from competition.services import svg
+from competition.services.privacy import is_public
 
 
 def _scored(standings: Standings) -> list[Row]:
@@ -286,3 +287,35 @@ def attribute_values_svg(
     body.append(svg.text(left + (right - left) / 2, bottom + 36, value_label, "middle"))
     body.append(svg.text(right, 40, f"| {median_word}", "end", "legend"))
     return svg.svg(bottom + 48, title.render(locale), body)
+
+
+# --- an event's charts ---------------------------------------------------------------------
+
+
+def chart_choice(standings: Standings) -> tuple[str, str] | None:
+    """(value, attribute) for the 'value by group' chart: the first tie-break value (the
+    orchard's net income per mu) or the total, by the first public attribute with declared
+    values (the county); None when the rule file has no such attribute."""
+    rule = standings.ruleset.rule
+    attribute = next(
+        (n for n, a in rule.entrants.attributes.items() if a.values and is_public(n, a)),
+        None,
+    )
+    if attribute is None:
+        return None
+    keys = [t.key for t in rule.ranking.tiebreak] if rule.ranking else []
+    return (keys[0] if keys else "total"), attribute
+
+
+def event_charts(
+    standings: Standings, locale: str, judge_names: Mapping[str, str] | None = None
+) -> list[Markup]:
+    """The charts of an event: the totals' distribution, a value by a public attribute and,
+    given the judges' names (for the console only), the judges' consistency."""
+    drawn = [score_distribution_svg(standings, locale)]
+    choice = chart_choice(standings)
+    if choice is not None:
+        drawn.append(attribute_values_svg(standings, *choice, locale=locale))
+    if judge_names is not None and standings.table.panels:
+        drawn.append(judge_consistency_svg(standings, locale, judge_names))
+    return drawn

@@ -8,10 +8,9 @@ from markupsafe import Markup
 
 from competition.i18n import current_locale
 from competition.models import Contest
-from competition.services import certificates, publication, standings
+from competition.services import certificates, charts, publication, standings
 from competition.services.board import PUBLISHED, latest_publication, public_contest
 from competition.web.api import award_list
-from competition.web.results import event_charts
 
 bp = Blueprint("awards", __name__)
 
@@ -41,7 +40,10 @@ def award_list_page(contest_id: int) -> str:
 def _public_charts(contest: Contest) -> dict[int, list[Markup]]:
     """Totals and values the public may see anyway: their distribution, and a value by a
     public attribute (the orchards' net income per mu by county)."""
-    return {event.id: event_charts(standings.event_standings(event)) for event in contest.events}
+    return {
+        event.id: charts.event_charts(standings.event_standings(event), current_locale())
+        for event in contest.events
+    }
 
 
 @bp.get("/verify/<code>")

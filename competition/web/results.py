@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response as Redirect
 
 from competition.i18n import current_locale
 from competition.models import Certificate, Event
-from competition.rules.standings import Standings
 from competition.services import appeals as appeal_service
 from competition.services import (
     board,
@@ -47,38 +46,6 @@ def _signed_in() -> None:
 @bp.context_processor
 def _names() -> dict[str, object]:
     return {"stage_names": STAGE_NAMES}
-
-
-def chart_choice(result: Standings) -> tuple[str, str] | None:
-    """(value, attribute) for the 'value by group' chart: the first tie-break value (the
-    orchard's net income per mu) or the total, by the first public attribute with declared
-    values (the county); None when the rule file has no such attribute."""
-    rule = result.ruleset.rule
-    attribute = next(
-        (
-            name
-            for name, a in rule.entrants.attributes.items()
-            if a.values and a.public and not board.PRIVATE.search(name)
-        ),
-        None,
-    )
-    if attribute is None:
-        return None
-    keys = [t.key for t in rule.ranking.tiebreak] if rule.ranking else []
-    return (keys[0] if keys else "total"), attribute
-
-
-def event_charts(result: Standings, judge_names: dict[str, str] | None = None) -> list[Markup]:
-    """The charts of an event; the judges' consistency only for the console (judge_names:
-    the marks' judge ids → names)."""
-    locale = current_locale()
-    drawn = [charts.score_distribution_svg(result, locale)]
-    choice = chart_choice(result)
-    if choice is not None:
-        drawn.append(charts.attribute_values_svg(result, *choice, locale=locale))
-    if judge_names is not None and result.table.panels:
-        drawn.append(charts.judge_consistency_svg(result, locale, judge_names))
-    return drawn
 
 
 def judge_names(contest_id: int) -> dict[str, str]:
@@ -120,7 +87,10 @@ def index(contest_id: int) -> str:
         appeals=appeals,
         decisions=decisions,
         history=board.live_board(contest).get("history", []),
-        charts={event.id: event_charts(results[event.id], names) for event in contest.events},
+        charts={
+            event.id: charts.event_charts(results[event.id], current_locale(), names)
+            for event in contest.events
+        },
         exports=EXPORTS,
     )
 
