@@ -82,7 +82,11 @@ def test_the_tablet_page_reloads_with_no_network(
     enter(page, VALUES[2])
     expect(cells.nth(2)).to_have_attribute("data-state", "pending")
     expect(queue).to_have_attribute("data-count", "2")
-    assert reached == []  # neither the page nor a mark reached the server
+    # neither the page nor a file nor a mark reached the server. Socket.IO's own requests are
+    # left out: Chromium's offline emulation does not cover websockets (microsoft/playwright
+    # #4910), so a websocket handshake can still reach the server now and then; the marks a
+    # socket could carry are counted in the database instead.
+    assert [path for path in reached if not path.startswith("/socket.io/")] == []
     assert len(stored_marks(live_server, seat.judge_id)) == 1
 
     # --- the network is back: the queue is sent, each mark once ---------------------------------
