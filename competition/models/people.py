@@ -71,6 +71,10 @@ class Judge(db.Model):  # type: ignore[name-defined,misc]
     unit: Mapped[str] = mapped_column(String(200), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(256))
+    # wrong PINs since the last right one, and the end of a lockout: in the database, so every
+    # server process counts the same attempts
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pin_locked_until: Mapped[Timestamp | None]
     revoked_at: Mapped[Timestamp | None]
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     contest: Mapped[Contest] = relationship()

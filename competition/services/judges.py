@@ -10,10 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,12 +19,12 @@ from competition.extensions import db
 from competition.models import Contest, Judge
 from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
-from competition.services import audit
+from competition.services import audit, lockout
 from competition.services.authority import Actor, Refused, require_role
 
 PIN_PATTERN = re.compile(r"[0-9]{4,6}")
 MAX_PIN_FAILURES = 5
-PIN_LOCKOUT_SECONDS = 5 * 60
+PIN_LOCKOUT = timedelta(minutes=5)
 CLOSED = ("locked", "published", "final")
 
 
@@ -41,45 +38,6 @@ def token_hash(token: str) -> str:
 
 def login_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/judge/login/{token}"
-
-
-@dataclass
-class PinThrottle:
-    """Wrong PINs per judge: after MAX_PIN_FAILURES the judge waits PIN_LOCKOUT_SECONDS.
-
-    The state lives in this process only (a dict keyed by judge id, with monotonic
-    timestamps) so that no column is needed. A restart forgets it, and with several worker
-    processes each keeps its own count: a 4–6 digit PIN behind a 192-bit token needs no more.
-    """
-
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[int, int] = field(default_factory=dict)
-    _locked_until: dict[int, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def locked(self, judge_id: int) -> bool:
-        with self._lock:
-            until = self._locked_until.get(judge_id)
-            if until is not None and until <= self.clock():
-                del self._locked_until[judge_id]
-                until = None
-            return until is not None
-
-    def fail(self, judge_id: int) -> None:
-        with self._lock:
-            count = self._failures.get(judge_id, 0) + 1
-            if count >= MAX_PIN_FAILURES:
-                self._locked_until[judge_id] = self.clock() + PIN_LOCKOUT_SECONDS
-                count = 0
-            self._failures[judge_id] = count
-
-    def clear(self, judge_id: int) -> None:
-        with self._lock:
-            self._failures.pop(judge_id, None)
-            self._locked_until.pop(judge_id, None)
-
-
-PIN_THROTTLE = PinThrottle()
 
 
 def _new_token() -> str:
@@ -214,14 +172,26 @@ def judge_for_token(token: str, pin: str | None = None) -> Judge:
 
 
 def _check_pin(judge: Judge, pin: str | None) -> None:
-    if PIN_THROTTLE.locked(judge.id):
+    """After MAX_PIN_FAILURES wrong PINs in a row the judge waits PIN_LOCKOUT; the count is on
+    the judge's row, so every server process counts the same attempts."""
+    now = utcnow()
+    if lockout.locked(judge, "pin_locked_until", now):
         raise Refused("locked", msg(N_("too many wrong PINs: try again in a few minutes")))
     if not pin:
         raise Refused("pin_required", msg(N_("enter your PIN")))
     if not check_password_hash(judge.pin_hash or "", pin):
-        PIN_THROTTLE.fail(judge.id)
+        lockout.count_failure(
+            judge,
+            "failed_pins",
+            "pin_locked_until",
+            now,
+            limit=MAX_PIN_FAILURES,
+            lockout=PIN_LOCKOUT,
+        )
+        db.session.commit()
         raise Refused("unauthorised", msg(N_("wrong PIN")))
-    PIN_THROTTLE.clear(judge.id)
+    if lockout.clear(judge, "failed_pins", "pin_locked_until"):
+        db.session.commit()
 
 
 def contest_judges(contest_id: int) -> list[Judge]:

@@ -12,7 +12,7 @@ from competition.models import ContestRole, User
 from competition.models.base import utcnow
 from competition.models.people import ROLES
 from competition.rules.messages import N_, msg
-from competition.services import audit
+from competition.services import audit, lockout
 from competition.services.authority import Actor, Refused, require_role
 
 MAX_FAILURES = 5
@@ -58,19 +58,17 @@ def authenticate(username: str, password: str) -> User:
     wrong; after MAX_FAILURES wrong passwords the account waits LOCKOUT."""
     user: User | None = db.session.scalar(select(User).where(User.username == username.strip()))
     now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    if user is not None and lockout.locked(user, "locked_until", now):
         raise Refused("locked", msg(N_("too many failed sign-ins: try again in a few minutes")))
     if user is None or not check_password_hash(user.password_hash, password):
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
+            lockout.count_failure(
+                user, "failed_logins", "locked_until", now, limit=MAX_FAILURES, lockout=LOCKOUT
+            )
             db.session.commit()
         raise Refused("unauthorised", msg(N_("wrong user name or password")))
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.commit()
+    if lockout.clear(user, "failed_logins", "locked_until"):
+        db.session.commit()
     return user
 
 

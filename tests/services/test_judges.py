@@ -3,7 +3,9 @@ they are assigned, never an entrant of their own unit; their QR cards print offl
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ElementTree
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -11,19 +13,12 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Entrant, Judge, Mark
+from competition.models.base import utcnow
 from competition.services import assignments, judge_cards, judges, users
 from competition.services.authority import Actor, Refused
 from tests.factories import make_admin, make_contest, make_user
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(autouse=True)
-def fresh_pin_throttle(monkeypatch: pytest.MonkeyPatch) -> judges.PinThrottle:
-    """Judge ids repeat from test to test; the in-process PIN counts must not."""
-    throttle = judges.PinThrottle(clock=lambda: 1000.0)
-    monkeypatch.setattr(judges, "PIN_THROTTLE", throttle)
-    return throttle
 
 
 def refusal(error: pytest.ExceptionInfo[Refused]) -> tuple[str, str]:
@@ -137,12 +132,14 @@ def test_a_pin_is_asked_for_and_checked(db_app: Flask) -> None:
 
 
 def test_five_wrong_pins_lock_the_judge_out_for_five_minutes(
-    db_app: Flask, fresh_pin_throttle: judges.PinThrottle
+    db_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = make_admin()
     contest = make_contest(admin)
     judge, token = judges.create_judge(admin, contest.id, "李裁判", pin="2468")
     other, other_token = judges.create_judge(admin, contest.id, "王裁判", pin="1111")
+    start = utcnow()
+    monkeypatch.setattr(judges, "utcnow", lambda: start)
     for _ in range(judges.MAX_PIN_FAILURES):
         with pytest.raises(Refused) as caught:
             judges.judge_for_token(token, "0000")
@@ -151,8 +148,46 @@ def test_five_wrong_pins_lock_the_judge_out_for_five_minutes(
         judges.judge_for_token(token, "2468")
     assert refusal(caught) == ("locked", "too many wrong PINs: try again in a few minutes")
     assert judges.judge_for_token(other_token, "1111").id == other.id
-    fresh_pin_throttle.clock = lambda: 1000.0 + judges.PIN_LOCKOUT_SECONDS
+    later = start + judges.PIN_LOCKOUT - timedelta(seconds=1)
+    monkeypatch.setattr(judges, "utcnow", lambda: later)
+    with pytest.raises(Refused) as caught:
+        judges.judge_for_token(token, "2468")
+    assert caught.value.code == "locked"
+    monkeypatch.setattr(judges, "utcnow", lambda: start + judges.PIN_LOCKOUT)
     assert judges.judge_for_token(token, "2468").id == judge.id
+
+
+def test_wrong_pins_count_across_server_processes(db_app: Flask) -> None:
+    """Guesses spread over processes, some at the same moment, are all counted: the count is
+    the database's (each thread here has its own session and connection, as a process would)."""
+    admin = make_admin()
+    contest = make_contest(admin)
+    judge, token = judges.create_judge(admin, contest.id, "李裁判", pin="2468")
+    answers: list[str] = []
+    start = threading.Barrier(judges.MAX_PIN_FAILURES)
+
+    def guess() -> None:
+        with db_app.app_context():
+            try:
+                start.wait()
+                judges.judge_for_token(token, "0000")
+                answers.append("accepted")
+            except Refused as refused:
+                answers.append(refused.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=guess) for _ in range(judges.MAX_PIN_FAILURES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["unauthorised"] * judges.MAX_PIN_FAILURES
+    db.session.expire_all()
+    with pytest.raises(Refused) as caught:
+        judges.judge_for_token(token, "2468")  # even the right PIN waits now
+    assert caught.value.code == "locked"
+    assert db.session.get(Judge, judge.id).pin_locked_until is not None
 
 
 def test_a_right_pin_forgets_earlier_wrong_ones(db_app: Flask) -> None:
