@@ -38,6 +38,13 @@ TABLET_ASSETS = (
     "css/judge.css",
     "vendor/socket.io.min.js",
     "js/dom.js",
+    "js/judge_scale.js",
+    "js/judge_store.js",
+    "js/judge_sheet.js",
+    "js/judge_draw.js",
+    "js/judge_notices.js",
+    "js/judge_entry.js",
+    "js/judge_link.js",
     "js/judge_tablet.js",
 )
 
@@ -76,8 +83,9 @@ def current_judge() -> Judge | None:
 
 @bp.get("/")
 def home() -> str | tuple[str, int]:
-    """The tablet page: the judge's sheets as JSON for static/js/judge_tablet.js, which
-    draws them, takes marks by touch and sends them over Socket.IO (namespace /judge)."""
+    """The tablet page: the judge's sheets as JSON for static/js/judge_tablet.js and its
+    judge_*.js parts, which draw them, take marks by touch and send them over Socket.IO
+    (namespace /judge)."""
     judge = current_judge()
     if judge is None:
         return render_template("judge/invalid.html", reason=None), 403

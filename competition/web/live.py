@@ -1,7 +1,8 @@
 """The public live board of a contest: the phone view and the big-screen view.
 
 Both pages carry the board as it stands (and its version) in the page, so they show the
-standings before the socket connects; static/js/live_board.js keeps them up to date.
+standings before the socket connects; static/js/live_board.js (with the live_*.js files it
+starts) keeps them up to date.
 """
 
 from __future__ import annotations

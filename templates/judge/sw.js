@@ -1,6 +1,7 @@
 /* The judge's tablet with no network: this service worker keeps the tablet page and the files
  * it loads, so a judge who reloads while the venue Wi-Fi is down still gets the sheet and can
- * keep entering marks (judge_tablet.js queues them in localStorage and sends them later).
+ * keep entering marks (judge_tablet.js queues them in localStorage, judge_store.js, and
+ * judge_link.js sends them later).
  *
  * The page: network first, so a tablet online always gets a fresh page; the last good copy
  * only when the network fails. The static files: the cached copy at once, refreshed in the

@@ -1,0 +1,143 @@
+/* Draws one of the judge's sheets: a header with its progress, the grid of cells (entrants ×
+ * criteria) and the sign-off button. Only elements: the page (judge_tablet.js) puts them in
+ * place and listens to their clicks (a cell's data-cell, a sign button's data-event-id).
+ *
+ * window.CompetitionJudge.draw.sheet(sheet, queued, view) returns the sheet's <section>;
+ * queued is {cell id -> queued mark} and view is {texts (#judge-strings), errors (cell id ->
+ * refusal), signErrors (event id -> message), connected (a sheet is signed online only)}.
+ */
+(function () {
+  "use strict";
+
+  var fmt = window.CompetitionDom.fmt;
+  var el = window.CompetitionDom.el;
+  var model = window.CompetitionJudge.sheet;
+
+  function drawSheet(sheet, queued, view) {
+    var T = view.texts;
+    var stored = model.storedMarks(sheet);
+    var progress = model.progressOf(sheet, stored, queued);
+    var signed = Boolean(sheet.signed_at);
+    var complete = progress.done === progress.total && progress.pending === 0;
+    var status = signed ? "signed" : complete ? "done" : "pending";
+    var table = sheet.entrants.length
+      ? el("div", { className: "grid-scroll" }, [drawGrid(sheet, stored, queued, view)])
+      : el("p", { className: "empty", text: T.no_entrant });
+
+    return el("section", {
+      className: "sheet sheet-" + status,
+      "data-event-id": String(sheet.event_id),
+      "data-status": status
+    }, [
+      el("header", { className: "sheet-head" }, [
+        el("h2", { text: sheet.event_name }),
+        el("span", { className: "badge badge-" + status, text: signed ? T.signed : T.not_signed }),
+        el("span", {
+          className: "progress",
+          "data-done": String(progress.done),
+          "data-total": String(progress.total),
+          text: fmt(T.progress, { done: progress.done, total: progress.total })
+        }),
+        el("progress", { max: String(progress.total || 1), value: String(progress.done) })
+      ]),
+      table,
+      drawFoot(sheet, complete, view)
+    ]);
+  }
+
+  function drawGrid(sheet, stored, queued, view) {
+    var T = view.texts;
+    var columns = model.columnsOf(sheet);
+    var head = el("tr", {}, [el("th", { scope: "col", text: T.entrant })].concat(
+      columns.map(function (column) {
+        return el("th", { scope: "col" }, [
+          el("span", { className: "crit-label", text: column.criterion.label }),
+          el("span", {
+            className: "crit-scale",
+            text: column.criterion.min + "–" + column.criterion.max +
+              (column.criterion.step ? " / " + column.criterion.step : "") +
+              model.itemLabel(T, column.item)
+          })
+        ]);
+      })
+    ));
+    var rows = sheet.entrants.map(function (entrant) {
+      return el("tr", { "data-entrant": entrant.code }, [
+        el("th", { scope: "row", className: "entrant", text: entrant.label })
+      ].concat(columns.map(function (column) {
+        var cell = {
+          event_id: sheet.event_id, entrant: entrant, criterion: column.criterion,
+          item: column.item,
+          id: model.cellId(sheet.event_id, entrant.code, column.item, column.criterion.name)
+        };
+        return el("td", {}, [drawCell(sheet, cell, stored, queued, view)]);
+      })));
+    });
+    return el("table", { className: "grid" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
+  }
+
+  /* The sign button, live only when every cell is sent and the tablet is online; under it,
+   * when the sheet was signed, why it cannot be yet, or why signing failed. */
+  function drawFoot(sheet, complete, view) {
+    var T = view.texts;
+    var signed = Boolean(sheet.signed_at);
+    var failed = view.signErrors[sheet.event_id];
+    var signButton = el("button", {
+      type: "button",
+      className: "big primary sign",
+      "data-action": "sign",
+      "data-event-id": String(sheet.event_id),
+      disabled: signed || !complete || !view.connected,
+      text: T.sign
+    });
+    var signNote = signed
+      ? el("p", { className: "signed-at", text: fmt(T.signed_at, { time: shortTime(sheet.signed_at) }) })
+      : el("p", {
+        className: failed ? "error" : "hint",
+        role: failed ? "alert" : null,
+        text: failed || (complete ? "" : T.sign_needs_all)
+      });
+    return el("footer", { className: "sheet-foot" }, [signButton, signNote]);
+  }
+
+  function drawCell(sheet, cell, stored, queued, view) {
+    var T = view.texts;
+    var shown = model.cellState(sheet, cell, stored, queued);
+    var error = view.errors[cell.id];
+    var corrected = shown.mark && shown.mark.reason;
+    var title = [
+      T[shown.state],
+      corrected ? T.corrected : "",
+      corrected ? shown.mark.reason : "",
+      error || ""
+    ].filter(Boolean).join(" · ");
+    var button = el("button", {
+      type: "button",
+      className: "cell state-" + shown.state + (error ? " has-error" : "") +
+        (corrected ? " corrected" : ""),
+      "data-cell": cell.id,
+      "data-state": shown.state,
+      "data-value": shown.value,
+      "aria-label": cell.entrant.label + " · " + cell.criterion.label +
+        model.itemLabel(T, cell.item) + " · " + (shown.value || "") + " · " + title,
+      title: title,
+      disabled: Boolean(sheet.signed_at) || !model.isOpen(sheet, cell.item)
+    }, [el("span", { className: "cell-value", text: shown.value || "—" })]);
+    var children = [button];
+    if (corrected && !error) {
+      children.push(el("span", { className: "cell-note" }, [
+        el("strong", { text: T.corrected }), document.createTextNode(" " + shown.mark.reason)
+      ]));
+    }
+    if (error) children.push(el("span", { className: "cell-error", role: "alert", text: error }));
+    return el("div", { className: "cell-box" }, children);
+  }
+
+  function shortTime(iso) {
+    var when = new Date(iso);
+    return isNaN(when.getTime()) ? String(iso) : when.toLocaleString();
+  }
+
+  var judge = (window.CompetitionJudge = window.CompetitionJudge || {});
+  judge.draw = { sheet: drawSheet };
+})();

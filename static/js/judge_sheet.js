@@ -1,0 +1,131 @@
+/* A judge's sheet as data: its cells in the order a judge goes through them, what each cell
+ * shows, how far the sheet is. No page state and no DOM: the sheets (the shape of the server's
+ * "sheet" acknowledgement, docs/protocol.md) and the queue are handed in.
+ *
+ * A cell is one entrant × one criterion (× one item, for a criterion marked per item); its id,
+ * "event|entrant|item|criterion", ties a stored mark, a queued mark and a refusal to it.
+ *
+ * window.CompetitionJudge.sheet:
+ *   cellId(eventId, entrant, item, criterion); find(sheets, eventId) -> a sheet or null;
+ *   columnsOf(sheet) -> [{criterion, item}]; cellsOf(sheet) -> [{event_id, entrant, criterion,
+ *   item, id}]; storedMarks(sheet) and queuedMarks(queue) -> {cell id -> mark};
+ *   isOpen(sheet, item); cellState(sheet, cell, stored, queued) -> {state, value, mark};
+ *   progressOf(sheet, stored, queued) -> {total, done, pending};
+ *   itemLabel(strings, item) -> " · Item 2" or ""; labels(sheet, entrant, criterion) ->
+ *   {entrant, criterion}: the labels a judge reads, or the codes when the sheet lacks them.
+ */
+(function () {
+  "use strict";
+
+  var fmt = window.CompetitionDom.fmt;
+
+  function cellId(eventId, entrant, item, criterion) {
+    return [eventId, entrant, item, criterion].join("|");
+  }
+
+  function find(sheets, eventId) {
+    for (var i = 0; i < sheets.length; i++) {
+      if (sheets[i].event_id === eventId) return sheets[i];
+    }
+    return null;
+  }
+
+  /* The cells of a sheet in the order a judge goes through them: entrant by entrant. */
+  function cellsOf(sheet) {
+    var columns = columnsOf(sheet);
+    var cells = [];
+    sheet.entrants.forEach(function (entrant) {
+      columns.forEach(function (column) {
+        cells.push({
+          event_id: sheet.event_id,
+          entrant: entrant,
+          criterion: column.criterion,
+          item: column.item,
+          id: cellId(sheet.event_id, entrant.code, column.item, column.criterion.name)
+        });
+      });
+    });
+    return cells;
+  }
+
+  function columnsOf(sheet) {
+    var columns = [];
+    sheet.criteria.forEach(function (criterion) {
+      var items = criterion.per_item && sheet.items.length ? sheet.items : [""];
+      items.forEach(function (item) { columns.push({ criterion: criterion, item: item }); });
+    });
+    return columns;
+  }
+
+  function storedMarks(sheet) {
+    var stored = {};
+    sheet.marks.forEach(function (mark) {
+      stored[cellId(sheet.event_id, mark.entrant, mark.item, mark.criterion)] = mark;
+    });
+    return stored;
+  }
+
+  function queuedMarks(queue) {
+    var queued = {};
+    queue.forEach(function (mark) {
+      queued[cellId(mark.event_id, mark.entrant, mark.item, mark.criterion)] = mark;
+    });
+    return queued;
+  }
+
+  function isOpen(sheet, item) {
+    var open = sheet.round_open || {};
+    return Boolean(open[item] !== undefined ? open[item] : open[""]);
+  }
+
+  function cellState(sheet, cell, stored, queued) {
+    var waiting = queued[cell.id];
+    var mark = stored[cell.id];
+    if (waiting) return { state: "pending", value: waiting.value, mark: mark };
+    if (mark) return { state: "done", value: mark.value, mark: mark };
+    if (!isOpen(sheet, cell.item) || sheet.signed_at) return { state: "closed", value: "" };
+    return { state: "empty", value: "" };
+  }
+
+  function progressOf(sheet, stored, queued) {
+    var cells = cellsOf(sheet);
+    var done = 0;
+    var pending = 0;
+    cells.forEach(function (cell) {
+      if (queued[cell.id]) pending += 1;
+      else if (stored[cell.id]) done += 1;
+    });
+    return { total: cells.length, done: done, pending: pending };
+  }
+
+  // the texts come from the page (#judge-strings): this file holds no language
+  function itemLabel(T, item) {
+    return item ? " · " + fmt(T.item, { item: item }) : "";
+  }
+
+  /* A notice names a mark by what the judge sees on the sheet; a sheet the tablet does not
+   * know (or no longer lists that entrant or criterion) leaves the codes. */
+  function labels(sheet, entrantCode, criterionName) {
+    var criterion = sheet && sheet.criteria.find(function (c) { return c.name === criterionName; });
+    var entrant = sheet && sheet.entrants.find(function (e) { return e.code === entrantCode; });
+    return {
+      entrant: entrant ? entrant.label : entrantCode,
+      criterion: criterion ? criterion.label : criterionName
+    };
+  }
+
+  var judge = (window.CompetitionJudge = window.CompetitionJudge || {});
+  judge.sheet = {
+    cellId: cellId,
+    find: find,
+    columnsOf: columnsOf,
+    cellsOf: cellsOf,
+    storedMarks: storedMarks,
+    queuedMarks: queuedMarks,
+    isOpen: isOpen,
+    cellState: cellState,
+    progressOf: progressOf,
+    itemLabel: itemLabel,
+    labels: labels
+  };
+})();

@@ -1,0 +1,101 @@
+/* The big-screen layout of the live board (templates/live/screen.html, 1920×1080): the
+ * progress of every event beside the tables, and pages of a fixed number of rows shown in
+ * turn, since nobody scrolls a projector. The QR code of the phone view is drawn by the server.
+ *
+ * window.CompetitionLive.screen.create(root, strings, sections, board) returns
+ * {update(), nextPage(), start()}: sections is live_table.js's, board() the board held; the
+ * rows a page and the seconds a page come from #live's data-rows and data-seconds. update()
+ * redraws the progress and the pages after each drawing, start() turns the pages.
+ */
+(function () {
+  "use strict";
+
+  var fmt = window.CompetitionDom.fmt;
+  var el = window.CompetitionDom.el;
+
+  function create(root, T, sections, board) {
+    var ROWS_PER_PAGE = parseInt(root.getAttribute("data-rows") || "14", 10);
+    var PAGE_MS = parseInt(root.getAttribute("data-seconds") || "10", 10) * 1000;
+    var progressBox = document.getElementById("live-progress");
+    var pageBox = document.getElementById("live-page");
+    var dotsBox = document.getElementById("live-dots");
+    var pages = []; // [{event, start}]
+    var pageIndex = 0;
+
+    function renderProgress() {
+      progressBox.textContent = "";
+      board().events.forEach(function (event) {
+        if (!event.progress) return;
+        var share = event.progress.expected
+          ? Math.round((100 * event.progress.complete) / event.progress.expected) : 0;
+        progressBox.appendChild(el("div", { className: "live-side-progress" }, [
+          el("h3", { text: event.name }),
+          el("p", { text: fmt(T.progress, event.progress) }),
+          el("span", { className: "live-bar", "aria-hidden": "true" }, [
+            el("span", { className: "live-bar-fill", style: "width: " + share + "%" })
+          ])
+        ]));
+      });
+    }
+
+    function paginate() {
+      var current = pages[pageIndex];
+      pages = [];
+      board().events.forEach(function (event) {
+        var count = (event.rows || []).length;
+        for (var start = 0; start === 0 || start < count; start += ROWS_PER_PAGE) {
+          pages.push({ event: event.id, start: start });
+        }
+      });
+      // stay on the page shown when the board changes under it
+      pageIndex = 0;
+      if (current) {
+        pages.forEach(function (page, index) {
+          if (page.event === current.event && page.start === current.start) pageIndex = index;
+        });
+      }
+      showPage();
+    }
+
+    function showPage() {
+      var page = pages[pageIndex];
+      board().events.forEach(function (event) {
+        var parts = sections[event.id];
+        if (!parts) return;
+        parts.section.hidden = !page || page.event !== event.id;
+        (event.rows || []).forEach(function (row, index) {
+          parts.rows[row.key].hidden = !page || index < page.start || index >= page.start + ROWS_PER_PAGE;
+        });
+      });
+      root.setAttribute("data-page", String(pageIndex + 1));
+      root.setAttribute("data-pages", String(pages.length));
+      pageBox.textContent = pages.length > 1 ? fmt(T.page, { page: pageIndex + 1, pages: pages.length }) : "";
+      dotsBox.textContent = "";
+      if (pages.length > 1) {
+        pages.forEach(function (_, index) {
+          dotsBox.appendChild(el("li", { className: index === pageIndex ? "current" : "" }));
+        });
+      }
+    }
+
+    function nextPage() {
+      if (pages.length < 2) return;
+      pageIndex = (pageIndex + 1) % pages.length;
+      showPage();
+    }
+
+    function update() {
+      renderProgress();
+      paginate();
+    }
+
+    function start() {
+      window.setInterval(nextPage, PAGE_MS);
+    }
+
+    return { update: update, nextPage: nextPage, start: start };
+  }
+
+  var live = (window.CompetitionLive = window.CompetitionLive || {});
+  live.screen = { create: create };
+})();
