@@ -1,4 +1,5 @@
-"""SQLite settings that the embedded deployment depends on, applied to every new connection."""
+"""SQLite settings that the embedded deployment depends on, applied to every new connection,
+and how to tell a database that is only busy from one that is broken."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from competition.extensions import db
 from competition.rules.messages import N_, Message, msg
 
-SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000")
+# WAL lets the public board read while judges write; SQLite leaves foreign keys off; a writer
+# waits up to 15 s for another to finish before the database is called busy
+SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=15000")
+# PostgreSQL's "try again" conditions: serialization failure, deadlock, lock not available
+POSTGRES_BUSY_STATES = ("40001", "40P01", "55P03")
 
 
 def init_app(app: Flask) -> None:
@@ -23,13 +29,21 @@ def init_app(app: Flask) -> None:
 
 
 def _set_sqlite_pragmas(connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    """WAL lets the public board read while judges write; SQLite leaves foreign keys off."""
     cursor = connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
     finally:
         cursor.close()
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether the statement failed only because other writers held the database for too long
+    (worth trying again in a moment), not because the database is broken or gone."""
+    if getattr(error.orig, "sqlstate", None) in POSTGRES_BUSY_STATES:
+        return True
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database table is locked" in text
 
 
 def schema_problem(app: Flask) -> Message | None:

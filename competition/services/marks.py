@@ -12,8 +12,9 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from competition.database import is_busy
 from competition.extensions import db
 from competition.models import Assignment, Entrant, Event, Judge, Mark, SheetSignoff
 from competition.rules import RuleSet
@@ -77,25 +78,32 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
     db.session.add(stored)
     try:
         db.session.flush()
+        audit.record(
+            actor,
+            "mark.record",
+            f"event:{event.id}/entrant:{entrant.code}",
+            role=role,
+            before={"value": previous.value} if previous else None,
+            after={
+                "criterion": mark.criterion,
+                "item": mark.item,
+                "value": stored.value,
+                "mark": stored.id,
+            },
+        )
+        db.session.commit()
     except IntegrityError:
         # the same key arrived twice at once (a resend racing its original, or two cells
         # superseding the same mark): the first one stored wins, the other gets its answer
         db.session.rollback()
         return _stored_twin(mark)
-    audit.record(
-        actor,
-        "mark.record",
-        f"event:{event.id}/entrant:{entrant.code}",
-        role=role,
-        before={"value": previous.value} if previous else None,
-        after={
-            "criterion": mark.criterion,
-            "item": mark.item,
-            "value": stored.value,
-            "mark": stored.id,
-        },
-    )
-    db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        if not is_busy(error):
+            raise
+        raise Refused(
+            "busy", msg(N_("the server is busy: the mark waits on the tablet and is sent again"))
+        ) from None
     notifications.publish("mark.recorded", _payload(stored, mark, event.contest_id))
     return stored
 

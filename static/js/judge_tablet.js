@@ -34,9 +34,10 @@
   var T = JSON.parse(document.getElementById("judge-strings").textContent);
   var sheets = JSON.parse(document.getElementById("judge-sheets").textContent);
   var store = judge.store.forJudge(root.getAttribute("data-judge-id"));
-  // "conflict": the same cell arrived twice at once, send again; "unauthorised": the session
-  // ended (link reissued): the mark stays queued until the judge opens the new link
-  var RETRY_CODES = { conflict: true };
+  // "conflict": the same cell arrived twice at once, send again; "busy": the database was
+  // held by other writers too long, send again; "unauthorised": the session ended (link
+  // reissued): the mark stays queued until the judge opens the new link
+  var RETRY_CODES = { conflict: true, busy: true };
   var SIGNED_OUT_CODES = { unauthorised: true };
   // refusals that mean the sheet on the tablet is out of date (a round closed, a sheet signed)
   var STALE_SHEET_CODES = {

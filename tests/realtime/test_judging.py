@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import requests
 import socketio as socketio_client
 from flask import Flask
 from flask_socketio import SocketIOTestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from competition import create_app
 from competition.config import REPOSITORY_ROOT
@@ -144,6 +145,56 @@ def test_a_mark_is_acked_with_its_id_after_the_commit(scene: Scene) -> None:
     assert stored is not None and stored.value == "8.5"
     assert ack == {"ok": True, "key": "k-1", "mark_id": stored.id, "value": "8.5"}
     assert send(client, "mark", mark(scene, "k-2", "YA002", 7))["value"] == "7"
+
+
+@contextmanager
+def writers_hold_the_database(app: Flask) -> Iterator[None]:
+    """Another writer holds the marks table past how long this app waits (made short here),
+    as a burst of judges could on a slow machine."""
+    engine = db.engine
+
+    def wait_briefly(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA busy_timeout=50")
+        else:
+            cursor.execute("SET lock_timeout = '50ms'")
+        cursor.close()
+
+    event.listen(engine, "connect", wait_briefly)
+    db.session.remove()
+    engine.dispose()  # every connection from now on waits briefly
+    other = engine.connect()
+    try:
+        if engine.dialect.name == "sqlite":
+            other.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            other.exec_driver_sql("LOCK TABLE marks IN EXCLUSIVE MODE")
+        yield
+    finally:
+        other.rollback()
+        other.close()
+        event.remove(engine, "connect", wait_briefly)
+        engine.dispose()
+
+
+def test_a_mark_the_busy_database_cannot_take_now_is_answered_busy_and_taken_later(
+    scene: Scene,
+) -> None:
+    client = tablet(scene)
+    with writers_hold_the_database(scene.app):
+        ack = send(client, "mark", mark(scene, "k-1"))
+        assert ack == {
+            "ok": False,
+            "key": "k-1",
+            "code": "busy",
+            "message": "服务器繁忙：评分留在平板上，稍后会重新发送",
+        }
+    assert stored_marks() == 0
+    # the tablet keeps it queued and sends it again: stored once
+    again = send(client, "mark", mark(scene, "k-1"))
+    assert again["ok"] is True and again["key"] == "k-1"
+    assert stored_marks() == 1
 
 
 def test_a_resend_with_the_same_key_gets_the_same_ack_and_stores_nothing(scene: Scene) -> None:
