@@ -59,6 +59,11 @@
       drawValue(scales.of(criterion), shown);
       entry.querySelector('[data-action="previous"]').disabled = previousOpen(sheet, cells) < 0;
       entry.querySelector('[data-action="next"]').disabled = nextOpen(sheet, cells, false) < 0;
+      // a button disabled under the judge's finger drops the focus out of the dialog, and a
+      // hardware keyboard with it: keep the focus in the dialog
+      if (!entry.contains(document.activeElement) || document.activeElement.disabled) {
+        entry.focus();
+      }
     }
 
     /* A button for every value of a short stepped scale; the keypad for the others. */
