@@ -102,7 +102,7 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
         if not is_busy(error):
             raise
         raise Refused(
-            "busy", msg(N_("the server is busy: the mark waits on the tablet and is sent again"))
+            "busy", msg(N_("the server is busy: send the mark again in a moment"))
         ) from None
     notifications.publish("mark.recorded", _payload(stored, mark, event.contest_id))
     return stored

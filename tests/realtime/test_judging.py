@@ -188,7 +188,7 @@ def test_a_mark_the_busy_database_cannot_take_now_is_answered_busy_and_taken_lat
             "ok": False,
             "key": "k-1",
             "code": "busy",
-            "message": "服务器繁忙：评分留在平板上，稍后会重新发送",
+            "message": "服务器繁忙：请稍后重新发送评分",
         }
     assert stored_marks() == 0
     # the tablet keeps it queued and sends it again: stored once
