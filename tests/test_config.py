@@ -73,9 +73,8 @@ def test_sqlite_pragmas_are_set_on_every_connection(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert (
-            connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15_000
-        )  # a mark waits 15 s for its turn
+        # a write waits up to 15 s for its turn before a mark is answered "busy"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15_000
 
 
 def test_behind_a_proxy_the_app_sees_the_forwarded_scheme_and_host(
