@@ -7,6 +7,7 @@ its result.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -14,11 +15,13 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
+from competition.rules.messages import N_, msg
 from competition.services import entrants
 from competition.services.authority import Actor, Refused
 from competition.services.entrant_sheets import SheetError
 
 KEEP_SECONDS = 3600
+LOG = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,6 +69,12 @@ def start(
                 job.problems = [p.render(locale) for p in error.problems]
             except Refused as refused:
                 job.problems = [refused.render(locale)]
+            except Exception:  # never a silent "0 imported": the page says it failed
+                LOG.exception("import %s into event %s failed", job_id, event_id)
+                failed = msg(
+                    N_("the import failed on the server: check the entrants, then import again")
+                )
+                job.problems = [failed.render(locale)]
             finally:
                 job.finished = True
 

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from competition.extensions import db
 from competition.models import Entrant
 from competition.web import entrants as entrant_pages
+from competition.web import import_jobs
 from tests.factories import make_admin, make_contest
 
 PASSWORD = "correct horse battery"
@@ -127,3 +128,42 @@ def test_a_large_sheet_imports_in_the_background_and_reports_progress(
     assert state["count"] == len(rows) and state["done"] == state["total"] == 2 * len(rows)
     db.session.expire_all()
     assert db.session.query(Entrant).filter_by(event_id=event.id).count() == len(rows)
+
+
+def test_a_background_import_that_breaks_says_so_and_stores_nothing(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    event = contest.events[0]
+    client.post("/login", data={"username": "admin", "password": PASSWORD})
+    base = f"/console/contests/{contest.id}/events/{event.id}/entrants"
+    rows = [
+        {"编号": f"YA{i:04d}", "名称": f"果园{i}", "县（市、区）": "宝塔区"}
+        for i in range(entrant_pages.BACKGROUND_ROWS + 1)
+    ]
+    client.post(
+        f"{base}/upload",
+        data={"sheet": (xlsx(rows), "big.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(import_jobs.entrants, "import_entrants", broken)
+    page = client.post(
+        f"{base}/import",
+        data={"map:编号": "code", "map:名称": "name", "map:县（市、区）": "county"},
+    )
+    (url,) = [part.split('"')[0] for part in page.text.split('data-url="')[1:]]
+    state = client.get(url).get_json()
+    for _ in range(600):  # bounded wait for the thread; no timing is asserted
+        if state["finished"]:
+            break
+        time.sleep(0.05)
+        state = client.get(url).get_json()
+    assert state["finished"] and state["count"] == 0
+    assert state["problems"] == ["导入时服务器出错：请先核对选手名单，再重新导入"]
+    db.session.expire_all()
+    assert db.session.query(Entrant).filter_by(event_id=event.id).count() == 0
