@@ -176,10 +176,19 @@ class _Orchard:
     quality: float
 
 
-def _orchard_rows(rng: random.Random, count: int) -> Iterator[_Orchard]:
-    for index in range(1, count + 1):
-        county = COUNTIES[(index - 1) % len(COUNTIES)]
+def _people(rng: random.Random, count: int) -> list[str]:
+    """``count`` different Chinese names: two entrants of one name would read as one."""
+    people: list[str] = []
+    while len(people) < count:
         person = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        if person not in people:
+            people.append(person)
+    return people
+
+
+def _orchard_rows(rng: random.Random, count: int) -> Iterator[_Orchard]:
+    for index, person in enumerate(_people(rng, count), start=1):
+        county = COUNTIES[(index - 1) % len(COUNTIES)]
         area = rng.choice([8, 10, 12, 15, 18, 20, 25, 30, 35, 40, 50, 60, 80])
         per_mu = rng.randint(2200, 4800)
         harvest = area * per_mu
@@ -227,11 +236,11 @@ def _welding(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
     workers = [
         {
             "编号": f"W{i:02d}",
-            "姓名": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "姓名": person,
             "工作单位": UNITS[i % len(UNITS)],
             "职工身份": "否" if i % 9 == 0 else "是",
         }
-        for i in range(1, 41)
+        for i, person in enumerate(_people(rng, 40), start=1)
     ]
     entrants.import_entrants(organiser, event.id, _sheet(workers), "welders.xlsx")
     for name in ("赵国强", "钱文斌", "孙丽华", "周海军", "吴建平"):

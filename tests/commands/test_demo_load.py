@@ -51,6 +51,8 @@ def test_demo_creates_both_contests_and_prints_a_link_per_judge(database: str) -
             e.attributes["county"] for e in db.session.query(Entrant).filter_by(event_id=event.id)
         }
         assert len(counties) == 13
+        names = [e.name for e in db.session.query(Entrant).filter_by(event_id=event.id)]
+        assert len(set(names)) == 120  # no two orchards read alike on the board
         assert db.session.query(Judge).count() == 8
         # 120 orchards × 6 measured values + 4 inspection items × (2 experts × 120 orchards
         # + the third expert × 117): the demo leaves three orchards to mark
@@ -59,7 +61,8 @@ def test_demo_creates_both_contests_and_prints_a_link_per_judge(database: str) -
         standings = event_standings(event)
         assert sum(1 for row in standings.rows if row.rank is not None) == 117
         welders = contests["2026 市职工职业技能大赛 · 焊工"]
-        assert db.session.query(Entrant).filter_by(event_id=welders.events[0].id).count() == 40
+        workers = db.session.query(Entrant).filter_by(event_id=welders.events[0].id).all()
+        assert len(workers) == 40 and len({w.name for w in workers}) == 40
         assert welders.status == "registration" and welders.blind
         db.engine.dispose()
 
