@@ -21,6 +21,7 @@ from competition.rules.messages import N_, msg
 from competition.services import audit, notifications
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.entrant_sheets import column_letter
+from competition.services.stages import stage_name
 
 METHOD = "two_stage"
 BEFORE_SCORING = ("draft", "registration")
@@ -219,7 +220,10 @@ def unblind(actor: Actor, contest_id: int) -> Contest:
     if contest.status not in LOCKED:
         raise Refused(
             "wrong_state",
-            msg(N_("the contest is '{status}': names open only after lock"), status=contest.status),
+            msg(
+                N_("the contest is '{status}': names open only after lock"),
+                status=stage_name(contest.status),
+            ),
         )
     contest.unblinded_at = utcnow()
     audit.record(

@@ -34,6 +34,7 @@ from competition.services.entrant_sheets import (
     read_sheet,
 )
 from competition.services.entrant_workbooks import entrants_xlsx, template_xlsx
+from competition.services.stages import stage_name
 
 EDITABLE = ("draft", "registration")
 READERS = ("organiser", "chief_judge")
@@ -68,7 +69,7 @@ def _check_editable(event: Event) -> None:
     status = event.contest.status
     if status not in EDITABLE:
         text = N_("the contest is '{status}': entrants change only before scoring opens")
-        raise Refused("wrong_state", msg(text, status=status))
+        raise Refused("wrong_state", msg(text, status=stage_name(status)))
 
 
 def rules_of(event: Event) -> RuleSet:

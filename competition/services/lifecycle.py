@@ -26,6 +26,7 @@ from competition.models.base import utcnow
 from competition.rules.messages import N_, Message, msg
 from competition.services import audit, notifications, publication
 from competition.services.authority import Actor, Refused, require_role
+from competition.services.stages import stage_name
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
             "wrong_state",
             msg(
                 N_("the contest is '{status}'; this step needs '{needed}'"),
-                status=contest.status,
-                needed=step.source,
+                status=stage_name(contest.status),
+                needed=stage_name(step.source),
             ),
         )
     blockers = _blockers(contest, step_name)

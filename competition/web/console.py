@@ -26,7 +26,15 @@ from werkzeug.wrappers import Response
 from competition.i18n import current_locale
 from competition.models import Contest, Event
 from competition.rules import ProblemsError, RuleFileError
-from competition.services import audit, contests, lifecycle, publication, standings, users
+from competition.services import (
+    audit,
+    contests,
+    lifecycle,
+    publication,
+    stages,
+    standings,
+    users,
+)
 from competition.services.authority import Actor, Refused
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
@@ -50,15 +58,7 @@ def _signed_in() -> None:
     """Every console page needs an account (Flask-Login redirects to the sign-in page)."""
 
 
-STAGE_NAMES = {
-    "draft": _l("Draft"),
-    "registration": _l("Registration"),
-    "scoring": _l("Scoring"),
-    "review": _l("Review"),
-    "locked": _l("Locked"),
-    "published": _l("Published (publicity window)"),
-    "final": _l("Final"),
-}
+STAGE_NAMES = {stage: _l(name) for stage, name in stages.STAGE_NAMES.items()}
 STEP_NAMES = {
     "open_registration": _l("Open registration"),
     "open_scoring": _l("Open scoring"),
@@ -184,11 +184,12 @@ def advance(contest_id: int, step: str) -> Response:
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            lifecycle.advance(actor(), contest_id, step, form.reason.data or "")
+            advanced = lifecycle.advance(actor(), contest_id, step, form.reason.data or "")
         except Refused as refused:
             flash(refused.render(current_locale()), "error")
         else:
-            flash(_("Done."))
+            stage = STAGE_NAMES[advanced.status]
+            flash(_("The contest is now at the stage: %(stage)s.", stage=stage))
     return redirect(url_for("console.contest", contest_id=contest_id))
 
 
@@ -326,5 +327,6 @@ def round_status(contest_id: int, event_id: int) -> Response:
         except Refused as refused:
             flash(refused.render(current_locale()), "error")
         else:
-            flash(_("Done."))
+            opened = form.status.data == "open"
+            flash(_("Open for marking.") if opened else _("Closed: judges can no longer mark it."))
     return redirect(url_for("console.contest", contest_id=contest_id))

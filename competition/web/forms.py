@@ -114,16 +114,19 @@ class CorrectionForm(FlaskForm):  # type: ignore[misc]
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
+BOARD_MODES = {
+    "provisional": _l("Provisional: live during scoring"),
+    "frozen": _l("Frozen: as it stands now, until publication"),
+    "hidden": _l("Hidden until publication"),
+}
+
+
 class BoardForm(FlaskForm):  # type: ignore[misc]
     """How the public board shows the contest until publication."""
 
     mode = SelectField(
         _l("Public board"),
-        choices=[
-            SelectChoice("provisional", _l("Provisional: live during scoring")),
-            SelectChoice("frozen", _l("Frozen: as it stands now, until publication")),
-            SelectChoice("hidden", _l("Hidden until publication")),
-        ],
+        choices=[SelectChoice(mode, label) for mode, label in BOARD_MODES.items()],
         validators=[DataRequired()],
     )
 

@@ -25,7 +25,13 @@ from competition.services.appeals import Correction
 from competition.services.authority import Refused
 from competition.services.judge_cards import qr_svg
 from competition.web.console import STAGE_NAMES, actor, contest_or_abort, event_or_abort
-from competition.web.forms import AppealForm, BoardForm, DecisionForm, SelectChoice
+from competition.web.forms import (
+    BOARD_MODES,
+    AppealForm,
+    BoardForm,
+    DecisionForm,
+    SelectChoice,
+)
 
 bp = Blueprint("results", __name__, url_prefix="/console/contests/<int:contest_id>/results")
 
@@ -105,7 +111,7 @@ def set_board(contest_id: int) -> Redirect:
         except Refused as refused:
             flash(refused.render(current_locale()), "error")
         else:
-            flash(_("Done."))
+            flash(_("The public board is now: %(mode)s.", mode=BOARD_MODES[form.mode.data]))
     else:
         flash(_("Choose how the public board shows the contest."), "error")
     return redirect(url_for("results.index", contest_id=contest_id))

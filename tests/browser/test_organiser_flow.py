@@ -71,7 +71,7 @@ def test_organiser_sets_up_the_orchard_contest_in_the_browser(
 
     # --- open registration --------------------------------------------------------------------
     page.get_by_role("button", name="开始报名").click()
-    expect(page.get_by_role("status")).to_have_text("已完成。")
+    expect(page.get_by_role("status")).to_have_text("竞赛现在处于“报名”阶段。")
     expect(page.locator(".stage")).to_have_text("报名")
 
     # --- an XLSX with one county that is not in the rule file: nothing is imported -------------

@@ -197,7 +197,7 @@ def test_the_chief_judge_unblinds_only_after_lock(db_app: Flask) -> None:
     move_to(admin, contest, "open_scoring", "close_scoring")
     with pytest.raises(Refused) as caught:
         blind.unblind(chief, contest.id)
-    assert refusal(caught) == ("wrong_state", "the contest is 'review': names open only after lock")
+    assert refusal(caught) == ("wrong_state", "the contest is 'Review': names open only after lock")
     move_to(admin, contest, "lock")
     with pytest.raises(Refused) as caught:
         blind.unblind(organiser, contest.id)

@@ -219,7 +219,7 @@ def test_only_an_organiser_imports_and_only_before_scoring(
         entrants.import_entrants(organiser, event_id, xlsx([WELDING_HEADERS, WELDERS[1]]), "b")
     assert (caught.value.code, caught.value.render("en")) == (
         "wrong_state",
-        "the contest is 'scoring': entrants change only before scoring opens",
+        "the contest is 'Scoring': entrants change only before scoring opens",
     )
     assert count(welding) == 1
 

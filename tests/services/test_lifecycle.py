@@ -49,8 +49,9 @@ def test_steps_need_the_right_role_and_state(db_app: Flask) -> None:
         lifecycle.advance(organiser, contest.id, "open_scoring")
     assert refusal(caught) == (
         "wrong_state",
-        "the contest is 'draft'; this step needs 'registration'",
+        "the contest is 'Draft'; this step needs 'Registration'",
     )
+    assert caught.value.render("zh_CN") == "竞赛处于“草稿”阶段；此步骤需要“报名”阶段"
     assert lifecycle.advance(organiser, contest.id, "open_registration").status == "registration"
 
 

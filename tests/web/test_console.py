@@ -85,8 +85,13 @@ def test_lifecycle_buttons_advance_or_say_why_not(client: FlaskClient) -> None:
     admin = make_admin()
     contest = make_contest(admin)
     sign_in(client, "admin")
-    client.post(f"/console/contests/{contest.id}/steps/open_registration", data={"reason": ""})
+    opened = client.post(
+        f"/console/contests/{contest.id}/steps/open_registration",
+        data={"reason": ""},
+        follow_redirects=True,
+    )
     assert db.session.get(Contest, contest.id).status == "registration"
+    assert "竞赛现在处于“报名”阶段。" in opened.text
     refused = client.post(
         f"/console/contests/{contest.id}/steps/open_scoring?lang=en",
         data={"reason": ""},
@@ -274,8 +279,10 @@ def test_rounds_open_and_close_item_by_item_while_scoring(client: FlaskClient) -
     page = client.get(f"/console/contests/{contest.id}")
     assert page.text.count('name="item"') == 6  # the whole event and dives 1–5
     url = f"/console/contests/{contest.id}/events/{event.id}/rounds"
-    client.post(url, data={"item": "1", "status": "open"})
-    client.post(url, data={"item": "", "status": "closed"})
+    opened = client.post(url, data={"item": "1", "status": "open"}, follow_redirects=True)
+    assert "已开放评分。" in opened.text
+    closed = client.post(url, data={"item": "", "status": "closed"}, follow_redirects=True)
+    assert "已关闭：裁判不能再评分。" in closed.text
     db.session.expire_all()
     states = {r.item: r.status for r in db.session.get(Contest, contest.id).events[0].rounds}
     assert states == {"": "closed", "1": "open"}

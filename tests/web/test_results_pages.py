@@ -43,6 +43,9 @@ def test_the_results_page_sets_the_public_board(organiser: FlaskClient, orchards
     assert page.status_code == 200 and 'id="board-form"' in page.text
     assert organiser.post(base + "board", data={"mode": "hidden"}).status_code == 302
     assert contest_of(orchards).board_mode == "hidden"
+    frozen = organiser.post(base + "board", data={"mode": "frozen"}, follow_redirects=True)
+    assert "公开排名榜已设为：封榜：保持当前排名直至发布。" in frozen.text
+    assert organiser.post(base + "board", data={"mode": "hidden"}).status_code == 302
     assert organiser.post(base + "board", data={"mode": "nonsense"}).status_code == 302
     assert contest_of(orchards).board_mode == "hidden"
     assert "<svg" in page.text  # the score distribution chart
