@@ -1,6 +1,7 @@
-/* Draws one of the judge's sheets: a header with its progress, the grid of cells (entrants ×
- * criteria) and the sign-off button. Only elements: the page (judge_tablet.js) puts them in
- * place and listens to their clicks (a cell's data-cell, a sign button's data-event-id).
+/* Draws one of the judge's sheets: a header with its progress (and a button that opens the
+ * first cell still to mark), the grid of cells (entrants × criteria) and the sign-off button. Only elements: the page (judge_tablet.js) puts them in
+ * place and listens to their clicks (a cell's data-cell; the sign and next-empty buttons'
+ * data-action and data-event-id, and the next-empty button's data-index into cellsOf).
  *
  * window.CompetitionJudge.draw.sheet(sheet, queued, view) returns the sheet's <section>;
  * queued is {cell id -> queued mark} and view is {texts (#judge-strings), errors (cell id ->
@@ -38,7 +39,8 @@
           "data-total": String(progress.total),
           text: fmt(T.progress, { done: progress.done, total: progress.total })
         }),
-        el("progress", { max: String(progress.total || 1), value: String(progress.done) })
+        el("progress", { max: String(progress.total || 1), value: String(progress.done) }),
+        drawNextEmpty(sheet, stored, queued, view)
       ]),
       table,
       drawFoot(sheet, complete, view)
@@ -74,6 +76,20 @@
       })));
     });
     return el("table", { className: "grid" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
+  }
+
+  /* On a long sheet the cells still to mark may be far down: a button opens the first. */
+  function drawNextEmpty(sheet, stored, queued, view) {
+    var index = model.firstEmpty(sheet, stored, queued);
+    if (index < 0) return null;
+    return el("button", {
+      type: "button",
+      className: "big next-empty",
+      "data-action": "next-empty",
+      "data-event-id": String(sheet.event_id),
+      "data-index": String(index),
+      text: view.texts.next_empty
+    });
   }
 
   /* The sign button, live only when every cell is sent and the tablet is online; under it,

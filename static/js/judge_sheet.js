@@ -11,6 +11,8 @@
  *   item, id}]; storedMarks(sheet) and queuedMarks(queue) -> {cell id -> mark};
  *   isOpen(sheet, item); cellState(sheet, cell, stored, queued) -> {state, value, mark};
  *   progressOf(sheet, stored, queued) -> {total, done, pending};
+ *   firstEmpty(sheet, stored, queued) -> the index in cellsOf(sheet) of the first cell open
+ *   for marking and neither stored nor queued, or -1;
  *   itemLabel(strings, item) -> " · Item 2" or ""; labels(sheet, entrant, criterion) ->
  *   {entrant, criterion}: the labels a judge reads, or the codes when the sheet lacks them.
  */
@@ -98,6 +100,17 @@
     return { total: cells.length, done: done, pending: pending };
   }
 
+  /* Where a judge picks up a long sheet: the first cell still to mark, in marking order. */
+  function firstEmpty(sheet, stored, queued) {
+    if (sheet.signed_at) return -1;
+    var cells = cellsOf(sheet);
+    for (var i = 0; i < cells.length; i++) {
+      var cell = cells[i];
+      if (!stored[cell.id] && !queued[cell.id] && isOpen(sheet, cell.item)) return i;
+    }
+    return -1;
+  }
+
   // the texts come from the page (#judge-strings): this file holds no language
   function itemLabel(T, item) {
     return item ? " · " + fmt(T.item, { item: item }) : "";
@@ -123,6 +136,7 @@
     storedMarks: storedMarks,
     queuedMarks: queuedMarks,
     isOpen: isOpen,
+    firstEmpty: firstEmpty,
     cellState: cellState,
     progressOf: progressOf,
     itemLabel: itemLabel,

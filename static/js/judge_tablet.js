@@ -131,6 +131,11 @@
       var cells = model.cellsOf(sheetOf(eventId));
       var index = cells.findIndex(function (cell) { return cell.id === id; });
       entry.open(eventId, index);
+    } else if (button.getAttribute("data-action") === "next-empty") {
+      entry.open(
+        parseInt(button.getAttribute("data-event-id"), 10),
+        parseInt(button.getAttribute("data-index"), 10)
+      );
     } else if (button.getAttribute("data-action") === "sign") {
       askToSign(parseInt(button.getAttribute("data-event-id"), 10));
     }

@@ -67,6 +67,8 @@ def test_the_tablet_page_fits_a_tablet_both_ways_up(
     expect(cells).to_have_count(4)
     assert no_sideways_scroll(page)
     assert on_screen(page, CELLS) == []
+    expect(page.locator("button.next-empty")).to_have_count(1)
+    assert on_screen(page, "button.next-empty") == []
     expect(page.locator("#conn")).to_be_in_viewport()
     expect(page.locator("#queue")).to_be_in_viewport()
 
