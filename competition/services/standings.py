@@ -169,13 +169,16 @@ class Progress:
 
 def progress(event: Event, result: Standings | None = None) -> list[Progress]:
     """Per entered criterion: complete panels or values out of those expected (of the
-    event's standings now, or of ``result``)."""
+    event's standings now, or of ``result``). A measured value with a default (a deduction
+    that is 0 unless entered) is owed by nobody, so it is not counted."""
     if result is None:
         result = event_standings(event)
     table = result.table
     rows = []
     for name, criterion in result.ruleset.rule.criteria.items():
         if name not in result.ruleset.judged() and name not in result.ruleset.measured():
+            continue
+        if getattr(criterion, "default", None) is not None:
             continue
         per_item = result.ruleset.levels[name] == "item"
         expected = sum(

@@ -16,7 +16,7 @@ from competition.services import assignments, judges, lifecycle, marks
 from competition.services import monitor as monitoring
 from competition.services.authority import Actor
 from competition.services.marks import MarkInput
-from competition.services.standings import LiveStandings, event_standings
+from competition.services.standings import LiveStandings, event_standings, progress
 from tests.factories import REPOSITORY, make_admin, make_contest
 from tests.scenes import inspect, orchard_contest
 
@@ -99,3 +99,12 @@ def test_rules_that_compare_with_the_field_are_computed_in_full(db_app: Flask) -
     assert as_json(live.of(event)) == as_json(event_standings(event))
     assert live.incremental == 0 and live.full == 2
     assert live.of(event) is live.of(event)  # nothing new: the copy kept
+
+
+def test_progress_counts_only_the_values_someone_owes(db_app: Flask) -> None:
+    """A deduction that is 0 unless entered is not 'marked' before anyone marks anything."""
+    event, _ = welding(make_admin())
+    owed = {p.criterion: (p.complete, p.expected) for p in progress(event)}
+    assert "undercut_mm" not in owed and "safety_deduction" not in owed  # default 0
+    assert owed["theory"] == (0, 10)  # the ten welders
+    assert owed["appearance"][0] == 0
