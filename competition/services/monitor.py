@@ -39,11 +39,17 @@ class Monitor:
     deviations: list[Deviation]
 
 
-def monitor(actor: Actor, event_id: int) -> Monitor:
+def watched_event(actor: Actor, event_id: int) -> Event:
+    """The event whose monitor the actor may watch: its contest's chief judge or organiser."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise Refused("not_found", msg(N_("no such event")))
     require_role(actor, event.contest_id, ["chief_judge", "organiser"])
+    return event
+
+
+def monitor(actor: Actor, event_id: int) -> Monitor:
+    event = watched_event(actor, event_id)
     seated = sorted(
         {a.judge for a in assignments.event_assignments(event.id)}, key=lambda j: j.name
     )

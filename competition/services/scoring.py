@@ -176,6 +176,10 @@ def sign_sheet(actor: Actor, event_id: int) -> SheetSignoff:
         after={"marks": len(sheet.marks)},
     )
     db.session.commit()
+    notifications.publish(
+        "sheet.signed",
+        {"contest_id": judge.contest_id, "event_id": event_id, "judge_id": judge.id},
+    )
     return signoff
 
 

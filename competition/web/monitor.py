@@ -29,13 +29,24 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def index(contest_id: int, event_id: int) -> str:
+    return render_monitor("console/monitor.html", contest_id, event_id)
+
+
+@bp.get("/live")
+def live(contest_id: int, event_id: int) -> str:
+    """The monitor's live part alone: the page fetches it when its socket says the marking
+    moved (realtime/monitor.py)."""
+    return render_monitor("console/_monitor_live.html", contest_id, event_id)
+
+
+def render_monitor(template: str, contest_id: int, event_id: int) -> str:
     contest, event, role = event_or_abort(contest_id, event_id)
     try:
         view = monitoring.monitor(actor(), event.id)
     except Refused:
         abort(403)
     return render_template(
-        "console/monitor.html",
+        template,
         contest=contest,
         event=event,
         role=role,

@@ -45,6 +45,10 @@ class Scene:
 
 @pytest.fixture
 def scene(db_app: Flask) -> Scene:
+    return orchard_scene(db_app)
+
+
+def orchard_scene(db_app: Flask) -> Scene:
     """An orchard contest in scoring: one judge marks canopy pruning of YA001 and YA002."""
     admin = make_admin()
     contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")

@@ -137,6 +137,8 @@ ROUTES: list[tuple[str, str, int, int | None]] = [
     ("post", "/console/contests/{id}/blind/events/{event}/draw", 302, None),
     ("post", "/console/contests/{id}/blind/events/{event}/mapping", 302, None),
     ("post", "/console/contests/{id}/blind/unblind", 302, None),
+    ("get", "/console/contests/{id}/events/{event}/monitor/", 200, None),
+    ("get", "/console/contests/{id}/events/{event}/monitor/live", 200, None),
 ]
 
 

@@ -49,6 +49,12 @@ def test_progress_deviation_and_a_recheck_request(
     page = client.get(base + "/")
     assert page.status_code == 200
     assert page.text.count(">1/1<") == 3 and page.text.count(">0/1<") == 3
+    assert 'id="monitor-live"' in page.text and "js/monitor.js" in page.text
+    # the live part alone, as the page fetches it when its socket says the marking moved
+    marks.record_mark(experts[0], event.id, MarkInput("YA002", "canopy_pruning", "7"))
+    live = client.get(base + "/live")
+    assert live.status_code == 200 and "<html" not in live.text
+    assert live.text.count(">1/1<") == 4 and 'name="note"' in live.text
     assert "Ask to re-check" in client.get(base + "/?lang=en").text
     told = heard("mark.recheck")
     client.post(
