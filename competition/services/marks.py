@@ -13,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from competition.database import is_busy
 from competition.extensions import db
@@ -38,8 +39,28 @@ class MarkInput:
     idempotency_key: str | None = None
 
 
+BUSY = msg(N_("the server is busy: send the mark again in a moment"))
+
+
 def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
-    """Store one mark (a judge's) or measured value (an organiser's), or refuse with why."""
+    """Store one mark (a judge's) or measured value (an organiser's), or refuse with why.
+
+    A database that is only busy — other writers held it longer than we wait, or every
+    connection of this process stayed taken (the pool's timeout) — is refused as ``busy``,
+    stores nothing, and the tablet sends the mark again."""
+    try:
+        return _record(actor, event_id, mark)
+    except PoolTimeout:
+        db.session.rollback()
+        raise Refused("busy", BUSY) from None
+    except OperationalError as error:
+        db.session.rollback()
+        if not is_busy(error):
+            raise
+        raise Refused("busy", BUSY) from None
+
+
+def _record(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
     if mark.idempotency_key:
         existing: Mark | None = db.session.scalar(
             select(Mark).where(Mark.idempotency_key == mark.idempotency_key)
@@ -91,20 +112,14 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
                 "mark": stored.id,
             },
         )
+        payload = _payload(stored, mark, event.contest_id)  # read before the commit expires it
         db.session.commit()
     except IntegrityError:
         # the same key arrived twice at once (a resend racing its original, or two cells
         # superseding the same mark): the first one stored wins, the other gets its answer
         db.session.rollback()
         return _stored_twin(mark)
-    except OperationalError as error:
-        db.session.rollback()
-        if not is_busy(error):
-            raise
-        raise Refused(
-            "busy", msg(N_("the server is busy: send the mark again in a moment"))
-        ) from None
-    notifications.publish("mark.recorded", _payload(stored, mark, event.contest_id))
+    notifications.publish("mark.recorded", payload)
     return stored
 
 

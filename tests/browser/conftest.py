@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from competition import create_app
@@ -131,3 +131,12 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         browser, request, viewport={"width": 1280, "height": 800}, locale="zh-CN"
     ) as opened:
         yield opened
+
+
+def sign_in(page: Page, server: LiveServer) -> None:
+    """The admin signs in to the console on the sign-in page."""
+    page.goto(f"{server.url}/login")
+    page.get_by_label("用户名").fill(ADMIN)
+    page.get_by_label("密码").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))

@@ -13,21 +13,13 @@ from playwright.sync_api import Browser, Page, expect
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
 from competition.services.demo import ORCHARD_CONTEST, UNINSPECTED, load_demo
-from tests.browser.conftest import ADMIN, ADMIN_PASSWORD, ARTIFACTS, LiveServer
+from tests.browser.conftest import ARTIFACTS, LiveServer, sign_in
 from tests.browser.test_judge_tablet import enter, waiting
 
 EXPERT = "张建华"
 # the expert's four inspection criteria in the order of the sheet, each marked at its top
 TOP_MARKS = ["10", "5", "5", "10"]
 LEFT = [f"YA{number:03d}" for number in range(121 - UNINSPECTED, 121)]
-
-
-def sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(f"{server.url}/login")
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def test_a_newcomer_sees_the_orchard_contest_through_in_the_browser(

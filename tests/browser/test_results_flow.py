@@ -13,7 +13,7 @@ from competition.extensions import db
 from competition.models import User
 from competition.services import certificates
 from competition.services.authority import Actor
-from tests.browser.conftest import ADMIN, ADMIN_PASSWORD, ARTIFACTS, LiveServer
+from tests.browser.conftest import ADMIN, ARTIFACTS, LiveServer, sign_in
 from tests.scenes import Orchards, orchard_contest, publish
 
 
@@ -25,14 +25,6 @@ def published_orchards(server: LiveServer) -> Orchards:
         publish(scene)
         db.session.remove()
     return scene
-
-
-def sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(f"{server.url}/login")
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def test_an_upheld_appeal_revises_the_published_results_everywhere(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from competition import create_app
 from competition.extensions import db
 from competition.models import Assignment, Contest, Entrant, Judge, Mark, SheetSignoff
+from competition.realtime import live
 from competition.services import lifecycle, marks, standings
 from competition.services.authority import Actor, Refused
 from competition.services.marks import MarkInput
@@ -137,3 +139,38 @@ def test_standings_follow_the_marks_in_force(db_app: Flask) -> None:
     row = next(r for r in result.rows if r.key == "YA001")
     assert result.table.value("net_income_per_mu", "YA001") == 12000
     assert row.status == "incomplete" and result.complete is False
+
+
+def test_a_mark_that_finds_every_connection_taken_is_refused_busy(db_app: Flask) -> None:
+    """A burst that keeps every connection of the process taken longer than the pool waits
+    is `busy` (the tablet keeps the mark and sends it again), never an unanswered error."""
+    admin = make_admin()
+    contest, _judge = setup_orchards(admin)
+    event_id = contest.events[0].id
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    db.session.remove()
+    small = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test secret",
+            "SQLALCHEMY_DATABASE_URI": db_app.config["SQLALCHEMY_DATABASE_URI"],
+            "SCORING_RULES_DIR": db_app.config["SCORING_RULES_DIR"],
+            # one connection, and a wait for it far shorter than the 30 s of production
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2},
+        }
+    )
+    with small.app_context():
+        taken = db.engine.connect()
+        try:
+            with pytest.raises(Refused) as caught:
+                marks.record_mark(admin, event_id, measured("YA001", "area_mu", "12"))
+            assert caught.value.code == "busy"
+            assert caught.value.render("en").startswith("the server is busy")
+        finally:
+            taken.close()
+        assert db.session.query(Mark).count() == 0
+        marks.record_mark(admin, event_id, measured("YA001", "area_mu", "12"))  # sent again
+        assert db.session.query(Mark).count() == 1
+        db.session.remove()
+        db.engine.dispose()
+    live.shutdown(small)
