@@ -72,17 +72,19 @@ def event_board(
     contest: Contest, event: Event, standings: Standings, awards: bool
 ) -> dict[str, Any]:
     """One event's public standings: rows in standing order, each keyed by what the public
-    may know of the entrant (the blind contestant number while names are closed)."""
+    may know of the entrant (the blind contestant number while names are closed). A blind
+    event whose numbers are not drawn yet has nothing to show: no rows, ``awaiting_codes``."""
     ruleset = standings.ruleset
     open_ = names_open(contest)
     entrants = {
         e.code: e for e in db.session.scalars(select(Entrant).where(Entrant.event_id == event.id))
     }
     codes = codes_by_entrant(event.id) if contest.blind else {}
+    awaiting_codes = not open_ and not codes
     shown = public_attributes(event) if open_ else []
     criteria = ruleset.rule.criteria
     rows = []
-    for position, row in enumerate(standings.rows, start=1):
+    for position, row in enumerate([] if awaiting_codes else standings.rows, start=1):
         entrant = entrants.get(row.key)
         code = codes.get(entrant.id) if entrant is not None else None
         number = code.contestant_no if code is not None else None
@@ -125,6 +127,7 @@ def event_board(
             "complete": sum(p.complete for p in done),
             "expected": sum(p.expected for p in done),
         },
+        "awaiting_codes": awaiting_codes,
         "rows": rows,
     }
 

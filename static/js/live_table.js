@@ -105,7 +105,7 @@
       var rows = event.rows || [];
       parts.table.hidden = board.hidden || rows.length === 0;
       parts.empty.hidden = board.hidden || rows.length > 0;
-      parts.empty.textContent = T.no_rows;
+      parts.empty.textContent = event.awaiting_codes ? T.awaiting_codes : T.no_rows;
       var columns = columnsOf(event, board);
       var signature = JSON.stringify(columns);
       var redraw = signature !== parts.columns;

@@ -296,3 +296,31 @@ def test_unblinding_opens_the_names_on_the_open_page_and_keeps_the_followed_entr
     expect(followed.locator("button.follow")).to_have_attribute("aria-pressed", "true")
     expect(phone.locator("#live-followed .label")).to_have_text("果园YA002")
     assert phone.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+def test_a_blind_board_says_the_numbers_are_not_drawn_until_the_draw_fills_it(
+    phone: Page, live_server: LiveServer
+) -> None:
+    with live_server.app.app_context():
+        admin = admin_actor()
+        contest = contests.create_contest(
+            admin, "2026 焊工", [("焊工", RuleSource("weld.yaml", RULES))], blind=True
+        )
+        event_id = contest.events[0].id
+        lifecycle.advance(admin, contest.id, "open_registration")
+        for code in ("W01", "W02", "W03"):
+            entrants.add_entrant(admin, event_id, code, f"焊工{code}", {})
+        contest_id = contest.id
+        db.session.remove()
+
+    open_board(phone, live_server, contest_id)
+    expect(phone.locator(".live-empty")).to_have_text("参赛编号尚未抽签：抽签后这里显示成绩。")
+    expect(phone.locator("tr.live-row")).to_have_count(0)
+
+    with live_server.app.app_context():
+        blind_service.draw(admin, event_id, seed="draw")
+        db.session.remove()
+    rows = phone.locator("tr.live-row")
+    expect(rows).to_have_count(3)
+    expect(rows.locator(".label")).to_have_text([re.compile(r"^A-\d$")] * 3)
+    expect(phone.locator("#live-events")).not_to_contain_text("焊工W0")

@@ -17,6 +17,7 @@ from competition.models.base import utcnow
 from competition.services import (
     appeals,
     audit,
+    blind,
     board,
     board_changes,
     certificates,
@@ -30,7 +31,7 @@ from competition.services.appeals import Correction
 from competition.services.authority import Refused
 from competition.services.contests import RuleSource
 from competition.services.marks import MarkInput
-from tests.factories import REPOSITORY, make_admin, make_user
+from tests.factories import REPOSITORY, make_admin, make_contest, make_user
 from tests.scenes import Orchards, inspect, orchard_contest, publish
 
 
@@ -95,6 +96,23 @@ def test_a_blind_contest_shows_contestant_numbers_only_until_unblinding(db_app: 
     published = board.live_board(contest_of(scene))
     assert {r["label"] for r in rows(published)} == {f"果园{c}" for c in scene.codes}
     assert "13891100000" not in json.dumps(published, ensure_ascii=False)
+
+
+def test_a_blind_contest_shows_no_rows_until_its_numbers_are_drawn(db_app: Flask) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, blind=True)
+    event = contest.events[0]
+    for code in ("W01", "W02"):
+        attributes = {"unit": "延安石化", "is_worker": "是"}
+        db.session.add(Entrant(event_id=event.id, code=code, name=code, attributes=attributes))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_registration")
+    waiting = board.live_board(contest)["events"][0]
+    assert waiting["awaiting_codes"] is True and waiting["rows"] == []
+    blind.draw(admin, event.id, seed="board")
+    drawn = board.live_board(contest)["events"][0]
+    assert drawn["awaiting_codes"] is False
+    assert len(drawn["rows"]) == 2 and all(r["label"] == r["number"] for r in drawn["rows"])
 
 
 def test_publishing_a_blind_contest_needs_the_names_opened_first(db_app: Flask) -> None:
