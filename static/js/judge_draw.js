@@ -1,7 +1,8 @@
 /* Draws one of the judge's sheets: a header with its progress (and a button that opens the
- * first cell still to mark), the grid of cells (entrants × criteria) and the sign-off button. Only elements: the page (judge_tablet.js) puts them in
- * place and listens to their clicks (a cell's data-cell; the sign and next-empty buttons'
- * data-action and data-event-id, and the next-empty button's data-index into cellsOf).
+ * first cell still to mark), the grid of cells (entrants × criteria) and the sign-off button.
+ * Only elements: the page (judge_tablet.js) puts them in place and listens to their clicks (a
+ * cell's data-cell; the sign and next-empty buttons' data-action and data-event-id, and the
+ * next-empty button's data-index into cellsOf).
  *
  * window.CompetitionJudge.draw.sheet(sheet, queued, view) returns the sheet's <section>;
  * queued is {cell id -> queued mark} and view is {texts (#judge-strings), errors (cell id ->
