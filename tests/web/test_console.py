@@ -280,11 +280,13 @@ def test_rounds_open_and_close_item_by_item_while_scoring(client: FlaskClient) -
     sign_in(client, "admin")
     page = client.get(f"/console/contests/{contest.id}")
     assert page.text.count('name="item"') == 6  # the whole event and dives 1–5
+    assert page.text.count("评分中") == 1 and page.text.count("未开放评分") == 5
     url = f"/console/contests/{contest.id}/events/{event.id}/rounds"
     opened = client.post(url, data={"item": "1", "status": "open"}, follow_redirects=True)
     assert "已开放评分。" in opened.text
     closed = client.post(url, data={"item": "", "status": "closed"}, follow_redirects=True)
     assert "已关闭：裁判不能再评分。" in closed.text
+    assert closed.text.count("评分中") == 1  # dive 1 open, the event as a whole closed
     db.session.expire_all()
     states = {r.item: r.status for r in db.session.get(Contest, contest.id).events[0].rounds}
     assert states == {"": "closed", "1": "open"}
