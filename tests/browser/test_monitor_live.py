@@ -15,6 +15,8 @@ from competition.services.marks import MarkInput
 from tests.browser.conftest import ADMIN, LiveServer, sign_in
 from tests.scenes import Orchards, orchard_contest
 
+WAIT = 15_000  # ms: a bound on each wait for the page's refresh, not an assertion about speed
+
 
 def three_experts(server: LiveServer) -> Orchards:
     """Orchards YA001 and YA002 in scoring with the inspection panel of three experts;
@@ -48,10 +50,10 @@ def test_the_monitor_follows_the_marking_without_a_reload(
 
     for expert, value in zip(experts, ("8", "8.5", "2"), strict=True):
         record(live_server, expert, event_id, "YA001", value)
-    expect(matrix.locator("td.some")).to_have_count(3)
+    expect(matrix.locator("td.some")).to_have_count(3, timeout=WAIT)
     expect(matrix.locator("td.some").first).to_have_text("1/4")
     far = page.locator("#monitor-live form.inline")
-    expect(far).to_have_count(1)  # the 2 is more than 3 from the median 8
+    expect(far).to_have_count(1, timeout=WAIT)  # the 2 is more than 3 from the median 8
     expect(far.locator("..").locator("..")).to_contain_text("专家3")
 
     # the chief judge starts a note to 专家3; a mark arriving meanwhile does not wipe it
@@ -62,5 +64,5 @@ def test_the_monitor_follows_the_marking_without_a_reload(
     expect(note).to_have_value("请再看一下")
     expect(matrix.locator("td.some")).to_have_count(3)
     page.locator("h1").click()  # done typing: the waiting refresh comes
-    expect(matrix.locator("td.some")).to_have_count(4)
+    expect(matrix.locator("td.some")).to_have_count(4, timeout=WAIT)
     assert page.evaluate("window.notReloaded") is True
