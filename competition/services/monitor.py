@@ -9,6 +9,7 @@ from fractions import Fraction
 from competition.extensions import db
 from competition.models import Event, Judge, Mark
 from competition.rules.messages import N_, msg
+from competition.rules.numbers import format_exact
 from competition.services import assignments, audit, notifications, scoring
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.scoring import SheetEntrant
@@ -24,6 +25,7 @@ class Deviation:
     value: str
     median: str
     limit: str
+    criterion_label: str = ""
 
 
 @dataclass
@@ -93,8 +95,9 @@ def _deviations(event: Event) -> list[Deviation]:
                             str(item),
                             name,
                             str(value),
-                            str(float(median)),
+                            format_exact(median),
                             str(tolerance.max_deviation),
+                            criterion.label or name,
                         )
                     )
     return found

@@ -50,6 +50,8 @@ def test_progress_deviation_and_a_recheck_request(
     assert page.status_code == 200
     assert page.text.count(">1/1<") == 3 and page.text.count(">0/1<") == 3
     assert 'id="monitor-live"' in page.text and "js/monitor.js" in page.text
+    # the mark far off, named as the chief judge reads it, with the panel's exact median
+    assert "<td>树体结构与整形修剪</td><td>2</td><td>8 (± 3)</td>" in page.text
     # the live part alone, as the page fetches it when its socket says the marking moved
     marks.record_mark(experts[0], event.id, MarkInput("YA002", "canopy_pruning", "7"))
     live = client.get(base + "/live")
