@@ -31,16 +31,24 @@ class MonitorNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships
     def on_connect(self, auth: object = None) -> None:
         wanted = auth.get("event") if isinstance(auth, dict) else request.args.get("event")
         try:
-            if not current_user.is_authenticated:
-                raise Refused("unauthorised", msg(N_("sign in to watch the monitor")))
-            event_id = int(str(wanted))
-            event = monitor.watched_event(Actor.of_user(current_user), event_id)
-        except ValueError:
-            refused = Refused("not_found", msg(N_("no such event")))
-            raise ConnectionRefusedError(*answer(refused)) from None
+            event = monitor.watched_event(watcher(), event_number(wanted))
         except Refused as refused:
             raise ConnectionRefusedError(*answer(refused)) from None
         join_room(room_of(event.id))
+
+
+def watcher() -> Actor:
+    """The console user of this connection's session."""
+    if not current_user.is_authenticated:
+        raise Refused("unauthorised", msg(N_("sign in to watch the monitor")))
+    return Actor.of_user(current_user)
+
+
+def event_number(wanted: object) -> int:
+    try:
+        return int(str(wanted))
+    except ValueError:
+        raise Refused("not_found", msg(N_("no such event"))) from None
 
 
 def answer(refused: Refused) -> tuple[str, dict[str, str]]:

@@ -25,7 +25,7 @@ class Deviation:
     value: str
     median: str
     limit: str
-    criterion_label: str = ""
+    criterion_label: str
 
 
 @dataclass

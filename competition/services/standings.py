@@ -18,6 +18,7 @@ from competition.rules.datafiles import Entrant as EngineEntrant
 from competition.rules.datafiles import read_marks_text
 from competition.rules.engine import compute_standings
 from competition.rules.incremental import can_update, update
+from competition.rules.model import Measured
 from competition.rules.standings import Standings
 from competition.services.contests import ruleset_of
 from competition.services.marks import current_marks
@@ -178,7 +179,7 @@ def progress(event: Event, result: Standings | None = None) -> list[Progress]:
     for name, criterion in result.ruleset.rule.criteria.items():
         if name not in result.ruleset.judged() and name not in result.ruleset.measured():
             continue
-        if getattr(criterion, "default", None) is not None:
+        if isinstance(criterion, Measured) and criterion.default is not None:
             continue
         per_item = result.ruleset.levels[name] == "item"
         expected = sum(
