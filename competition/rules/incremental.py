@@ -7,7 +7,7 @@ Exact only where an entrant's values never depend on another entrant's until pla
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -53,36 +53,59 @@ def update(
     marks_source: str = "marks",
     entrants_source: str = "entrants",
 ) -> Standings:
-    """``previous`` (provisional standings) with ``entrant`` recomputed from all its marks in
-    force, equal to a full recomputation; ``previous`` is left as it was.
+    """:func:`update_many` for one entrant."""
+    return update_many(
+        previous,
+        marks_of_entrant,
+        [entrant],
+        marks_source=marks_source,
+        entrants_source=entrants_source,
+    )
 
-    ``marks_of_entrant`` are the entrant's rows of the marks a full recomputation would read,
-    with their ``line`` numbers: the order of items in a panel's breakdown follows the line
-    where each item was first marked. An entrant not in ``previous`` is added: where it stands
-    in the entrants list changes nothing, except with groups or ordinal ranking.
+
+def update_many(
+    previous: Standings,
+    marks_of_entrants: pd.DataFrame,
+    entrants: Sequence[Entrant],
+    *,
+    marks_source: str = "marks",
+    entrants_source: str = "entrants",
+) -> Standings:
+    """``previous`` (provisional standings) with ``entrants`` recomputed together from all
+    their marks in force and the field placed once, equal to a full recomputation;
+    ``previous`` is left as it was.
+
+    ``marks_of_entrants`` are those entrants' rows of the marks a full recomputation would
+    read, with their ``line`` numbers: the order of items in a panel's breakdown follows the
+    line where each item was first marked. An entrant not in ``previous`` is added at the
+    end: where it stands in the entrants list changes nothing, except with groups or ordinal
+    ranking.
 
     Raises ``ValueError`` when the rules need a full recomputation (see :func:`can_update`),
-    when the marks name another entrant, or for a new entrant whose place in the entrants
+    when the marks name other entrants, or for a new entrant whose place in the entrants
     list could matter (groups, ordinal ranking); ``DataFileError`` for marks a full
     recomputation would reject as well."""
     ruleset = previous.ruleset
     if not can_update(ruleset):
         raise ValueError("these rules compare entrants with the field: recompute in full")
-    if (marks_of_entrant["entrant"] != entrant.id).any():
-        raise ValueError(f"the marks name entrants other than {entrant.id}")
-    entrants = _entrants_after(previous, entrant)
+    keys = [e.id for e in entrants]
+    if len(set(keys)) != len(keys):
+        raise ValueError("an entrant is named twice")
+    if not marks_of_entrants["entrant"].isin(keys).all():
+        raise ValueError(f"the marks name entrants other than {', '.join(keys)}")
+    field_ = _entrants_after(previous, entrants)
     alone = compute_standings(
         ruleset,
-        marks_of_entrant,
-        [entrant],
+        marks_of_entrants,
+        list(entrants),
         provisional=True,
         marks_source=marks_source,
         entrants_source=entrants_source,
     )
-    table = _merged_table(previous.table, alone.table, entrants, entrant.id)
+    table = _merged_table(previous.table, alone.table, field_, frozenset(keys))
     by_key = {row.key: row for row in previous.rows}
-    by_key[entrant.id] = alone.rows[0]
-    rows = [_unplaced(by_key[e.id]) for e in entrants]
+    by_key.update((row.key, row) for row in alone.rows)
+    rows = [_unplaced(by_key[e.id]) for e in field_]
     result = Standings(
         ruleset, rows, table, complete=all(row.status != "incomplete" for row in rows)
     )
@@ -90,17 +113,21 @@ def update(
     return result
 
 
-def _entrants_after(previous: Standings, entrant: Entrant) -> list[Entrant]:
+def _entrants_after(previous: Standings, changed: Sequence[Entrant]) -> list[Entrant]:
     """The entrants in registration order (which groups and ordinal ties follow)."""
     entrants = list(previous.table.entrants)
-    for index, known in enumerate(entrants):
-        if known.id == entrant.id:
-            entrants[index] = entrant
-            return entrants
+    where = {known.id: index for index, known in enumerate(entrants)}
     rule = previous.ruleset.rule
-    if rule.entrants.group_by is not None or rule.ranking.method == "ordinal":
-        raise ValueError(f"{entrant.id} is new and the entrants' order counts: recompute in full")
-    return [*entrants, entrant]
+    for entrant in changed:
+        if entrant.id in where:
+            entrants[where[entrant.id]] = entrant
+            continue
+        if rule.entrants.group_by is not None or rule.ranking.method == "ordinal":
+            raise ValueError(
+                f"{entrant.id} is new and the entrants' order counts: recompute in full"
+            )
+        entrants.append(entrant)
+    return entrants
 
 
 def _unplaced(row: Row) -> Row:
@@ -119,21 +146,24 @@ def _unplaced(row: Row) -> Row:
 
 
 def _merged_table(
-    before: ValueTable, alone: ValueTable, entrants: list[Entrant], key: str
+    before: ValueTable, alone: ValueTable, entrants: list[Entrant], keys: frozenset[str]
 ) -> ValueTable:
-    """``before`` with every value of entrant ``key`` taken from ``alone`` (never mutated)."""
-    old = [(key, item) for item in [*before.item_rows.get(key, []), ""]]
+    """``before`` with every value of the entrants ``keys`` taken from ``alone`` (never
+    mutated)."""
+    old = [(key, item) for key in keys for item in [*before.item_rows.get(key, []), ""]]
     panels = {
-        name: _merged_panel(panel, alone.panels[name], key, old)
+        name: _merged_panel(panel, alone.panels[name], keys, old)
         for name, panel in before.panels.items()
     }
+    flags = dict(before.flags)
+    flags.update((key, alone.flags.get(key, [])) for key in keys)
     return ValueTable(
         before.ruleset,
         entrants,
-        {**before.attributes, key: alone.attributes[key]},
-        {**before.item_rows, key: alone.item_rows[key]},
+        {**before.attributes, **{key: alone.attributes[key] for key in keys}},
+        {**before.item_rows, **{key: alone.item_rows[key] for key in keys}},
         entrant_columns={
-            name: {**column, key: alone.entrant_columns[name].get(key)}
+            name: {**column, **{key: alone.entrant_columns[name].get(key) for key in keys}}
             for name, column in before.entrant_columns.items()
         },
         item_columns={
@@ -141,8 +171,8 @@ def _merged_table(
             for name, column in before.item_columns.items()
         },
         panels=panels,
-        missing=_replaced(before.missing, [key], alone.missing),
-        flags=_value_flags({**before.flags, key: alone.flags.get(key, [])}, panels),
+        missing=_replaced(before.missing, keys, alone.missing),
+        flags=_value_flags(flags, panels),
     )
 
 
@@ -193,27 +223,29 @@ def _value_flags(
     return _in_field_item_order(result, panels)
 
 
-def _merged_panel(before: PanelResult, alone: PanelResult, key: str, old: list[Key]) -> PanelResult:
+def _merged_panel(
+    before: PanelResult, alone: PanelResult, keys: frozenset[str], old: list[Key]
+) -> PanelResult:
     return PanelResult(
         before.criterion,
         _replaced(before.values, old, alone.values),
         _replaced(before.pending, old, alone.pending),
         _replaced(before.excess, old, alone.excess),
-        _merged_marks(before, alone, key),
+        _merged_marks(before, alone, keys),
         max(before.digits, alone.digits),
         _replaced(before.flags, old, alone.flags),
         _replaced(before.first_line, old, alone.first_line),
     )
 
 
-def _merged_marks(before: PanelResult, alone: PanelResult, key: str) -> pd.DataFrame:
+def _merged_marks(before: PanelResult, alone: PanelResult, keys: frozenset[str]) -> pd.DataFrame:
     """The panel's marks as a full recomputation sorts them: by entrant, then item (each in
     the order of its first line), then as each panel sorted its own marks."""
     digits = max(before.digits, alone.digits)
     parts = [
         _rescaled(frame, digits - panel.digits)
         for frame, panel in (
-            (before.marks[before.marks["entrant"] != key], before),
+            (before.marks[~before.marks["entrant"].isin(keys)], before),
             (alone.marks, alone),
         )
         if not frame.empty

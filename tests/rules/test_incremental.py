@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from competition.rules import RuleSet, load_rule_file
 from competition.rules.datafiles import Entrant, read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
-from competition.rules.incremental import can_update, update
+from competition.rules.incremental import can_update, update, update_many
 from competition.rules.report import standings_dict
 from competition.rules.standings import Standings
 from tests.factories import REPOSITORY, make_entrants, make_marks, make_rules
@@ -276,6 +276,44 @@ def test_marks_entered_one_by_one_give_the_full_recomputation(
             log.clear(entrant)
         standings = update(standings, marks_of(log, entrant), by_id[entrant])
         assert_same(standings, full(contest, log))
+
+
+@SETTINGS
+@pytest.mark.parametrize("name", list(CONTESTS))
+@given(data=st.data())
+def test_a_burst_of_marks_folded_in_at_once_gives_the_full_recomputation(
+    name: str, data: st.DataObject
+) -> None:
+    """A coalesced update: several entrants' marks changed since the last board, recomputed
+    together and the field placed once."""
+    contest = CONTESTS[name]
+    log = MarksLog()
+    by_id = {e.id: e for e in contest.entrants}
+    standings = full(contest, log)
+    for burst in data.draw(st.lists(steps(contest), min_size=1, max_size=3)):
+        touched: list[str] = []
+        for kind, index, choice in burst:
+            if kind == "mark":
+                cell = contest.cells[index]
+                log.enter(cell, value_of(contest, cell, choice))
+                entrant = cell[0]
+            else:
+                entrant = contest.entrants[index].id
+                log.clear(entrant)
+            if entrant not in touched:
+                touched.append(entrant)
+        frame = log.frame()
+        standings = update_many(
+            standings, frame[frame["entrant"].isin(touched)], [by_id[e] for e in touched]
+        )
+        assert_same(standings, full(contest, log))
+
+
+def test_a_batch_naming_an_entrant_twice_is_refused() -> None:
+    contest = CONTESTS["welding"]
+    log = MarksLog()
+    with pytest.raises(ValueError):
+        update_many(full(contest, log), log.frame(), [contest.entrants[0]] * 2)
 
 
 def test_the_shipped_welding_marks_entered_in_file_order() -> None:
