@@ -13,8 +13,8 @@ CPU at each step, prints a table and writes the section "Live board: viewers per
 the performance document.
 
 The viewers are raw websocket clients speaking Engine.IO 4 / Socket.IO 5 on one asyncio
-loop (wsproto), so thousands fit in the benchmark's process and the measurement is of the
-server, not of a client library's threads.
+loop (wsproto; bench/wsclient.py), so thousands fit in the benchmark's process and the
+measurement is of the server, not of a client library's threads.
 """
 
 from __future__ import annotations
@@ -46,15 +46,6 @@ from typing import Any
 import requests
 import socketio
 import sqlalchemy
-from wsproto import ConnectionType, WSConnection
-from wsproto.events import (
-    AcceptConnection,
-    CloseConnection,
-    Ping,
-    RejectConnection,
-    Request,
-    TextMessage,
-)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -62,6 +53,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/NAME.py`, not imported as 
     sys.path.insert(0, str(ROOT))
 
 from bench.performance_doc import rewrite_section  # noqa: E402
+from bench.wsclient import RawSocket  # noqa: E402
 
 SECTION_TITLE = "## Live board: viewers per process"
 GOAL_SECONDS = 1.0
@@ -278,49 +270,23 @@ class Crowd:
 
 
 @dataclass
-class Viewer:
+class Viewer(RawSocket):
     crowd: Crowd
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     closed: bool = False
     writer: asyncio.StreamWriter | None = None
 
     async def run(self, port: int, contest_id: int) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        self.writer = writer
-        ws = WSConnection(ConnectionType.CLIENT)
-        target = f"/socket.io/?EIO=4&transport=websocket&contest={contest_id}"
-        writer.write(ws.send(Request(host=f"127.0.0.1:{port}", target=target)))
-        text: list[str] = []
-        try:
-            while not self.closed:
-                data = await reader.read(65536)
-                if not data:
-                    break
-                ws.receive_data(data)
-                for event in ws.events():
-                    if isinstance(event, TextMessage):
-                        text.append(event.data)
-                        if event.message_finished:
-                            self.packet("".join(text), ws, writer)
-                            text.clear()
-                    elif isinstance(event, Ping):
-                        writer.write(ws.send(event.response()))
-                    elif isinstance(event, CloseConnection | RejectConnection):
-                        self.closed = True
-                    elif isinstance(event, AcceptConnection):
-                        pass
-        finally:
-            self.closed = True
-            writer.close()
+        await self.run_socket(port, f"&contest={contest_id}")
 
-    def packet(self, packet: str, ws: WSConnection, writer: asyncio.StreamWriter) -> None:
+    def packet(self, packet: str) -> None:
         crowd = self.crowd
         crowd.frames += 1
         crowd.last_frame = time.monotonic()
         if packet == "2":  # Engine.IO ping
-            writer.write(ws.send(TextMessage("3")))
+            self.send("3")
         elif packet.startswith("0"):  # Engine.IO open: join the namespace
-            writer.write(ws.send(TextMessage(f"40{LIVE},")))
+            self.send(f"40{LIVE},")
         elif packet.startswith(f"42{LIVE},"):
             name, data = json.loads(packet[len(LIVE) + 3 :])
             if name == "snapshot":
