@@ -1,7 +1,7 @@
 """The tables, typed (SQLAlchemy 2.0); services are the only code that writes them."""
 
 from competition.models.audit import AuditEntry, AuditHead
-from competition.models.contest import Contest, Event, Round, RuleVersion
+from competition.models.contest import BoardChange, Contest, Event, Round, RuleVersion
 from competition.models.marks import Mark, SheetSignoff
 from competition.models.people import (
     Assignment,
@@ -19,6 +19,7 @@ __all__ = [
     "Appeal",
     "AuditEntry",
     "AuditHead",
+    "BoardChange",
     "BlindCode",
     "BlindDraw",
     "Certificate",

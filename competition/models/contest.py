@@ -86,3 +86,24 @@ class Round(db.Model):  # type: ignore[name-defined,misc]
     opened_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     closed_at: Mapped[Timestamp | None]
     event: Mapped[Event] = relationship(back_populates="rounds")
+
+
+class BoardChange(db.Model):  # type: ignore[name-defined,misc]
+    """The outbox of the public board: written in the transaction of the change it records
+    (a mark, a correction, an import, a lifecycle step), so the board can never fall behind
+    a committed change. ``version`` is the contest's ``board_version`` that change raised:
+    writers of one contest take that row in turn, so versions follow commit order (ids do
+    not). ``scope`` says what to recompute: ``entrant`` (that entrant), ``event`` (the
+    whole event: entrants, rules) or ``board`` (only how the board is shown: codes, names,
+    lifecycle, publication)."""
+
+    __tablename__ = "board_changes"
+    __table_args__ = (UniqueConstraint("contest_id", "version", "event_id", "entrant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(8))
+    event_id: Mapped[int | None] = mapped_column(Integer)
+    entrant_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)

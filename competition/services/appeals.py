@@ -12,7 +12,7 @@ from competition.extensions import db
 from competition.models import Appeal, Contest, Entrant, Event, Mark
 from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
-from competition.services import audit, notifications, scoring
+from competition.services import audit, outbox, scoring
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.publication import snapshot
 
@@ -110,6 +110,7 @@ def decide_appeal(
         new = scoring.supersede(
             actor, role, old, correction.value, f"appeal {appeal.id}: {decision.strip()}"
         )
+    outbox.record(contest.id, outbox.BOARD)
     appeal.status = "upheld" if upheld else "rejected"
     appeal.decision = decision.strip()
     appeal.decided_by = actor.label
@@ -131,7 +132,7 @@ def decide_appeal(
     db.session.commit()
     if new is not None and old is not None:
         scoring.announce_correction(old, new)
-    notifications.board_changed(contest.id)
+    outbox.announce(contest.id)
     return appeal
 
 

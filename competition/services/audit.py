@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from competition.extensions import db
 from competition.models import AuditEntry, AuditHead
@@ -55,15 +55,16 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Append an entry; the caller's transaction commits it together with the change."""
-    if db.session.get(AuditHead, 1) is None:
-        db.session.add(AuditHead(id=1, seq=0, hash=GENESIS))
-        db.session.flush()
-    seq, previous = db.session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)
-    ).one()
+    head = AuditHead.__table__
+    taken = db.session.execute(
+        update(head)
+        .where(head.c.id == 1)
+        .values(seq=head.c.seq + 1)
+        .returning(head.c.seq, head.c.hash)
+    ).one_or_none()
+    seq, previous = (int(taken[0]), str(taken[1])) if taken is not None else (1, GENESIS)
+    if taken is None:  # the first entry ever
+        db.session.execute(insert(head).values(id=1, seq=1, hash=GENESIS))
     entry = AuditEntry(
         seq=seq,
         at=utcnow(),
@@ -77,9 +78,28 @@ def record(
         prev_hash=previous,
     )
     entry.hash = entry_hash(entry)
-    db.session.add(entry)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=entry.hash))
+    db.session.execute(insert(AuditEntry.__table__).values(_columns(entry)))
+    db.session.execute(update(head).where(head.c.id == 1).values(hash=entry.hash))
     return entry
+
+
+def _columns(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        column: getattr(entry, column)
+        for column in (
+            "seq",
+            "at",
+            "actor",
+            "role",
+            "action",
+            "subject",
+            "reason",
+            "before",
+            "after",
+            "prev_hash",
+            "hash",
+        )
+    }
 
 
 @dataclass

@@ -18,7 +18,7 @@ from competition.extensions import db
 from competition.models import BlindCode, BlindDraw, Contest, Entrant, Event
 from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
-from competition.services import audit, notifications
+from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.entrant_sheets import column_letter
 from competition.services.stages import stage_name
@@ -111,6 +111,7 @@ def draw(actor: Actor, event_id: int, seed: str | None = None) -> BlindDraw:
     ]
     db.session.add(blind_draw)
     db.session.flush()
+    outbox.record(event.contest_id, outbox.BOARD, event.id)
     audit.record(
         actor,
         "blind.draw",
@@ -119,7 +120,7 @@ def draw(actor: Actor, event_id: int, seed: str | None = None) -> BlindDraw:
         after={"draw": blind_draw.id, "method": METHOD, "seed": seed, "entrants": len(entrants)},
     )
     db.session.commit()
-    notifications.board_changed(event.contest_id)
+    outbox.announce(event.contest_id)
     return blind_draw
 
 
@@ -165,11 +166,12 @@ def discard(actor: Actor, draw_id: int, reason: str) -> None:
         "drawn_at": blind_draw.drawn_at.isoformat(),
     }
     db.session.delete(blind_draw)
+    outbox.record(event.contest_id, outbox.BOARD, event.id)
     audit.record(
         actor, "blind.discard", f"event:{event.id}", role=role, reason=reason.strip(), before=before
     )
     db.session.commit()
-    notifications.board_changed(event.contest_id)
+    outbox.announce(event.contest_id)
 
 
 def current_draw(event_id: int) -> BlindDraw | None:
@@ -182,6 +184,21 @@ def codes_by_entrant(event_id: int) -> dict[int, BlindCode]:
     """Each entrant's code in the event's draw (empty before the draw), keyed by entrant id."""
     blind_draw = current_draw(event_id)
     return {code.entrant_id: code for code in blind_draw.codes} if blind_draw else {}
+
+
+def numbers_by_code(event_id: int) -> dict[str, str]:
+    """Each entrant's contestant number in the event's draw, keyed by the entrant's code
+    (empty before the draw): one query, for boards of thousands of entrants."""
+    blind_draw = current_draw(event_id)
+    if blind_draw is None:
+        return {}
+    codes, entrants = BlindCode.__table__, Entrant.__table__
+    rows = db.session.execute(
+        select(entrants.c.code, codes.c.contestant_no)
+        .join(entrants, entrants.c.id == codes.c.entrant_id)
+        .where(codes.c.draw_id == blind_draw.id)
+    ).all()
+    return {str(code): str(number) for code, number in rows}
 
 
 # --- the sealed mapping and unblinding -------------------------------------------------------
@@ -226,6 +243,7 @@ def unblind(actor: Actor, contest_id: int) -> Contest:
             ),
         )
     contest.unblinded_at = utcnow()
+    outbox.record(contest.id, outbox.BOARD)
     audit.record(
         actor,
         "contest.unblind",
@@ -234,7 +252,7 @@ def unblind(actor: Actor, contest_id: int) -> Contest:
         after={"unblinded_at": contest.unblinded_at.isoformat()},
     )
     db.session.commit()
-    notifications.board_changed(contest.id)
+    outbox.announce(contest.id)
     return contest
 
 

@@ -12,22 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Contest, Entrant, Event, Publication
+from competition.models import Contest, Event, Publication
 from competition.models.base import utcnow
 from competition.models.contest import BOARD_MODES
 from competition.rules.messages import N_, msg
 from competition.rules.numbers import format_exact
 from competition.rules.report import awards_dict
 from competition.rules.standings import Row, Standings
-from competition.services import audit, notifications
+from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
-from competition.services.blind import codes_by_entrant
+from competition.services.blind import numbers_by_code
 from competition.services.contests import ruleset_of
 from competition.services.privacy import is_public
-from competition.services.standings import event_standings, progress
+from competition.services.standings import current_standings, event_standings, progress
 
 PUBLISHED = ("published", "final")
 
@@ -76,18 +76,13 @@ def event_board(
     event whose numbers are not drawn yet has nothing to show: no rows, ``awaiting_codes``."""
     ruleset = standings.ruleset
     open_ = names_open(contest)
-    entrants = {
-        e.code: e for e in db.session.scalars(select(Entrant).where(Entrant.event_id == event.id))
-    }
-    codes = codes_by_entrant(event.id) if contest.blind else {}
-    awaiting_codes = not open_ and not codes
+    numbers = numbers_by_code(event.id) if contest.blind else {}
+    awaiting_codes = not open_ and not numbers
     shown = public_attributes(event) if open_ else []
     criteria = ruleset.rule.criteria
     rows = []
     for position, row in enumerate([] if awaiting_codes else standings.rows, start=1):
-        entrant = entrants.get(row.key)
-        code = codes.get(entrant.id) if entrant is not None else None
-        number = code.contestant_no if code is not None else None
+        number = numbers.get(row.key)
         if open_:
             key = row.key
             label = row.entrant.name
@@ -171,7 +166,7 @@ def contest_head(contest: Contest) -> dict[str, Any]:
 
 
 def live_board(
-    contest: Contest, standings_of: Callable[[Event], Standings] = event_standings
+    contest: Contest, standings_of: Callable[[Event], Standings] = current_standings
 ) -> dict[str, Any]:
     """The board as the public sees it now (without its version: see ``current_version``);
     ``standings_of`` gives an event's provisional standings now (a kept, updated copy:
@@ -242,18 +237,6 @@ def current_version(contest_id: int) -> int:
     )
 
 
-def next_version(contest_id: int) -> int:
-    """Raise the contest's board version: its board has changed since the last number."""
-    db.session.execute(
-        update(Contest)
-        .where(Contest.id == contest_id)
-        .values(board_version=Contest.board_version + 1)
-    )
-    version = current_version(contest_id)
-    db.session.commit()
-    return version
-
-
 # --- the organiser's setting -----------------------------------------------------------------
 
 
@@ -274,6 +257,7 @@ def set_mode(actor: Actor, contest_id: int, mode: str) -> Contest:
     elif mode != "frozen":
         contest.board_frozen_at = None
     contest.board_mode = mode
+    outbox.record(contest.id, outbox.BOARD)
     audit.record(
         actor,
         "board.mode",
@@ -286,5 +270,5 @@ def set_mode(actor: Actor, contest_id: int, mode: str) -> Contest:
         },
     )
     db.session.commit()
-    notifications.board_changed(contest.id)
+    outbox.announce(contest.id)
     return contest

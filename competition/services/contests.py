@@ -12,7 +12,7 @@ from competition.extensions import db
 from competition.models import Contest, ContestRole, Entrant, Event, RuleVersion
 from competition.rules import RuleFileError, RuleSet, load_rule_text
 from competition.rules.messages import N_, msg
-from competition.services import audit
+from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
 
 
@@ -112,6 +112,7 @@ def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: st
     )
     event.rule_versions.append(version)
     db.session.flush()
+    outbox.record(event.contest_id, outbox.EVENT, event.id)
     audit.record(
         actor,
         "rules.new_version",
@@ -122,6 +123,7 @@ def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: st
         after={"version": version.version, "sha256": version.sha256},
     )
     db.session.commit()
+    outbox.announce(event.contest_id)
     return version
 
 
@@ -134,6 +136,17 @@ def ruleset_of(event: Event) -> RuleSet:
     ruleset = _RULESETS.get(version.sha256)
     if ruleset is None:
         ruleset = _RULESETS[version.sha256] = RuleSource(version.source_name, version.text).load()
+    return ruleset
+
+
+def ruleset_of_version(version_id: int, sha256: str) -> RuleSet:
+    """The rule set of a stored rule version (its id and SHA-256), parsed once per distinct
+    file."""
+    ruleset = _RULESETS.get(sha256)
+    if ruleset is None:
+        version = db.session.get(RuleVersion, version_id)
+        assert version is not None, "a rule version read from the database"
+        ruleset = _RULESETS[sha256] = RuleSource(version.source_name, version.text).load()
     return ruleset
 
 

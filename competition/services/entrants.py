@@ -18,7 +18,7 @@ from competition.extensions import db
 from competition.models import Assignment, BlindCode, Entrant, Event
 from competition.rules import RuleSet
 from competition.rules.messages import N_, msg
-from competition.services import audit, notifications
+from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 from competition.services.entrant_checks import suggest_mapping, validate
@@ -116,9 +116,10 @@ def import_entrants(
     after = {"count": len(rows), "file": filename, "sha256": sha256, "mapping": used}
     try:
         _insert(event.id, rows, progress, total)
+        outbox.record(event.contest_id, outbox.EVENT, event.id)
         audit.record(actor, "entrants.import", f"event:{event.id}", role=role, after=after)
         db.session.commit()
-        notifications.board_changed(event.contest_id)
+        outbox.announce(event.contest_id)
     except IntegrityError:
         db.session.rollback()
         text = N_("some of these codes were registered meanwhile: import the sheet again")
@@ -166,9 +167,10 @@ def add_entrant(
         db.session.add(entrant)
         db.session.flush()
         subject = f"event:{event.id}/entrant:{row.code}"
+        outbox.record(event.contest_id, outbox.EVENT, event.id)
         audit.record(actor, "entrant.add", subject, role=role, after=after)
         db.session.commit()
-        notifications.board_changed(event.contest_id)
+        outbox.announce(event.contest_id)
     except IntegrityError:
         db.session.rollback()
         text = N_("'{code}' is already registered in this event")
@@ -213,6 +215,7 @@ def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> 
         raise Refused("in_use", msg(text))
     before = {"code": entrant.code, "name": entrant.name, "attributes": entrant.attributes}
     db.session.delete(entrant)
+    outbox.record(event.contest_id, outbox.EVENT, event.id)
     audit.record(
         actor,
         "entrant.remove",
@@ -222,7 +225,7 @@ def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> 
         before=before,
     )
     db.session.commit()
-    notifications.board_changed(event.contest_id)
+    outbox.announce(event.contest_id)
 
 
 def event_entrants(event_id: int) -> list[Entrant]:

@@ -24,7 +24,7 @@ from competition.models import (
 )
 from competition.models.base import utcnow
 from competition.rules.messages import N_, Message, msg
-from competition.services import audit, notifications, publication
+from competition.services import audit, outbox, publication
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.stages import stage_name
 
@@ -77,6 +77,7 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
             for round_ in event.rounds:
                 if round_.status == "open":
                     round_.status, round_.closed_at = "closed", utcnow()
+    outbox.record(contest.id, outbox.BOARD)
     audit.record(
         actor,
         f"contest.{step_name}",
@@ -87,7 +88,7 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
         after={"status": step.target},
     )
     db.session.commit()
-    notifications.board_changed(contest.id)
+    outbox.announce(contest.id)
     return contest
 
 

@@ -1,247 +1,203 @@
-"""Recording marks: checked against the pinned rules, appended (never updated), audited.
+"""Recording marks: checked against the pinned rules, appended (never updated), audited, and
+acknowledged only once committed (:mod:`competition.services.mark_store` checks and writes
+one mark).
 
-A judge's mark needs an open round, an assignment covering it and an unsigned sheet;
-measured values are entered by the organisers. A resend with the same idempotency key gets
-the mark already stored and stores nothing new.
+Marks that arrive while another batch is being committed are committed together, in one
+transaction (group commit): the first caller to find no batch under way writes every mark
+waiting at that moment, commits once, and hands its answers back; whoever arrived meanwhile
+leads the next batch. A lone mark is written at once, as before; twenty tablets marking at
+full speed share a commit instead of queueing for one each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import and_, or_, select
+from flask import Flask, current_app
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from competition.database import is_busy
 from competition.extensions import db
-from competition.models import Assignment, Entrant, Event, Judge, Mark, SheetSignoff
-from competition.rules import RuleSet
+from competition.models import Entrant, Mark
 from competition.rules.datafiles import marks_frame
-from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
-from competition.rules.model import Judged
-from competition.services import audit, notifications
-from competition.services.authority import Actor, Refused, require_role
-from competition.services.contests import ruleset_of
+from competition.services import mark_store, notifications
+from competition.services.authority import Actor, Refused
+from competition.services.mark_store import MEASURED_STAGES, MarkInput, StoredMark
 
-MEASURED_STAGES = ("registration", "scoring", "review")
-
-
-@dataclass(frozen=True)
-class MarkInput:
-    entrant: str  # the entrant's code
-    criterion: str
-    value: str
-    item: str = ""
-    idempotency_key: str | None = None
-
+__all__ = ["MEASURED_STAGES", "MarkInput", "StoredMark", "current_marks", "record_mark"]
 
 BUSY = msg(N_("the server is busy: send the mark again in a moment"))
 
 
-def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
-    """Store one mark (a judge's) or measured value (an organiser's), or refuse with why.
+def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> StoredMark:
+    """Store one mark (a judge's) or measured value (an organiser's), or refuse with why;
+    returns once the mark is committed.
 
     A database that is only busy — other writers held it longer than we wait, or every
     connection of this process stayed taken (the pool's timeout) — is refused as ``busy``,
     stores nothing, and the tablet sends the mark again."""
-    try:
-        return _record(actor, event_id, mark)
-    except PoolTimeout:
-        db.session.rollback()
-        raise Refused("busy", BUSY) from None
-    except OperationalError as error:
-        db.session.rollback()
-        if not is_busy(error):
-            raise
-        raise Refused("busy", BUSY) from None
+    pending = _Pending(actor, event_id, mark)
+    _queue().submit(pending)
+    if pending.failure is not None:
+        raise pending.failure
+    assert pending.stored is not None
+    return pending.stored
 
 
-def _record(actor: Actor, event_id: int, mark: MarkInput) -> Mark:
-    if mark.idempotency_key:
-        existing: Mark | None = db.session.scalar(
-            select(Mark).where(Mark.idempotency_key == mark.idempotency_key)
-        )
-        if existing is not None:
-            return existing
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise Refused("not_found", msg(N_("no such event")))
-    ruleset = ruleset_of(event)
-    entrant = db.session.scalar(
-        select(Entrant).where(Entrant.event_id == event.id, Entrant.code == mark.entrant)
-    )
-    if entrant is None:
-        raise Refused("unknown_entrant", msg(N_("unknown entrant '{code}'"), code=mark.entrant))
-    _check_item(ruleset, mark)
-    problem = value_problem(ruleset, mark.criterion, mark.value.strip())
-    if problem is not None:
-        raise Refused("invalid_value", problem)
-    judged = isinstance(ruleset.rule.criteria[mark.criterion], Judged)
-    role = (
-        _authorise_judge(actor, event, entrant, mark) if judged else _authorise_entry(actor, event)
-    )
-    previous = _current(event.id, entrant.id, mark, actor.id if judged else None)
-    stored = Mark(
-        event_id=event.id,
-        entrant_id=entrant.id,
-        item=mark.item,
-        criterion=mark.criterion,
-        judge_id=actor.id if judged else None,
-        value=mark.value.strip(),
-        idempotency_key=mark.idempotency_key,
-        supersedes_id=previous.id if previous else None,
-        entered_by=actor.label,
-    )
-    db.session.add(stored)
+@dataclass
+class _Pending:
+    actor: Actor
+    event_id: int
+    mark: MarkInput
+    stored: StoredMark | None = None
+    failure: BaseException | None = None
+    announce: dict[str, object] | None = None
+    lead: bool = False  # woken to write the next batch, not with an answer
+    woken: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class _Queue:
+    """The marks of one app and process waiting for their commit."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    waiting: list[_Pending] = field(default_factory=list)
+    leading: bool = False
+
+    def submit(self, pending: _Pending) -> None:
+        with self.lock:
+            self.waiting.append(pending)
+            lead = not self.leading
+            self.leading = True
+        if not lead:
+            pending.woken.wait()
+            if not pending.lead:
+                return
+        self._lead()
+
+    def _lead(self) -> None:
+        with self.lock:
+            batch, self.waiting = self.waiting, []
+        try:
+            _write(batch)
+        finally:
+            with self.lock:
+                following = self.waiting[0] if self.waiting else None
+                if following is not None:
+                    following.lead = True
+                else:
+                    self.leading = False
+            for pending in batch:
+                pending.woken.set()
+            if following is not None:
+                following.woken.set()
+
+
+def _queue(app: Flask | None = None) -> _Queue:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("mark_queue")
+    if found is None:
+        found = app.extensions.setdefault("mark_queue", _Queue())
+    return cast(_Queue, found)
+
+
+def _write(batch: list[_Pending]) -> None:
+    """Every mark of the batch in one transaction and one commit; each pending gets its
+    stored mark or its refusal. Should the batch as a whole fail on a key or a cell taken at
+    the same moment by a writer elsewhere, each mark is written again on its own."""
     try:
-        db.session.flush()
-        audit.record(
-            actor,
-            "mark.record",
-            f"event:{event.id}/entrant:{entrant.code}",
-            role=role,
-            before={"value": previous.value} if previous else None,
-            after={
-                "criterion": mark.criterion,
-                "item": mark.item,
-                "value": stored.value,
-                "mark": stored.id,
-            },
-        )
-        payload = _payload(stored, mark, event.contest_id)  # read before the commit expires it
+        for pending in batch:
+            try:
+                pending.stored, pending.announce = mark_store.write(
+                    pending.actor, pending.event_id, pending.mark
+                )
+            except Refused as refused:
+                pending.failure = refused
         db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        for pending in batch:
+            pending.stored = pending.announce = pending.failure = None
+            _write_alone(pending)
+        return
+    except BaseException as error:
+        db.session.rollback()
+        for pending in batch:
+            pending.stored = pending.announce = None
+            pending.failure = _busy_or(error)
+        if pending.failure is error and not isinstance(error, Exception):
+            raise
+        return
+    _announce(batch)
+
+
+def _write_alone(pending: _Pending) -> None:
+    try:
+        pending.stored, pending.announce = mark_store.write(
+            pending.actor, pending.event_id, pending.mark
+        )
+        db.session.commit()
+    except Refused as refused:
+        db.session.rollback()
+        pending.failure = refused
     except IntegrityError:
         # the same key arrived twice at once (a resend racing its original, or two cells
         # superseding the same mark): the first one stored wins, the other gets its answer
         db.session.rollback()
-        return _stored_twin(mark)
-    notifications.publish("mark.recorded", payload)
-    return stored
+        pending.stored = pending.announce = None
+        try:
+            pending.stored = mark_store.stored_twin(pending.mark)
+        except Refused as refused:
+            pending.failure = refused
+    except Exception as error:  # the one mark's own fault: its caller hears of it
+        db.session.rollback()
+        pending.stored = pending.announce = None
+        pending.failure = _busy_or(error)
+    else:
+        _announce([pending])
 
 
-def _stored_twin(mark: MarkInput) -> Mark:
-    if mark.idempotency_key:
-        twin: Mark | None = db.session.scalar(
-            select(Mark).where(Mark.idempotency_key == mark.idempotency_key)
-        )
-        if twin is not None:
-            return twin
-    raise Refused(
-        "conflict", msg(N_("another mark for this cell arrived at the same moment: send it again"))
-    )
+def _busy_or(error: BaseException) -> BaseException:
+    """A database that is only busy becomes the ``busy`` refusal; anything else stays."""
+    if isinstance(error, PoolTimeout) or (isinstance(error, OperationalError) and is_busy(error)):
+        return Refused("busy", BUSY)
+    return error
 
 
-def _payload(stored: Mark, mark: MarkInput, contest_id: int) -> dict[str, object]:
-    return {
-        "contest_id": contest_id,
-        "event_id": stored.event_id,
-        "mark_id": stored.id,
-        "judge_id": stored.judge_id,
-        "entrant": mark.entrant,
-        "item": mark.item,
-        "criterion": mark.criterion,
-        "value": stored.value,
-    }
-
-
-def _check_item(ruleset: RuleSet, mark: MarkInput) -> None:
-    if mark.criterion not in ruleset.levels:
-        raise Refused(
-            "unknown_criterion", msg(N_("unknown criterion '{name}'"), name=mark.criterion)
-        )
-    per_item = ruleset.levels[mark.criterion] == "item"
-    if per_item and not mark.item:
-        raise Refused("invalid_item", msg(N_("this criterion is given per item: name the item")))
-    if not per_item and mark.item:
-        raise Refused(
-            "invalid_item",
-            msg(N_("this criterion is given once per entrant: leave the item empty")),
-        )
-    if per_item and ruleset.item_ids is not None and mark.item not in ruleset.item_ids:
-        raise Refused(
-            "invalid_item",
-            msg(N_("unknown item; expected one of: {ids}"), ids=", ".join(ruleset.item_ids)),
-        )
-
-
-def _authorise_entry(actor: Actor, event: Event) -> str:
-    role = require_role(actor, event.contest_id, ["organiser", "chief_judge"])
-    if event.contest.status not in MEASURED_STAGES:
-        raise Refused(
-            "closed", msg(N_("measured values are entered from registration until review"))
-        )
-    return role
-
-
-def _authorise_judge(actor: Actor, event: Event, entrant: Entrant, mark: MarkInput) -> str:
-    if actor.kind != "judge" or actor.id is None:
-        raise Refused("forbidden", msg(N_("only the judges mark this criterion")))
-    judge = db.session.get(Judge, actor.id)
-    if judge is None or judge.revoked_at is not None or judge.contest_id != event.contest_id:
-        raise Refused("forbidden", msg(N_("this judge may not mark in this contest")))
-    if event.contest.status != "scoring" or not _round_open(event, mark.item):
-        raise Refused("round_closed", msg(N_("scoring of this item is closed")))
-    covered = db.session.scalar(
-        select(Assignment.id).where(
-            Assignment.judge_id == judge.id,
-            Assignment.event_id == event.id,
-            or_(Assignment.criterion == "", Assignment.criterion == mark.criterion),
-            or_(Assignment.entrant_id.is_(None), Assignment.entrant_id == entrant.id),
-        )
-    )
-    if covered is None:
-        raise Refused("not_assigned", msg(N_("you are not assigned to mark this")))
-    signed = db.session.scalar(
-        select(SheetSignoff.id).where(
-            SheetSignoff.judge_id == judge.id, SheetSignoff.event_id == event.id
-        )
-    )
-    if signed is not None:
-        raise Refused(
-            "signed", msg(N_("your sheet is signed: ask the chief judge for a correction"))
-        )
-    return "judge"
-
-
-def _round_open(event: Event, item: str) -> bool:
-    rounds = {r.item: r.status for r in event.rounds}
-    if item in rounds:
-        return rounds[item] == "open"
-    return rounds.get("") == "open"
-
-
-def _current(event_id: int, entrant_id: int, mark: MarkInput, judge_id: int | None) -> Mark | None:
-    """The mark this one replaces: the newest not yet superseded for the same cell."""
-    superseded = select(Mark.supersedes_id).where(Mark.supersedes_id.is_not(None))
-    query = select(Mark).where(
-        Mark.event_id == event_id,
-        Mark.entrant_id == entrant_id,
-        Mark.item == mark.item,
-        Mark.criterion == mark.criterion,
-        Mark.judge_id.is_(None) if judge_id is None else Mark.judge_id == judge_id,
-        Mark.id.not_in(superseded),
-    )
-    return db.session.scalar(query.order_by(Mark.id.desc()))
+def _announce(batch: list[_Pending]) -> None:
+    for pending in batch:
+        if pending.announce is not None:
+            notifications.publish("mark.recorded", pending.announce)
 
 
 def current_marks(
-    event_id: int, as_of: datetime | None = None, entrant: str | None = None
+    event_id: int,
+    as_of: datetime | None = None,
+    entrant: str | None = None,
+    entrants: list[str] | None = None,
 ) -> pd.DataFrame:
     """Every mark in force (not superseded), shaped as the engine reads MARKS.csv; judges
     are named J<id> and each mark's ``line`` is its id, so the same mark has the same line
     in every read. With ``as_of``: the marks in force at that moment (a frozen board); with
-    ``entrant``: only that entrant's (by code)."""
-    superseded = select(Mark.supersedes_id).where(Mark.supersedes_id.is_not(None))
+    ``entrant`` or ``entrants``: only those entrants' (by code)."""
+    superseded = select(Mark.supersedes_id).where(
+        Mark.event_id == event_id, Mark.supersedes_id.is_not(None)
+    )
     stored = Mark.event_id == event_id
     if as_of is not None:
         superseded = superseded.where(Mark.created_at <= as_of)
         stored = and_(stored, Mark.created_at <= as_of)
     if entrant is not None:
         stored = and_(stored, Entrant.code == entrant)
+    if entrants is not None:
+        stored = and_(stored, Entrant.code.in_(entrants))
     rows = db.session.execute(
         select(Entrant.code, Mark.item, Mark.criterion, Mark.judge_id, Mark.value, Mark.id)
         .join(Entrant, Entrant.id == Mark.entrant_id)

@@ -13,7 +13,7 @@ from competition.rules.numbers import format_exact
 from competition.services import assignments, audit, notifications, scoring
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.scoring import SheetEntrant
-from competition.services.standings import event_standings
+from competition.services.standings import current_standings
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def monitor(actor: Actor, event_id: int) -> Monitor:
 
 def _deviations(event: Event) -> list[Deviation]:
     """Marks further from their panel's median than the rule file's max_deviation."""
-    result = event_standings(event)
+    result = current_standings(event)
     found: list[Deviation] = []
     for name, criterion in result.ruleset.judged().items():
         tolerance = criterion.tolerance

@@ -16,7 +16,7 @@ from competition.extensions import db
 from competition.models import Appeal, Contest, Publication
 from competition.models.base import utcnow
 from competition.rules.model import duration_of
-from competition.services import audit, certificates, notifications
+from competition.services import audit, certificates, outbox
 from competition.services.authority import SYSTEM, Actor
 from competition.services.board import published_document
 from competition.services.contests import ruleset_of
@@ -102,6 +102,7 @@ def settle(contest: Contest, now: datetime | None = None) -> bool:
     ):
         return False
     contest.status = "final"
+    outbox.record(contest.id, outbox.BOARD)
     audit.record(
         SYSTEM,
         "contest.finalise",
@@ -112,5 +113,5 @@ def settle(contest: Contest, now: datetime | None = None) -> bool:
         after={"status": "final"},
     )
     db.session.commit()
-    notifications.board_changed(contest.id)
+    outbox.announce(contest.id)
     return True

@@ -12,7 +12,7 @@ from competition.extensions import db
 from competition.models import Entrant, Event, Judge, Mark, SheetSignoff
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
-from competition.services import assignments, audit, blind, notifications
+from competition.services import assignments, audit, blind, notifications, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 
@@ -227,6 +227,7 @@ def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Ma
     )
     db.session.add(new)
     db.session.flush()
+    outbox.record(event.contest_id, outbox.ENTRANT, event.id, [old.entrant_id])
     audit.record(
         actor,
         "mark.correct",

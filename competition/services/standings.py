@@ -9,17 +9,20 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import func, select
+from flask import Flask, current_app
+from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Entrant, Event, Mark
+from competition.models import Entrant, Event
 from competition.rules.datafiles import Entrant as EngineEntrant
 from competition.rules.datafiles import read_marks_text
 from competition.rules.engine import compute_standings
-from competition.rules.incremental import can_update, update
+from competition.rules.incremental import can_update, update_many
 from competition.rules.model import Measured
 from competition.rules.standings import Standings
+from competition.services import outbox
 from competition.services.contests import ruleset_of
 from competition.services.marks import current_marks
 
@@ -42,84 +45,114 @@ def event_standings(
 @dataclass(frozen=True)
 class _Known:
     standings: Standings
+    version: int  # the contest's board version read before these standings were read
     rules_id: int
-    entrants: tuple[int, int]  # how many, and the newest id: an added or removed one shows
-    last_mark: int  # the newest mark id read
 
 
 @dataclass
-class LiveStandings:
-    """Each event's provisional standings as last computed, brought up to date from the
-    marks stored since (in this process or any other): where the rules let one entrant be
-    recomputed alone (``competition.rules.incremental``), only the entrants with new marks
-    are, and the field is placed again; otherwise, and after any other change (rules,
-    entrants), in full. Equal to :func:`event_standings` either way."""
+class StandingsService:
+    """Each event's provisional standings, one copy per process for every reader — the live
+    board, the API, the monitor, the console's results, awards and exports — brought up to
+    date from the board's outbox (:mod:`competition.services.outbox`): the changes after the
+    version held, in version (commit) order. Where the rules let entrants be recomputed
+    alone (``competition.rules.incremental``) only the entrants changed since are, together,
+    and the field is placed once; after any other change (rules, entrants) in full. Equal to
+    :func:`event_standings` either way.
 
-    most_changed: int = 50  # beyond that many changed entrants a full computation is cheaper
+    Standings labelled with version v hold every change up to v (v is read first; a change
+    committed meanwhile may be in them too, and is folded in again next time, harmlessly)."""
+
+    most_changed: float = 0.2  # past this share of the field changed, a full computation
     known: dict[int, _Known] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    guard: threading.Lock = field(default_factory=threading.Lock)
+    locks: dict[int, threading.Lock] = field(default_factory=dict)
     incremental: int = 0  # how often each path was taken (docs/performance.md)
     full: int = 0
 
     def of(self, event: Event) -> Standings:
-        with self.lock:
-            last = _last_mark(event.id)
-            entrants = _entrant_signature(event.id)
-            known = self.known.get(event.id)
-            if known is not None and (known.rules_id, known.entrants) == (
-                event.rules.id,
-                entrants,
-            ):
-                if known.last_mark == last:
-                    return known.standings
-                result = self._updated(event, known)
-                if result is not None:
-                    self.incremental += 1
-                    self.known[event.id] = _Known(result, event.rules.id, entrants, last)
-                    return result
+        """The event's provisional standings now."""
+        event_id, contest_id = event.id, event.contest_id
+        lock = self._lock_of(event_id)
+        if not lock.acquire(blocking=False):
+            # another thread computes them: wait without holding a database connection,
+            # which the computing thread may need
+            release_connection()
+            lock.acquire()
+        try:
+            return self._of(event_id, contest_id)
+        finally:
+            lock.release()
+
+    def _lock_of(self, event_id: int) -> threading.Lock:
+        with self.guard:
+            return self.locks.setdefault(event_id, threading.Lock())
+
+    def _of(self, event_id: int, contest_id: int) -> Standings:
+        version = outbox.versions([contest_id]).get(contest_id, 0)
+        event = db.session.get(Event, event_id)
+        assert event is not None, "events are never deleted"
+        rules_id = event.rules.id
+        known = self.known.get(event_id)
+        result: Standings | None = None
+        if known is not None and known.rules_id == rules_id:
+            if known.version == version:
+                return known.standings
+            result = self._updated(event, known, version)
+        if result is None:
             result = event_standings(event)
             self.full += 1
-            self.known[event.id] = _Known(result, event.rules.id, entrants, last)
-            return result
+        self.known[event_id] = _Known(result, version, rules_id)
+        return result
 
-    def _updated(self, event: Event, known: _Known) -> Standings | None:
-        if not can_update(known.standings.ruleset):
+    def _updated(self, event: Event, known: _Known, version: int) -> Standings | None:
+        """``known`` brought to ``version`` by recomputing only the entrants changed since,
+        or None where a full computation is needed."""
+        changes = outbox.changes_between(event.contest_id, event.id, known.version, version)
+        if changes.whole_event:
             return None
-        changed = list(
-            db.session.scalars(
-                select(Entrant.code)
-                .join(Mark, Mark.entrant_id == Entrant.id)
-                .where(Mark.event_id == event.id, Mark.id > known.last_mark)
-                .distinct()
-            )
-        )
-        if len(changed) > self.most_changed:
+        if not changes.entrants:
+            return known.standings  # the change was elsewhere (another event, the board)
+        field_size = max(len(known.standings.rows), 1)
+        if not can_update(known.standings.ruleset) or (
+            len(changes.entrants) > self.most_changed * field_size
+        ):
             return None
-        by_code = {e.id: e for e in _entrants(event, changed)}
-        result = known.standings
+        changed = _entrants_by_id(event, changes.entrants)
+        codes = [e.id for e in changed]
         try:
-            for code in sorted(changed):
-                result = update(
-                    result,
-                    current_marks(event.id, entrant=code),
-                    by_code[code],
-                    marks_source=f"event {event.name}",
-                    entrants_source=f"event {event.name}",
-                )
+            result = update_many(
+                known.standings,
+                current_marks(event.id, entrants=codes),
+                changed,
+                marks_source=f"event {event.name}",
+                entrants_source=f"event {event.name}",
+            )
         except ValueError:  # a case the incremental path leaves to a full computation
             return None
+        self.incremental += 1
         return result
 
 
-def _last_mark(event_id: int) -> int:
-    return int(db.session.scalar(select(func.max(Mark.id)).where(Mark.event_id == event_id)) or 0)
+def standings_service(app: Flask | None = None) -> StandingsService:
+    """The app's standings service in this process."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("standings")
+    if found is None:
+        found = app.extensions.setdefault("standings", StandingsService())
+    return cast(StandingsService, found)
 
 
-def _entrant_signature(event_id: int) -> tuple[int, int]:
-    count, newest = db.session.execute(
-        select(func.count(Entrant.id), func.max(Entrant.id)).where(Entrant.event_id == event_id)
-    ).one()
-    return int(count or 0), int(newest or 0)
+def current_standings(event: Event) -> Standings:
+    """The event's provisional standings now, from this process's service."""
+    return standings_service().of(event)
+
+
+def release_connection() -> None:
+    """Give this thread's database connection back to the pool before a wait, when the
+    session has nothing of its own to write (its objects are read again when next used)."""
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
 
 
 def sample_marks(event: Event, rules_dir: Path) -> str | None:
@@ -146,15 +179,24 @@ def simulate(event: Event, marks_text: str, source: str) -> Standings:
     )
 
 
+def _entrants_by_id(event: Event, ids: frozenset[int]) -> list[EngineEntrant]:
+    """The entrants with these database ids, in registration order, as the engine takes
+    them."""
+    query = select(Entrant).where(Entrant.event_id == event.id, Entrant.id.in_(sorted(ids)))
+    return [_engine_entrant(e) for e in db.session.scalars(query.order_by(Entrant.code))]
+
+
+def _engine_entrant(entrant: Entrant) -> EngineEntrant:
+    attributes = {k: str(v) for k, v in (entrant.attributes or {}).items()}
+    return EngineEntrant(entrant.code, entrant.name, attributes)
+
+
 def _entrants(event: Event, codes: list[str] | None = None) -> list[EngineEntrant]:
     """The event's entrants (or those with the given codes) as the engine takes them."""
     query = select(Entrant).where(Entrant.event_id == event.id)
     if codes is not None:
         query = query.where(Entrant.code.in_(codes))
-    return [
-        EngineEntrant(e.code, e.name, {k: str(v) for k, v in (e.attributes or {}).items()})
-        for e in db.session.scalars(query.order_by(Entrant.code))
-    ]
+    return [_engine_entrant(e) for e in db.session.scalars(query.order_by(Entrant.code))]
 
 
 @dataclass(frozen=True)

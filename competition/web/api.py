@@ -12,7 +12,6 @@ from flask import Blueprint, Response, jsonify, url_for
 
 from competition.i18n import current_locale
 from competition.models import Contest
-from competition.realtime.live import publisher
 from competition.rules.messages import N_, Message, msg
 from competition.services.board import (
     PUBLISHED,
@@ -20,6 +19,7 @@ from competition.services.board import (
     public_contest,
     public_contests,
 )
+from competition.services.live_boards import board_feed
 from competition.services.publication import settle
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,7 +65,7 @@ def standings(contest_id: int) -> Response | tuple[Response, int]:
     contest = _contest_or_error(contest_id)
     if not isinstance(contest, Contest):
         return contest
-    cached = publisher().current(contest)
+    cached = board_feed().for_reader(contest)
     return jsonify({"version": cached.version, "board": cached.board})
 
 

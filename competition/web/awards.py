@@ -41,7 +41,7 @@ def _public_charts(contest: Contest) -> dict[int, list[Markup]]:
     """Totals and values the public may see anyway: their distribution, and a value by a
     public attribute (the orchards' net income per mu by county)."""
     return {
-        event.id: charts.event_charts(standings.event_standings(event), current_locale())
+        event.id: charts.event_charts(standings.current_standings(event), current_locale())
         for event in contest.events
     }
 

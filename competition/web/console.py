@@ -227,7 +227,7 @@ def simulate(contest_id: int, event_id: int) -> str:
             result = standings.simulate(event, sample, "sample.csv")
         elif request.args.get("use") == "entered":
             source = _("the marks entered so far")
-            result = standings.event_standings(event)
+            result = standings.current_standings(event)
     except ProblemsError as error:
         problems = [p.render(current_locale()) for p in error.problems]
     return render_template(

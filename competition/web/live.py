@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from competition.models import Contest
-from competition.realtime.live import publisher
 from competition.services.board import public_contest
 from competition.services.judge_cards import qr_svg
+from competition.services.live_boards import board_feed
 
 bp = Blueprint("live", __name__)
 
@@ -48,7 +48,7 @@ def missing() -> tuple[str, int]:
 
 
 def _render(template: str, contest: Contest, **context: object) -> str:
-    current = publisher().current(contest)
+    current = board_feed().for_reader(contest)
     return render_template(
         template,
         contest=contest,

@@ -82,7 +82,7 @@ def index(contest_id: int) -> str:
             for m in appeal_service.marks_of(appeal)
         ]
         decisions[appeal.id] = form
-    results = {event.id: standings.event_standings(event) for event in contest.events}
+    results = {event.id: standings.current_standings(event) for event in contest.events}
     names = judge_names(contest.id)
     return render_template(
         "console/results.html",
@@ -175,7 +175,7 @@ def export(contest_id: int, event_id: int, kind: str, fmt: str) -> Response:
     if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
     as_csv, as_xlsx = EXPORTS[kind]
-    result = standings.event_standings(event)
+    result = standings.current_standings(event)
     if kind == "scoresheet":  # the auditor reads the judges' names
         names = judge_names(contest.id)
         make = exports.score_sheet_csv_bytes if fmt == "csv" else exports.score_sheet_xlsx_bytes

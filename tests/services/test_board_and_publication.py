@@ -12,7 +12,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import AuditEntry, Certificate, Contest, Entrant, Mark, Publication
+from competition.models import (
+    AuditEntry,
+    BoardChange,
+    Certificate,
+    Contest,
+    Entrant,
+    Mark,
+    Publication,
+)
 from competition.models.base import utcnow
 from competition.services import (
     appeals,
@@ -169,10 +177,24 @@ def test_only_an_organiser_changes_the_board_setting_and_it_is_audited(
 # --- versions and diffs ------------------------------------------------------------------
 
 
-def test_versions_only_go_up(orchards: Orchards) -> None:
-    first = board.next_version(orchards.contest_id)
-    second = board.next_version(orchards.contest_id)
-    assert second == first + 1 == board.current_version(orchards.contest_id)
+def test_each_change_raises_the_version_in_its_own_commit(orchards: Orchards) -> None:
+    """A mark, and a change of how the board is shown, each commit the next version with
+    what they touched: nothing after the commit is needed."""
+    first = board.current_version(orchards.contest_id)
+    inspect(orchards, "YA003", "9", judges_=range(1))  # four marks
+    assert board.current_version(orchards.contest_id) == first + 4
+    board.set_mode(orchards.admin, orchards.contest_id, "frozen")
+    assert board.current_version(orchards.contest_id) == first + 5
+    rows = db.session.execute(
+        select(BoardChange.version, BoardChange.scope, BoardChange.entrant_id)
+        .where(BoardChange.contest_id == orchards.contest_id, BoardChange.version > first)
+        .order_by(BoardChange.version)
+    ).all()
+    entrant = db.session.scalar(select(Entrant.id).where(Entrant.code == "YA003"))
+    assert rows == [
+        *[(first + n, "entrant", entrant) for n in range(1, 5)],
+        (first + 5, "board", None),
+    ]
 
 
 def test_a_diff_applied_to_the_old_board_gives_the_new_one(orchards: Orchards) -> None:

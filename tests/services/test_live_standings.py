@@ -12,11 +12,12 @@ from competition.extensions import db
 from competition.models import Entrant, Event
 from competition.rules.report import standings_dict
 from competition.rules.standings import Standings
-from competition.services import assignments, judges, lifecycle, marks
+from competition.services import assignments, contests, judges, lifecycle, marks
 from competition.services import monitor as monitoring
 from competition.services.authority import Actor
+from competition.services.contests import RuleSource
 from competition.services.marks import MarkInput
-from competition.services.standings import LiveStandings, event_standings, progress
+from competition.services.standings import StandingsService, event_standings, progress
 from tests.factories import REPOSITORY, make_admin, make_contest
 from tests.scenes import inspect, orchard_contest
 
@@ -53,7 +54,7 @@ def welding(admin: Actor) -> tuple[Event, dict[str, Actor]]:
 def test_each_mark_updates_the_standings_incrementally_and_exactly(db_app: Flask) -> None:
     admin = make_admin()
     event, panel = welding(admin)
-    live = LiveStandings()
+    live = StandingsService()
     live.of(event)  # the first computation is in full
     with open(RULES / "welding_skills.sample.csv", encoding="utf-8") as rows:
         for number, row in enumerate(csv.DictReader(rows)):
@@ -66,34 +67,31 @@ def test_each_mark_updates_the_standings_incrementally_and_exactly(db_app: Flask
     assert live.incremental > 0 and live.full == 1
 
 
-def test_a_correction_and_a_new_entrant_are_followed_too(db_app: Flask) -> None:
+def test_a_correction_and_a_new_rule_version_are_followed_too(db_app: Flask) -> None:
     admin = make_admin()
     event, panel = welding(admin)
     for n, actor in enumerate(panel.values()):
         for code in ("W01", "W02"):
             marks.record_mark(actor, event.id, MarkInput(code, "appearance", str(20 + n)))
-    live = LiveStandings()
+    live = StandingsService()
     live.of(event)
     judge_id = panel["J1"].id
     assert judge_id is not None
     monitoring.correct_cell(admin, event.id, judge_id, "W01", "", "appearance", "29", "看错了")
     assert as_json(live.of(event)) == as_json(event_standings(event))
     assert live.incremental == 1
-    db.session.add(
-        Entrant(
-            event_id=event.id, code="W99", name="新选手", attributes={"unit": "x", "is_worker": "1"}
-        )
-    )
-    db.session.commit()
+    text = (RULES / "welding_skills.yaml").read_text(encoding="utf-8")
+    changed = text.replace("名额：一等奖", "名额：一等奖 ", 1) + "\n# 第二版\n"
+    contests.new_rule_version(admin, event.id, RuleSource("welding_skills.yaml", changed), "改版")
     assert as_json(live.of(event)) == as_json(event_standings(event))
-    assert live.full == 2  # the field changed: computed in full
+    assert live.full == 2  # the rules changed: computed in full
 
 
 def test_rules_that_compare_with_the_field_are_computed_in_full(db_app: Flask) -> None:
     orchards = orchard_contest(make_admin())
     event = db.session.get(Event, orchards.event_id)
     assert event is not None
-    live = LiveStandings()
+    live = StandingsService()
     live.of(event)
     inspect(orchards, "YA002", "9")
     assert as_json(live.of(event)) == as_json(event_standings(event))
