@@ -33,6 +33,7 @@ import asyncio
 import bisect
 import concurrent.futures
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -575,6 +576,7 @@ class Run:
     client_cpu: float = 0.0  # the benchmark's process, in cores, over the window
     server_cpu: float = 0.0  # the server workers', in cores
     tracebacks: int = 0
+    code: str = ""  # digest of the server's code as it was started (see code_digest)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -777,6 +779,36 @@ def check(
     run.wrong_totals = sum(1 for code, values in last.items() if totals.get(code) not in values)
 
 
+def code_digest() -> str:
+    """The server's code as it is on disk (the working tree, uncommitted edits included):
+    others may be changing it while the benchmark runs, and the report says so."""
+    digest = hashlib.sha256()
+    for folder in ("competition", "migrations"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".html", ".js"):
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def git_state() -> str:
+    try:
+        head = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, timeout=30
+            )
+            .stdout.decode()
+            .strip()
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "competition", "migrations"],
+            cwd=ROOT, capture_output=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}{' with uncommitted changes' if dirty else ''}"
+
+
 def tracebacks(log: Path, since: int) -> int:
     with log.open("rb") as handle:
         handle.seek(since)
@@ -788,6 +820,7 @@ async def serve_run(
 ) -> Run:
     label = f"serve-{mode}-{template_.kind}-{round_}"
     database = template_.copy()
+    code = code_digest()
     server_log = options.logs / f"{label}.log"
     try:
         with real_servers(options, mode, database, label) as servers:
@@ -797,6 +830,7 @@ async def serve_run(
             api = await api_board(servers[0].port, int(template_.scene["contest_id"]))
             check(run, ledger, viewers, api, database, template_.scene, server_log)
         run.tracebacks = tracebacks(server_log, 0)
+        run.code = code
     finally:
         template_.drop(database)
         template_.copies.remove(database)
@@ -1021,7 +1055,8 @@ def section(results: Sequence[Result], options: Options, command: str) -> str:
         "never showed counts as ∞.",
         "- Checks after each run: every acked key is stored exactly once (`marks` counted "
         f"by idempotency key in the database: *lost*, *doubled*); after waiting (at most "
-        f"{SETTLE:g} s) until every viewer holds the API's version, every viewer's board "
+        f"{SETTLE:g} s) until the API and every viewer hold the database's board version "
+        "(`contests.board_version`), every viewer's board "
         "and `GET /api/contests/<id>/standings` must equal a full recomputation in a fresh "
         "process (`competition.services.board.live_board`) — *wrong boards* counts those "
         "that do not; *wrong totals* counts entrants whose recomputed total is not the last "
@@ -1032,6 +1067,19 @@ def section(results: Sequence[Result], options: Options, command: str) -> str:
         table(results),
         "",
     ]
+    codes = sorted({r.code for result in results for r in result.serve})
+    lines.append(
+        f"- Server code: commit {git_state()}; digest of `competition/` and `migrations/` "
+        f"at each run's start: {', '.join(codes)}"
+        + (" — **the code changed during the measurement**." if len(codes) > 1 else ".")
+    )
+    for result in results:
+        echo = " / ".join(f"{r.rate:,.0f}" for r in result.echo)
+        serve = " / ".join(f"{r.rate:,.0f}" for r in result.serve)
+        lines.append(
+            f"- {result.mode} / {result.database} per round: echo {echo} acks/s, serve "
+            f"{serve} marks/s; server log tracebacks: {result.total('tracebacks')}."
+        )
     for result in results:
         missed = meets(result)
         verdict = "meets every target" if not missed else "misses: " + "; ".join(missed)
