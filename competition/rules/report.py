@@ -3,76 +3,81 @@ official needs to check every number by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
-import numpy as np
-
+from competition.rules.breakdown import PanelIndex, PanelRun
 from competition.rules.messages import DEFAULT_LOCALE
 from competition.rules.numbers import format_exact
 from competition.rules.standings import Row, Standings
 
+K = TypeVar("K", bound=Hashable)
+MarksOf = Callable[[PanelRun], object]  # a panel's marks as the document holds them
 
-class _MarkIndex:
-    """Each judged criterion's marks grouped by entrant, built once per report."""
 
-    def __init__(self, standings: Standings) -> None:
-        self.by_criterion = {
-            name: (
-                panel,
-                panel.marks.groupby("entrant", sort=False).indices if not panel.marks.empty else {},
-            )
-            for name, panel in standings.table.panels.items()
-        }
+def _mark_dicts(index: PanelIndex) -> MarksOf:
+    dicts = {name: marks.dicts() for name, marks in index.marks.items()}
+    return lambda run: dicts[run.criterion][run.start : run.stop]
 
-    def panels(self, standings: Standings, entrant: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = []
+
+class _Report:
+    """What every entrant's breakdown reads, prepared once per report: the marks in order,
+    each value's text (values are shared objects, so each distinct one is formatted once)."""
+
+    def __init__(
+        self, standings: Standings, locale: str, marks_as: Callable[[PanelIndex], MarksOf]
+    ) -> None:
+        self.standings = standings
+        self.locale = locale
+        self.panels = PanelIndex(standings)
+        self.marks_of = marks_as(self.panels)
         criteria = standings.ruleset.rule.criteria
-        for name, (panel, index) in self.by_criterion.items():
-            rows = index.get(entrant)
-            if rows is None:
-                continue
-            frame = panel.marks.iloc[np.sort(rows)]
-            criterion = criteria[name]
-            factor = 10**panel.digits
-            for item, marks in frame.groupby("item", sort=False):
-                result.append(
-                    {
-                        "criterion": name,
-                        "item": item or None,
-                        "method": getattr(criterion, "aggregate", None),
-                        "marks": [
-                            {
-                                "judge": judge,
-                                "value": value,
-                                "counted": bool(counted),
-                                **(
-                                    {"adjusted": format_exact(_fraction(adjusted, factor))}
-                                    if getattr(criterion, "penalty", None)
-                                    else {}
-                                ),
-                            }
-                            for judge, value, adjusted, counted in marks[
-                                ["judge", "value", "adjusted", "counted"]
-                            ].itertuples(index=False, name=None)
-                        ],
-                        "result": standings.value_text(
-                            name, standings.table.value(name, entrant, str(item) if item else None)
-                        ),
-                    }
-                )
-        return result
+        self.methods = {
+            name: getattr(criteria[name], "aggregate", None) for name in self.panels.marks
+        }
+        table = standings.table
+        self.values = {n: _texts(standings, n, c) for n, c in table.entrant_columns.items()}
+        self.item_values = {n: _texts(standings, n, c) for n, c in table.item_columns.items()}
+        self.rounding = standings.ruleset.rule.total.round.model_dump(mode="json")
+
+    def panels_of(self, entrant: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "criterion": run.criterion,
+                "item": run.item or None,
+                "method": self.methods[run.criterion],
+                "marks": self.marks_of(run),
+                "result": self._result(run.criterion, entrant, run.item),
+            }
+            for run in self.panels.of(entrant)
+        ]
+
+    def _result(self, name: str, entrant: str, item: str) -> str | None:
+        """As ``table.value`` finds it: the item's value, else the entrant's."""
+        if item and name in self.item_values:
+            return self.item_values[name].get((entrant, item))
+        column = self.values.get(name)
+        return column.get(entrant) if column is not None else None
 
 
-def _fraction(scaled: int, factor: int) -> Fraction:
-    return Fraction(int(scaled), factor)
+def _texts(
+    standings: Standings, name: str, column: Mapping[K, Fraction | None]
+) -> dict[K, str | None]:
+    """A column's values as text (the column keeps each object alive, so ``id`` is safe)."""
+    done: dict[int, str | None] = {}
+    result: dict[K, str | None] = {}
+    for key, value in column.items():
+        text = done.get(id(value)) if value is not None else None
+        if text is None and value is not None:
+            text = done[id(value)] = standings.value_text(name, value)
+        result[key] = text
+    return result
 
 
-def breakdown(
-    standings: Standings, row: Row, index: _MarkIndex, locale: str = DEFAULT_LOCALE
-) -> dict[str, Any]:
+def breakdown(report: _Report, row: Row) -> dict[str, Any]:
+    standings = report.standings
     table = standings.table
-    ruleset = standings.ruleset
     if row.members:
         return {
             "members": [
@@ -81,28 +86,23 @@ def breakdown(
                     "name": m.entrant.name,
                     "status": m.status,
                     "total": standings.total_text(m),
-                    "breakdown": breakdown(standings, m, index, locale),
+                    "breakdown": breakdown(report, m),
                 }
                 for m in row.members
             ],
             "eligibility": row.eligibility,
             "tiebreak": _tiebreak(standings, row),
         }
-    values = {
-        name: standings.value_text(name, column.get(row.key))
-        for name, column in table.entrant_columns.items()
-    }
-    items = {
-        item: {
-            name: standings.value_text(name, table.item_columns[name].get((row.key, item)))
-            for name in table.item_columns
-        }
-        for item in table.item_rows.get(row.key, [])
-    }
+    key = row.key
+    items = report.item_values
+    locale = report.locale
     return {
-        "values": values,
-        "items": items,
-        "panels": index.panels(standings, row.key),
+        "values": {name: texts.get(key) for name, texts in report.values.items()},
+        "items": {
+            item: {name: texts.get((key, item)) for name, texts in items.items()}
+            for item in table.item_rows.get(key, [])
+        },
+        "panels": report.panels_of(key),
         "raw_total": format_exact(row.raw_total) if row.raw_total is not None else None,
         "deductions": [
             {"label": d.label, "points": format_exact(d.points)} for d in row.deductions
@@ -111,9 +111,9 @@ def breakdown(
         "eligibility": row.eligibility,
         "tiebreak": _tiebreak(standings, row),
         "titles_need_approval": [t.name for t in row.titles if t.needs_approval],
-        "missing": [m.render(locale) for m in table.missing.get(row.key, [])],
-        "flags": [m.render(locale) for m in table.flags.get(row.key, [])],
-        "rounding": ruleset.rule.total.round.model_dump(mode="json"),
+        "missing": [m.render(locale) for m in table.missing.get(key, [])],
+        "flags": [m.render(locale) for m in table.flags.get(key, [])],
+        "rounding": dict(report.rounding),
     }
 
 
@@ -130,10 +130,15 @@ def _money(value: Fraction | None) -> str | None:
 
 
 def standings_dict(
-    standings: Standings, locale: str = DEFAULT_LOCALE, with_breakdown: bool = True
+    standings: Standings,
+    locale: str = DEFAULT_LOCALE,
+    with_breakdown: bool = True,
+    *,
+    marks_as: Callable[[PanelIndex], MarksOf] | None = None,
 ) -> dict[str, Any]:
-    """The JSON document of ``competition rank --format json``."""
-    index = _MarkIndex(standings) if with_breakdown else None
+    """The JSON document of ``competition rank --format json``. ``marks_as`` makes each
+    panel's marks (by default a list of dicts; the JSON writer has them as text)."""
+    report = _Report(standings, locale, marks_as or _mark_dicts) if with_breakdown else None
     rule = standings.ruleset.rule
     points_name = standings.ruleset.item_points or ""
     rows = []
@@ -157,8 +162,8 @@ def standings_dict(
             "group": row.group,
             "prize": _money(row.prize),
         }
-        if index is not None:
-            entry["breakdown"] = breakdown(standings, row, index, locale)
+        if report is not None:
+            entry["breakdown"] = breakdown(report, row)
         rows.append(entry)
     return {
         "contest": rule.contest,

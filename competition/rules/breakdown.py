@@ -1,0 +1,115 @@
+"""Each entrant's panels as the breakdown lists them, cut out of every panel's marks at once.
+
+A report lists, per entrant, each judged criterion's panels (one per item, in the order the
+entrant's rows first name each item) with every judge's mark. Slicing the marks entrant by
+entrant with pandas cost milliseconds each; here each criterion's marks are put in that order
+once, and an entrant's panel is a run of consecutive rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from competition.rules.model import Judged
+from competition.rules.numbers import format_exact
+from competition.rules.panels import PanelResult
+from competition.rules.standings import Standings
+
+
+class PanelRun(NamedTuple):
+    """One entrant's panel: rows ``start:stop`` of its criterion's ordered marks."""
+
+    criterion: str
+    item: str
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class OrderedMarks:
+    """One judged criterion's marks in breakdown order, as plain lists."""
+
+    judges: list[Any]
+    values: list[Any]
+    counted: list[bool]
+    adjusted: list[str] | None  # the mark after a per-judge penalty, where the rule has one
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """Every mark as the JSON lists it."""
+        if self.adjusted is None:
+            return [
+                {"judge": judge, "value": value, "counted": counted}
+                for judge, value, counted in zip(
+                    self.judges, self.values, self.counted, strict=True
+                )
+            ]
+        return [
+            {"judge": judge, "value": value, "counted": counted, "adjusted": adjusted}
+            for judge, value, counted, adjusted in zip(
+                self.judges, self.values, self.counted, self.adjusted, strict=True
+            )
+        ]
+
+
+def _adjusted_texts(adjusted: np.ndarray, digits: int) -> list[str]:
+    """Each adjusted mark as an exact decimal; marks repeat, so each is formatted once."""
+    codes, distinct = pd.factorize(adjusted, sort=False)
+    factor = 10**digits
+    texts = [format_exact(Fraction(int(value), factor)) for value in distinct.tolist()]
+    return [texts[code] for code in codes.tolist()]
+
+
+class PanelIndex:
+    """Every judged criterion's marks in breakdown order, and each entrant's runs of them."""
+
+    def __init__(self, standings: Standings) -> None:
+        self.marks: dict[str, OrderedMarks] = {}
+        self.runs: dict[str, list[PanelRun]] = {}
+        criteria = standings.ruleset.rule.criteria
+        for name, panel in standings.table.panels.items():
+            criterion = criteria[name]
+            if not panel.marks.empty:
+                penalised = isinstance(criterion, Judged) and criterion.penalty is not None
+                self._add(name, panel, bool(penalised))
+
+    def of(self, entrant: str) -> list[PanelRun]:
+        return self.runs.get(entrant, [])
+
+    def _add(self, name: str, panel: PanelResult, penalised: bool) -> None:
+        frame = panel.marks
+        entrant_codes, entrants = pd.factorize(frame["entrant"], sort=False)
+        item_codes, items = pd.factorize(frame["item"], sort=False)
+        # a pair (entrant, item) numbered in the order of its first row: that is the order in
+        # which an entrant's items are listed
+        pair_codes, pairs = pd.factorize(entrant_codes.astype(np.int64) * len(items) + item_codes)
+        order = np.argsort(pair_codes, kind="stable")
+        stops = np.cumsum(np.bincount(pair_codes, minlength=len(pairs)))
+        starts = np.r_[0, stops[:-1]]
+        entrant_of = np.asarray(entrants, dtype=object)[pairs // len(items)].tolist()
+        item_of = np.asarray(items, dtype=object)[pairs % len(items)].tolist()
+        runs = self.runs
+        for entrant, item, start, stop in zip(
+            entrant_of, item_of, starts.tolist(), stops.tolist(), strict=True
+        ):
+            run = PanelRun(name, item, start, stop)
+            known = runs.get(entrant)
+            if known is None:
+                runs[entrant] = [run]
+            else:
+                known.append(run)
+        adjusted = None
+        if penalised:
+            adjusted = _adjusted_texts(
+                frame["adjusted"].to_numpy(dtype=np.int64)[order], panel.digits
+            )
+        self.marks[name] = OrderedMarks(
+            frame["judge"].to_numpy(dtype=object)[order].tolist(),
+            frame["value"].to_numpy(dtype=object)[order].tolist(),
+            frame["counted"].to_numpy(dtype=bool)[order].tolist(),
+            adjusted,
+        )
