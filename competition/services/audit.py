@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from competition.extensions import db
 from competition.models import AuditEntry, AuditHead
@@ -55,16 +55,10 @@ def record(
     reason: str = "",
 ) -> AuditEntry:
     """Append an entry; the caller's transaction commits it together with the change."""
-    head = AuditHead.__table__
-    taken = db.session.execute(
-        update(head)
-        .where(head.c.id == 1)
-        .values(seq=head.c.seq + 1)
-        .returning(head.c.seq, head.c.hash)
-    ).one_or_none()
+    taken = db.session.execute(_TAKE_HEAD).one_or_none()
     seq, previous = (int(taken[0]), str(taken[1])) if taken is not None else (1, GENESIS)
     if taken is None:  # the first entry ever
-        db.session.execute(insert(head).values(id=1, seq=1, hash=GENESIS))
+        db.session.execute(insert(AuditHead.__table__).values(id=1, seq=1, hash=GENESIS))
     entry = AuditEntry(
         seq=seq,
         at=utcnow(),
@@ -78,8 +72,8 @@ def record(
         prev_hash=previous,
     )
     entry.hash = entry_hash(entry)
-    db.session.execute(insert(AuditEntry.__table__).values(_columns(entry)))
-    db.session.execute(update(head).where(head.c.id == 1).values(hash=entry.hash))
+    db.session.execute(_APPEND, _columns(entry))
+    db.session.execute(_MOVE_HEAD, {"hash": entry.hash})
     return entry
 
 
@@ -100,6 +94,17 @@ def _columns(entry: AuditEntry) -> dict[str, Any]:
             "hash",
         )
     }
+
+
+_HEAD = AuditHead.__table__
+_TAKE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=_HEAD.c.seq + 1)
+    .returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_APPEND = insert(AuditEntry.__table__)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("hash"))
 
 
 @dataclass

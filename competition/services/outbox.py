@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from competition.extensions import db
 from competition.models import BoardChange, Contest, Event
@@ -60,17 +62,27 @@ def claim_event(event_id: int) -> Claim | None:
     """:func:`record`'s first half for a mark: raise the board version of the event's contest
     (taking its row until the commit) and read the contest's stage in the same statement;
     None when there is no such event. :func:`note` records what changed."""
+    row = db.session.execute(_CLAIM, {"event_id": event_id}).one_or_none()
+    return Claim(int(row[0]), int(row[1]), str(row[2])) if row is not None else None
+
+
+def _claim_statement() -> ReturningUpdate[Any]:
     contests, events = Contest.__table__, Event.__table__
-    row = db.session.execute(
+    return (
         update(contests)
         .where(
             contests.c.id
-            == select(events.c.contest_id).where(events.c.id == event_id).scalar_subquery()
+            == select(events.c.contest_id)
+            .where(events.c.id == bindparam("event_id"))
+            .scalar_subquery()
         )
         .values(board_version=contests.c.board_version + 1)
         .returning(contests.c.id, contests.c.board_version, contests.c.status)
-    ).one_or_none()
-    return Claim(int(row[0]), int(row[1]), str(row[2])) if row is not None else None
+    )
+
+
+_CLAIM = _claim_statement()
+_NOTE = insert(BoardChange.__table__)
 
 
 def note(
@@ -84,7 +96,7 @@ def note(
     now = utcnow()
     targets: list[int | None] = list(entrant_ids) if scope == ENTRANT else [None]
     db.session.execute(
-        insert(BoardChange.__table__),
+        _NOTE,
         [
             {
                 "contest_id": contest_id,
