@@ -32,36 +32,41 @@ class PanelRun(NamedTuple):
 
 @dataclass(frozen=True)
 class OrderedMarks:
-    """One judged criterion's marks in breakdown order, as plain lists."""
+    """One judged criterion's marks in breakdown order."""
 
-    judges: list[Any]
-    values: list[Any]
-    counted: list[bool]
-    adjusted: list[str] | None  # the mark after a per-judge penalty, where the rule has one
+    judges: np.ndarray  # objects
+    values: np.ndarray  # objects: each mark's text as entered
+    counted: np.ndarray  # bools
+    adjusted: np.ndarray | None  # the mark after a per-judge penalty as text, if the rule has one
+
+    def columns(self) -> list[np.ndarray]:
+        """judge, value, counted (and adjusted): the fields of a mark, in the JSON's order."""
+        fields = [self.judges, self.values, self.counted]
+        return fields if self.adjusted is None else [*fields, self.adjusted]
 
     def dicts(self) -> list[dict[str, Any]]:
         """Every mark as the JSON lists it."""
+        judges, values, counted = (column.tolist() for column in self.columns()[:3])
         if self.adjusted is None:
             return [
-                {"judge": judge, "value": value, "counted": counted}
-                for judge, value, counted in zip(
-                    self.judges, self.values, self.counted, strict=True
-                )
+                {"judge": judge, "value": value, "counted": kept}
+                for judge, value, kept in zip(judges, values, counted, strict=True)
             ]
         return [
-            {"judge": judge, "value": value, "counted": counted, "adjusted": adjusted}
-            for judge, value, counted, adjusted in zip(
-                self.judges, self.values, self.counted, self.adjusted, strict=True
+            {"judge": judge, "value": value, "counted": kept, "adjusted": adjusted}
+            for judge, value, kept, adjusted in zip(
+                judges, values, counted, self.adjusted.tolist(), strict=True
             )
         ]
 
 
-def _adjusted_texts(adjusted: np.ndarray, digits: int) -> list[str]:
+def _adjusted_texts(adjusted: np.ndarray, digits: int) -> np.ndarray:
     """Each adjusted mark as an exact decimal; marks repeat, so each is formatted once."""
     codes, distinct = pd.factorize(adjusted, sort=False)
     factor = 10**digits
     texts = [format_exact(Fraction(int(value), factor)) for value in distinct.tolist()]
-    return [texts[code] for code in codes.tolist()]
+    result: np.ndarray = np.array(texts, dtype=object)[codes]
+    return result
 
 
 class PanelIndex:
@@ -108,8 +113,8 @@ class PanelIndex:
                 frame["adjusted"].to_numpy(dtype=np.int64)[order], panel.digits
             )
         self.marks[name] = OrderedMarks(
-            frame["judge"].to_numpy(dtype=object)[order].tolist(),
-            frame["value"].to_numpy(dtype=object)[order].tolist(),
-            frame["counted"].to_numpy(dtype=bool)[order].tolist(),
+            frame["judge"].to_numpy(dtype=object)[order],
+            frame["value"].to_numpy(dtype=object)[order],
+            frame["counted"].to_numpy(dtype=bool)[order],
             adjusted,
         )

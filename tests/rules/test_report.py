@@ -1,8 +1,10 @@
 """The JSON report: each entrant's breakdown lists every panel and every judge's mark as a
-straightforward entrant-by-entrant reading of the panels would."""
+straightforward entrant-by-entrant reading of the panels would, and the fast JSON text is
+byte for byte what ``json.dumps(..., indent=2)`` writes."""
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,10 @@ from hypothesis import strategies as st
 from competition.rules import load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
+from competition.rules.json_text import Rendered, indented_json
 from competition.rules.numbers import format_exact
 from competition.rules.report import standings_dict
+from competition.rules.report_json import standings_json
 from competition.rules.standings import Row, Standings
 from tests.factories import make_marks, make_rules
 
@@ -93,6 +97,8 @@ def assert_report_matches(standings: Standings) -> None:
         parts = [breakdown] if members is None else [m["breakdown"] for m in members]
         for row, part in zip(rows, parts, strict=True):
             assert part["panels"] == reference_panels(standings, row)
+    expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert standings_json(standings, "en") == expected
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.name.split(".")[0])
@@ -135,3 +141,21 @@ def test_generated_marks_in_any_order_report_as_read_entrant_by_entrant(
     if not rows:
         return
     assert_report_matches(compute_standings(RULES, make_marks(rows), provisional=True))
+
+
+def test_the_json_text_is_laid_out_as_json_dumps_with_indent() -> None:
+    value = {
+        "text": 'a "quoted" 名字\n%s',
+        "numbers": [0, -3, 2**70, 1.5, True, False, None],
+        "empty": [{}, [], ""],
+        1: {"nested": ({"x": (1, 2)},)},
+        None: "null key",
+        "%": {"%s": "%d"},
+    }
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_rendered_text_is_indented_to_where_it_is_nested() -> None:
+    inner = {"a": [1, {"b": None}]}
+    rendered = {"outer": [Rendered(json.dumps(inner, indent=2))]}
+    assert indented_json(rendered) == json.dumps({"outer": [inner]}, indent=2)
