@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from competition.rules.attributes import typed_attributes
+from competition.rules.collection import cycles_paused
 from competition.rules.datafiles import Entrant
 from competition.rules.errors import DataFileError, Problem
 from competition.rules.inputs import read_inputs
@@ -27,6 +28,7 @@ from competition.rules.values import (
 )
 
 
+@cycles_paused()
 def compute_standings(
     ruleset: RuleSet,
     marks: pd.DataFrame,

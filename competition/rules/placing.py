@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from competition.rules.awards import Candidate, assign_awards
+from competition.rules.collection import cycles_paused
 from competition.rules.formula import MissingValue, Value
 from competition.rules.messages import N_, msg
 from competition.rules.model import Tier
@@ -30,6 +31,7 @@ def _extras(row: Row) -> dict[str, Value | None]:
     return extras
 
 
+@cycles_paused()
 def place(standings: Standings) -> None:
     """Eligibility, then ranks within groups, then awards and titles, in standing order."""
     _run_checks(standings)

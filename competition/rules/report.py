@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from competition.rules.breakdown import PanelIndex, PanelRun
+from competition.rules.collection import cycles_paused
 from competition.rules.messages import DEFAULT_LOCALE
 from competition.rules.numbers import format_exact
 from competition.rules.standings import Row, Standings
@@ -129,6 +130,7 @@ def _money(value: Fraction | None) -> str | None:
     return None if value is None else format_exact(value)
 
 
+@cycles_paused()
 def standings_dict(
     standings: Standings,
     locale: str = DEFAULT_LOCALE,

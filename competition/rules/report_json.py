@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 
 from competition.rules.breakdown import OrderedMarks, PanelIndex
+from competition.rules.collection import cycles_paused
 from competition.rules.json_text import Rendered, indented_json
 from competition.rules.messages import DEFAULT_LOCALE
 from competition.rules.report import MarksOf, standings_dict
 from competition.rules.standings import Standings
 
 
+@cycles_paused()
 def standings_json(standings: Standings, locale: str = DEFAULT_LOCALE) -> str:
     """The document of ``competition rank --format json``, with its final newline."""
     return indented_json(standings_dict(standings, locale, marks_as=_rendered_marks)) + "\n"
