@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Literal
 
 Order = Literal["desc", "asc"]
-Keyed = tuple[tuple[tuple[int, int], ...], int, str, Sequence[Fraction | None]]
+Keyed = tuple[tuple[tuple[int, int], ...], int, str]  # sort key, position given, entrant
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,11 @@ def rank(
     """``entries`` are (key, [total, tie-break 1, ...]); ``names`` name those columns."""
     columns = _integer_columns(entries, orders)
     sort_keys = list(zip(*columns, strict=True)) if columns else [()] * len(entries)
-    keyed = [
-        (sort_key, index, key, values)
-        for index, (sort_key, (key, values)) in enumerate(zip(sort_keys, entries, strict=True))
+    keyed: list[Keyed] = [
+        (sort_key, index, key)
+        for index, (sort_key, (key, _)) in enumerate(zip(sort_keys, entries, strict=True))
     ]
-    keyed.sort(key=lambda entry: (entry[0], entry[1]))
+    keyed.sort()  # by sort key, then as given: the positions are distinct
     result: list[Ranked] = []
     position = 0
     dense = 0
@@ -65,7 +65,8 @@ def rank(
         while end + 1 < len(keyed) and keyed[end + 1][0] == keyed[position][0]:
             end += 1
         dense += 1
-        for offset, (_, _, key, values) in enumerate(keyed[position : end + 1]):
+        for offset in range(end + 1 - position):
+            key = keyed[position + offset][2]
             if method == "dense":
                 number = dense
             elif method == "modified":
@@ -74,7 +75,7 @@ def rank(
                 number = position + offset + 1
             else:
                 number = position + 1
-            decided_by = _decided_by(keyed, position, end, values, names)
+            decided_by = _decided_by(keyed, position, end, position + offset, names)
             shared = end > position and method != "ordinal"
             result.append(Ranked(key, number, decided_by, shared))
         position = end + 1
@@ -82,20 +83,20 @@ def rank(
 
 
 def _decided_by(
-    keyed: list[Keyed],
-    start: int,
-    end: int,
-    values: Sequence[Fraction | None],
-    names: Sequence[str],
+    keyed: list[Keyed], start: int, end: int, index: int, names: Sequence[str]
 ) -> str | None:
-    """The first tie-break on which this entrant differs from a neighbour on the same total."""
-    neighbours = [keyed[i][3] for i in (start - 1, end + 1) if 0 <= i < len(keyed)]
+    """The first tie-break on which entry ``index`` differs from a neighbour on the same
+    total. The integer sort keys are equal exactly when the values are."""
+    key = keyed[index][0]
     best: int | None = None
-    for other in neighbours:
-        if other[0] != values[0]:
+    for neighbour in (start - 1, end + 1):
+        if not 0 <= neighbour < len(keyed):
             continue
-        for column in range(1, len(values)):
-            if other[column] != values[column]:
+        other = keyed[neighbour][0]
+        if other[0] != key[0]:
+            continue
+        for column in range(1, len(key)):
+            if other[column] != key[column]:
                 best = column if best is None else min(best, column)
                 break
     return names[best] if best is not None else None
