@@ -1,6 +1,7 @@
 """The engine benchmark on 30 entrants, untimed: its generator, rule file and both
-computations still work, and the engine and the bare pandas script agree (a difference is
-allowed only where float rounding meets an exact ``.xx5`` tie)."""
+computations still work, the engine and the bare pandas script agree (a difference is
+allowed only where float rounding meets an exact ``.xx5`` tie), and the engine's JSON lists
+what its CSV does."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ def test_engine_and_bare_pandas_agree(tmp_path: Path) -> None:
     bare_out = tmp_path / "pandas.csv"
     bench.run_engine_in_process(rules, marks, engine_out)
     bench.run_subprocess(bench.pandas_command(marks, bare_out))
+
+    json_out = tmp_path / "engine.json"
+    bench.run_engine_in_process(rules, marks, json_out, "json")
+    assert bench.json_agrees(json_out, engine_out)
 
     comparison = bench.compare(engine_out, bare_out, marks)
     assert comparison.entrants == ENTRANTS
