@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from competition.rules.errors import DataFileError, Problem
@@ -128,6 +129,10 @@ def read_marks_text(text: str, source: str) -> pd.DataFrame:
                 )
             ]
         )
+    if list(frame.columns) == list(MARK_COLUMNS) and isinstance(frame.index, pd.RangeIndex):
+        # as read, no blank line dropped: the frame is ours to extend, no copy needed
+        frame["line"] = np.arange(FIRST_DATA_LINE, FIRST_DATA_LINE + len(frame))
+        return frame
     frame = frame[list(MARK_COLUMNS)].copy()
     frame["line"] = frame.index.to_numpy() + FIRST_DATA_LINE
     return frame.reset_index(drop=True)

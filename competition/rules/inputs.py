@@ -199,12 +199,12 @@ def _measured(name: str, c: Measured, rows: pd.DataFrame, out: Collector) -> dic
             parsed.append(None)
         else:
             parsed.append(parse(str(text)))
-    values: dict[Key, Fraction] = {}
-    for entrant, item, code in zip(rows["entrant"], rows["item"], codes.tolist(), strict=True):
-        value = parsed[code]
-        if value is not None:
-            values[(entrant, item)] = value
-    return values
+    keys = zip(rows["entrant"].tolist(), rows["item"].tolist(), strict=True)
+    return {
+        key: value
+        for key, value in zip(keys, [parsed[code] for code in codes.tolist()], strict=True)
+        if value is not None
+    }
 
 
 def read_inputs(
@@ -212,7 +212,8 @@ def read_inputs(
 ) -> Inputs:
     """Every mark checked; raises :class:`DataFileError` listing each row that does not fit."""
     out = Collector(source)
-    usable = marks[check_shape(ruleset, marks, entrant_ids, out)]
+    ok = check_shape(ruleset, marks, entrant_ids, out)
+    usable = marks if ok.all() else marks[ok]
     by_criterion = dict(tuple(usable.groupby("criterion", sort=False)))
     judged = {
         name: _judged(name, c, by_criterion.get(name, usable.iloc[0:0]), out)
@@ -223,10 +224,18 @@ def read_inputs(
         rows = by_criterion.get(name, usable.iloc[0:0])
         measured[name] = _measured(name, c, rows, out)
     out.raise_if_any()
-    items_seen: dict[str, list[str]] = {}
-    item_rows = usable[usable["item"] != ""]
-    for entrant, item in (
-        item_rows[["entrant", "item"]].drop_duplicates().itertuples(index=False, name=None)
-    ):
-        items_seen.setdefault(entrant, []).append(item)
-    return Inputs(judged, measured, items_seen)
+    return Inputs(judged, measured, _items_seen(usable))
+
+
+def _items_seen(marks: pd.DataFrame) -> dict[str, list[str]]:
+    """Each entrant's items in the order its rows first name them."""
+    entrant_codes, entrants = pd.factorize(marks["entrant"], sort=False)
+    item_codes, items = pd.factorize(marks["item"], sort=False)
+    entrant_ids, item_ids = entrants.tolist(), items.tolist()
+    named = np.array([item != "" for item in item_ids], dtype=bool)[item_codes]
+    pairs = pd.unique(entrant_codes[named].astype(np.int64) * len(item_ids) + item_codes[named])
+    seen: dict[str, list[str]] = {}
+    for pair in pairs.tolist():
+        entrant, item = divmod(pair, len(item_ids))
+        seen.setdefault(entrant_ids[entrant], []).append(item_ids[item])
+    return seen
