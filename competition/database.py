@@ -46,6 +46,16 @@ def is_busy(error: OperationalError) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
+def release_connection() -> None:
+    """Give this thread's database connection back to the pool before waiting for another
+    thread or greenlet, which may need one itself (a pool emptied by waiters would stall
+    them all), when the session has nothing of its own to write; its objects are read again
+    when next used."""
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
 def schema_problem(app: Flask) -> Message | None:
     """Why the database cannot be served yet (its schema is not the newest), or None."""
     with app.app_context():

@@ -48,7 +48,7 @@ class JudgeNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships n
         key = data.get("key") if isinstance(data, dict) else None
         try:
             event_id, mark = parse_mark(data)
-            stored = marks.record_mark(actor_of(signed_in()), event_id, mark)
+            stored = marks.record_mark(signed_in_actor(), event_id, mark)
         except Refused as refused:
             echoed = key if isinstance(key, str) and len(key) <= KEY_LENGTH else None
             return {"ok": False, "key": echoed, **refusal(refused)}
@@ -76,6 +76,13 @@ def signed_in() -> Judge:
     if "judge_id" not in session or "judge_link" not in session:
         raise Refused("unauthorised", msg(N_("open your judge link to sign in")))
     return judges.signed_in_judge(int(session["judge_id"]), str(session["judge_link"]))
+
+
+def signed_in_actor() -> Actor:
+    """:func:`signed_in`, as the actor who marks."""
+    if "judge_id" not in session or "judge_link" not in session:
+        raise Refused("unauthorised", msg(N_("open your judge link to sign in")))
+    return judges.signed_in_actor(int(session["judge_id"]), str(session["judge_link"]))
 
 
 def actor_of(judge: Judge) -> Actor:

@@ -17,15 +17,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from competition.extensions import db, socketio
 from competition.i18n import current_locale
+from competition.offload import off_the_loop
 from competition.rules.messages import N_, msg
 from competition.services import board, notifications, outbox
 from competition.services.live_boards import board_feed, computed_in
@@ -34,22 +34,10 @@ NAMESPACE = "/live"
 DEFAULT_INTERVAL = 0.5  # seconds between two boards of one contest from one process
 DEFAULT_POLL = 0.25  # seconds between two looks at the versions of the contests watched here
 LOG = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def room_of(contest_id: int) -> str:
     return f"contest:{contest_id}"
-
-
-def off_the_loop(app: Flask, work: Callable[[], T]) -> T:
-    """Run CPU-bound work where it cannot hold up the server: under gevent in a real thread
-    of gevent's pool (the calling greenlet waits, every other greenlet runs on); in
-    threading mode the caller is a thread of its own already."""
-    if app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
-        import gevent  # type: ignore[import-untyped]
-
-        return cast(T, gevent.get_hub().threadpool.apply(work))
-    return work()
 
 
 @dataclass

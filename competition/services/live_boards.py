@@ -16,11 +16,12 @@ from typing import Any, cast
 
 from flask import Flask, current_app
 
+from competition.database import release_connection
 from competition.extensions import db
 from competition.models import Contest
 from competition.services import board, board_changes, outbox
 from competition.services.publication import settle
-from competition.services.standings import release_connection, standings_service
+from competition.services.standings import standings_service
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from competition.database import is_busy
+from competition.database import is_busy, release_connection
 from competition.extensions import db
 from competition.models import Entrant, Mark
+from competition.offload import off_the_loop
 from competition.rules.datafiles import marks_frame
 from competition.rules.messages import N_, msg
 from competition.services import mark_store, notifications
@@ -44,7 +45,8 @@ def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> StoredMark:
     connection of this process stayed taken (the pool's timeout) — is refused as ``busy``,
     stores nothing, and the tablet sends the mark again."""
     pending = _Pending(actor, event_id, mark)
-    _queue().submit(pending)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _queue(app).submit(app, pending)
     if pending.failure is not None:
         raise pending.failure
     assert pending.stored is not None
@@ -71,7 +73,8 @@ class _Queue:
     waiting: list[_Pending] = field(default_factory=list)
     leading: bool = False
 
-    def submit(self, pending: _Pending) -> None:
+    def submit(self, app: Flask, pending: _Pending) -> None:
+        release_connection()  # whoever writes the batch may need it
         with self.lock:
             self.waiting.append(pending)
             lead = not self.leading
@@ -80,13 +83,15 @@ class _Queue:
             pending.woken.wait()
             if not pending.lead:
                 return
-        self._lead()
+        self._lead(app)
 
-    def _lead(self) -> None:
+    def _lead(self, app: Flask) -> None:
         with self.lock:
             batch, self.waiting = self.waiting, []
         try:
-            _write(batch)
+            # the commit waits for the disk: off the event loop, while the next marks queue
+            off_the_loop(app, lambda: _write(batch))
+            _announce(batch)  # here: the listeners send on the loop's sockets
         finally:
             with self.lock:
                 following = self.waiting[0] if self.waiting else None
@@ -100,8 +105,7 @@ class _Queue:
                 following.woken.set()
 
 
-def _queue(app: Flask | None = None) -> _Queue:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+def _queue(app: Flask) -> _Queue:
     found = app.extensions.get("mark_queue")
     if found is None:
         found = app.extensions.setdefault("mark_queue", _Queue())
@@ -135,7 +139,6 @@ def _write(batch: list[_Pending]) -> None:
         if pending.failure is error and not isinstance(error, Exception):
             raise
         return
-    _announce(batch)
 
 
 def _write_alone(pending: _Pending) -> None:
@@ -160,8 +163,6 @@ def _write_alone(pending: _Pending) -> None:
         db.session.rollback()
         pending.stored = pending.announce = None
         pending.failure = _busy_or(error)
-    else:
-        _announce([pending])
 
 
 def _busy_or(error: BaseException) -> BaseException:
