@@ -8,7 +8,8 @@ from typing import Any
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What changed between two boards: the contest's head when it changed, and per event
-    the rows that are new or changed, the keys gone and the new order when it changed."""
+    the rows that are new (whole), the fields that changed in the others, the keys gone and
+    the new order when it changed."""
     head = {k: v for k, v in new.items() if k != "events"}
     change: dict[str, Any] = {}
     if head != {k: v for k, v in old.items() if k != "events"}:
@@ -24,11 +25,14 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             continue
         old_rows = {r["key"]: r for r in previous["rows"]}
         new_rows = {r["key"]: r for r in event["rows"]}
+        whole, patches = _changed_rows(old_rows, new_rows)
         entry: dict[str, Any] = {
             "id": event["id"],
-            "rows": [r for k, r in new_rows.items() if old_rows.get(k) != r],
+            "rows": whole,
             "removed": [k for k in old_rows if k not in new_rows],
         }
+        if patches:
+            entry["patch"] = patches
         order = [r["key"] for r in event["rows"]]
         if order != [r["key"] for r in previous["rows"]]:
             entry["order"] = order
@@ -39,6 +43,25 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     if events:
         change["events"] = events
     return change
+
+
+def _changed_rows(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows that are new (whole) and rows that changed (only their key and the fields that
+    changed: a mark that moves one entrant moves the rank of every entrant it passes, and a
+    rank is a few bytes where a row is hundreds)."""
+    whole: list[dict[str, Any]] = []
+    patches: list[dict[str, Any]] = []
+    for key, row in new.items():
+        before = old.get(key)
+        if before == row:
+            continue
+        if before is None or before.keys() != row.keys():
+            whole.append(row)
+            continue
+        patches.append({"key": key} | {f: v for f, v in row.items() if before[f] != v})
+    return whole, patches
 
 
 def apply_diff(board: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +86,8 @@ def apply_diff(board: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
             rows.pop(key, None)
         for row in entry.get("rows", []):
             rows[row["key"]] = row
+        for patch in entry.get("patch", []):
+            rows[patch["key"]] = rows[patch["key"]] | patch
         keys = entry.get("order") or [r["key"] for r in event["rows"] if r["key"] in rows]
         event = event | {"rows": [rows[k] for k in keys]}
         events[entry["id"]] = event

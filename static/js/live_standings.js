@@ -36,6 +36,10 @@
       event.rows.forEach(function (row) { rows[row.key] = row; });
       (entry.removed || []).forEach(function (key) { delete rows[key]; });
       (entry.rows || []).forEach(function (row) { rows[row.key] = row; });
+      (entry.patch || []).forEach(function (patch) {
+        if (!rows[patch.key]) throw new Error("diff patches an unknown row");
+        rows[patch.key] = Object.assign({}, rows[patch.key], patch);
+      });
       var keys = entry.order || event.rows
         .map(function (row) { return row.key; })
         .filter(function (key) { return Object.prototype.hasOwnProperty.call(rows, key); });

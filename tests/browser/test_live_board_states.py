@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from competition.extensions import db, socketio
 from competition.models import Contest, Entrant, User
-from competition.realtime import live
 from competition.services import blind as blind_service
 from competition.services import (
     board,
@@ -23,11 +22,11 @@ from competition.services import (
     entrants,
     lifecycle,
     marks,
-    notifications,
     scoring,
 )
 from competition.services.authority import Actor
 from competition.services.contests import RuleSource
+from competition.services.live_boards import board_feed
 from competition.services.marks import MarkInput
 from tests.browser.conftest import ADMIN, LiveServer, watched_page
 from tests.scenes import inspect, orchard_contest
@@ -194,16 +193,13 @@ def test_a_diff_from_another_base_makes_the_page_refetch_the_standings(
     expect(row(phone, "E02").locator(".total")).to_have_text("70.0")
     version = held_version(phone)
 
-    with live_server.app.app_context():
-        # another server process takes a mark: this process hears nothing of it, but the
-        # other one raises the version and tells every viewer through the message queue,
-        # with a diff based on the last board *it* sent, which this page never held
-        notifications.unsubscribe("mark.recorded", live.touch_contest)
-        try:
-            enter(admin_actor(), event_of(contest_id), "E02", practical="75")
-        finally:
-            notifications.subscribe("mark.recorded", live.touch_contest)
-        latest = board.next_version(contest_id)
+    feed = board_feed(live_server.app)
+    with live_server.app.app_context(), feed.send_lock:
+        # this process sends its viewers nothing meanwhile (it holds the send lock); the page
+        # is handed a diff based on a board it never held (as after a refetch answered by
+        # another server process): it must fetch the standings again
+        enter(admin_actor(), event_of(contest_id), "E02", practical="75")
+        latest = board.current_version(contest_id)
         with phone.expect_request(standings_url) as refetched:
             socketio.emit(
                 "diff",

@@ -25,10 +25,14 @@ from flask import Flask
 from competition import create_app
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
-from competition.models import Entrant
-from competition.services import assignments, contests, judges, lifecycle
+from competition.models import Contest as ContestRow
+from competition.models import Entrant, Judge
+from competition.services import assignments, board, contests, judges, lifecycle, marks
+from competition.services.authority import Actor
 from competition.services.board_changes import apply_diff
 from competition.services.contests import RuleSource
+from competition.services.marks import MarkInput
+from competition.services.standings import event_standings
 from tests.commands.test_serve import fetch_home_page, free_port
 from tests.factories import make_admin, migrated_schema
 
@@ -51,6 +55,7 @@ class Cluster:
     b: str
     channel: str
     contest: Contest
+    app: Flask
 
 
 @pytest.fixture
@@ -157,7 +162,7 @@ def cluster(
             urls.append(f"http://127.0.0.1:{port}")
         for (server, log), url in zip(servers, urls, strict=True):
             fetch_home_page(f"{url}/", server, log)
-        yield Cluster(urls[0], urls[1], redis_channel, contest)
+        yield Cluster(urls[0], urls[1], redis_channel, contest, app)
     finally:
         for server, _ in servers:
             os.killpg(server.pid, signal.SIGTERM)
@@ -284,3 +289,59 @@ def test_a_mark_sent_to_process_a_reaches_a_viewer_of_process_b(cluster: Cluster
     versions = [first] + [d["version"] for d in diffs]
     assert versions == sorted(set(versions)), versions
     assert first < second < on_b.version
+
+
+def board_now(cluster: Cluster) -> dict[str, Any]:
+    """The board as a full recomputation from the database makes it."""
+    with cluster.app.app_context():
+        contest = db.session.get(ContestRow, cluster.contest.contest_id)
+        assert contest is not None
+        found = board.live_board(contest, event_standings)
+        db.session.remove()
+    return found
+
+
+def api_board(url: str, contest_id: int) -> dict[str, Any]:
+    answer = requests.get(f"{url}/api/contests/{contest_id}/standings", timeout=DEADLINE)
+    return dict(answer.json()["board"])
+
+
+def test_after_a_burst_through_both_processes_every_board_is_the_same(cluster: Cluster) -> None:
+    """Marks sent to A and to B as fast as acks come back, and one committed by a process
+    that told nobody: every viewer of each process, and each process's API, ends on the
+    board a full recomputation gives."""
+    contest = cluster.contest
+    viewers = [watch(url, contest.contest_id) for url in (cluster.a, cluster.b, cluster.b)]
+    tablets = [judge_socket(url, contest.token) for url in (cluster.a, cluster.b)]
+    try:
+        wait_for(lambda: all(v.version >= 0 for v in viewers), "every snapshot")
+        for n in range(40):
+            mark = {
+                "key": f"burst-{n}",
+                "event_id": contest.event_id,
+                "entrant": ("A001", "A002")[n % 2],
+                "criterion": "score",
+                "value": str(n % 21 / 2),
+            }
+            assert tablets[n % 2].call("mark", mark, timeout=DEADLINE)["ok"] is True
+        with cluster.app.app_context():
+            judge = db.session.query(Judge).filter_by(contest_id=contest.contest_id).one()
+            actor = Actor("judge", judge.id, judge.name)
+            marks.record_mark(actor, contest.event_id, MarkInput("A001", "score", "9.5"))
+            db.session.remove()
+        expected = board_now(cluster)
+        assert row_of(expected, "A001")["total"] == "9.50"
+        wait_for(lambda: all(v.board == expected for v in viewers), "every viewer on the board")
+        for url in (cluster.a, cluster.b):
+            wait_for(
+                lambda url=url: api_board(url, contest.contest_id) == expected,
+                f"the API of {url}",
+            )
+    finally:
+        for tablet in tablets:
+            tablet.disconnect()
+        for viewer in viewers:
+            viewer.client.disconnect()
+    for viewer in viewers:
+        versions = [data["version"] for _, data in viewer.received]
+        assert versions == sorted(set(versions)), versions

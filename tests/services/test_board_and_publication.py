@@ -197,6 +197,11 @@ def test_each_change_raises_the_version_in_its_own_commit(orchards: Orchards) ->
     ]
 
 
+def row_of(shown: dict[str, Any], key: str) -> dict[str, Any]:
+    (row,) = [r for r in shown["events"][0]["rows"] if r["key"] == key]
+    return row
+
+
 def test_a_diff_applied_to_the_old_board_gives_the_new_one(orchards: Orchards) -> None:
     contest = contest_of(orchards)
     old = board.live_board(contest)
@@ -204,8 +209,11 @@ def test_a_diff_applied_to_the_old_board_gives_the_new_one(orchards: Orchards) -
     new = board.live_board(contest)
     change = board_changes.diff(old, new)
     assert board_changes.apply_diff(old, change) == new
-    changed_keys = {r["key"] for r in change["events"][0]["rows"]}
-    assert "YA003" in changed_keys
+    (event,) = change["events"]
+    assert event["rows"] == []  # no new row: only the fields that changed are sent
+    patched = {p["key"]: p for p in event["patch"]}
+    assert patched["YA003"]["total"] == row_of(new, "YA003")["total"]
+    assert "label" not in patched["YA003"] and "attributes" not in patched["YA003"]
     assert board_changes.diff(new, new) == {}
 
 
