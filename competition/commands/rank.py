@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from competition.rules import ProblemsError, load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
 from competition.rules.messages import N_, msg, translate
-from competition.rules.report import standings_dict
+from competition.rules.report_json import standings_json
 from competition.rules.standings import Standings
 from competition.services.exports import standings_csv, standings_text, write_standings_xlsx
 
@@ -92,7 +91,7 @@ def _write(standings: Standings, output_format: str, output: str | None, locale:
         write_standings_xlsx(standings, Path(output), locale)
         return
     if output_format == "json":
-        text = json.dumps(standings_dict(standings, locale), ensure_ascii=False, indent=2) + "\n"
+        text = standings_json(standings, locale)
     elif output_format == "csv":
         text = standings_csv(standings)
     else:

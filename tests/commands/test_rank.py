@@ -10,6 +10,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from competition.commands import main
+from competition.rules import load_rule_file
+from competition.rules.datafiles import read_entrants_csv, read_marks_csv
+from competition.rules.engine import compute_standings
+from competition.rules.report import standings_dict
 
 RULES = """\
 contest: 测试赛
@@ -83,6 +87,21 @@ def test_json_contract(files: Path) -> None:
     assert first["award"] is None and first["titles"] == []
     panel = first["breakdown"]["panels"][0]
     assert [m["counted"] for m in panel["marks"]] == [False, True, False]
+
+
+def test_json_is_the_documents_indented_dump(files: Path) -> None:
+    """The fast encoder writes exactly what ``json.dumps(..., indent=2)`` wrote before."""
+    result = rank(files, GOOD, "--entrants", str(files / "e.csv"), "--format", "json")
+    ruleset = load_rule_file(files / "r.yaml")
+    standings = compute_standings(
+        ruleset,
+        read_marks_csv(files / "m.csv"),
+        read_entrants_csv(files / "e.csv"),
+        marks_source=str(files / "m.csv"),
+        entrants_source=str(files / "e.csv"),
+    )
+    document = standings_dict(standings, "en")
+    assert result.stdout == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def test_table_csv_and_xlsx(files: Path) -> None:
