@@ -292,7 +292,11 @@ class Viewer(SocketIO):
             step = self.boards.step(held, text, lambda: Held.of(version, data["board"]), None)
         elif name == "diff" and held is not None and data["base"] == held.version:
             change = data["change"]
-            keys = {r["key"] for e in change.get("events", []) for r in e.get("rows", [])}
+            keys = {
+                r["key"]
+                for e in change.get("events", [])
+                for r in [*e.get("rows", []), *e.get("patch", [])]
+            }
             keys |= {k for e in change.get("events", []) for k in e.get("removed", [])}
             if any("replace" in e for e in change.get("events", [])):
                 keys = None  # type: ignore[assignment]

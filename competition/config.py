@@ -33,6 +33,12 @@ class SettingError(ValueError):
         super().__init__(message.render("en"))
 
 
+# each process keeps this many database connections open: twenty tablets marking at once no
+# longer open and close a PostgreSQL connection (a new server process each) per mark; a
+# process holds at most pool_size + max_overflow (docs/deployment.md)
+ENGINE_OPTIONS = {"pool_size": 20, "max_overflow": 10}
+
+
 def configure(app: Flask, overrides: Mapping[str, object]) -> None:
     """Environment first, then explicit overrides; a secret is generated only if neither has one."""
     instance_path = Path(app.instance_path)
@@ -55,6 +61,7 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
         "SOCKETIO_CHANNEL": environ.get("SOCKETIO_CHANNEL", "").strip() or DEFAULT_CHANNEL,
         "SOCKETIO_ASYNC_MODE": async_mode(environ),
         "PROXY_COUNT": proxy_count(environ),
+        "SQLALCHEMY_ENGINE_OPTIONS": dict(ENGINE_OPTIONS),
     }
 
 
