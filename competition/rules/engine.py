@@ -20,7 +20,7 @@ from competition.rules.placing import place
 from competition.rules.ruleset import RuleSet
 from competition.rules.standings import Row, Standings
 from competition.rules.teams import team_rows
-from competition.rules.totals import leaves_field, total_row
+from competition.rules.totals import leaves_field, total_rows
 from competition.rules.values import (
     ValueTable,
     compute_values,
@@ -55,7 +55,7 @@ def compute_standings(
         # the disqualified and the withdrawn must not set the best for the others
         table = ValueTable(ruleset, entrants, attributes, item_rows, outside_field=leaving)
         compute_values(table, inputs)
-    rows = [total_row(table, entrant) for entrant in entrants]
+    rows = total_rows(table, entrants)
     if ruleset.rule.entrants.team is not None:
         rows = team_rows(ruleset, table, rows)
     _check(table, rows, marks_source, provisional)

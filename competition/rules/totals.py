@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
+from competition.rules import column_arithmetic as ops
+from competition.rules.columns import constant, from_values, rounded, to_fractions
+from competition.rules.combined import weighted_sum
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import MissingValue, Value
+from competition.rules.inputs import Key
 from competition.rules.numbers import exact_sum, round_fraction
 from competition.rules.standings import (
     Deduction,
@@ -13,9 +21,10 @@ from competition.rules.standings import (
     Row,
 )
 from competition.rules.values import (
+    RowEnv,
     ValueTable,
+    column_outcomes,
     evaluate_number,
-    weighted_sum,
 )
 
 
@@ -33,7 +42,70 @@ def leaves_field(table: ValueTable, entrant: str) -> bool:
     return False
 
 
-def total_row(table: ValueTable, entrant: Entrant) -> Row:
+@dataclass(frozen=True)
+class _Given:
+    """What columns decided for one entrant before its row is made: each penalty's
+    ``when`` (``None``: evaluate it for this row) and the total before penalties."""
+
+    triggered: list[bool | None]
+    raw: Fraction | None
+    rounded: Fraction | None  # the raw total rounded, used when nothing is deducted
+    decided: bool  # whether ``raw`` was given by the column
+
+
+def total_rows(table: ValueTable, entrants: Sequence[Entrant]) -> list[Row]:
+    """Every entrant's row; penalties' conditions and the totals are computed column-wise
+    where they can be, and row by row for the rest (missing values, errors)."""
+    keys = [(e.id, "") for e in table.entrants]
+    position = {e.id: n for n, e in enumerate(table.entrants)}
+    rule = table.ruleset.rule
+    conditions = [
+        column_outcomes(table, f"penalties.{index}.when", keys)
+        for index in range(len(rule.penalties))
+    ]
+    raw = _raw_totals(table, keys)
+    rounded_raw = None
+    if raw is not None:
+        rounding = rule.total.round
+        column = from_values(raw[0])
+        assert column is not None
+        rounded_raw = to_fractions(rounded(column, rounding.ndigits, rounding.mode))
+    rows = []
+    for entrant in entrants:
+        n = position[entrant.id]
+        given = _Given(
+            [None if c is None or not c[1][n] else c[0][n] != 0 for c in conditions],
+            raw[0][n] if raw is not None else None,
+            rounded_raw[n] if rounded_raw is not None else None,
+            raw is not None and bool(raw[1][n]),
+        )
+        rows.append(total_row(table, entrant, given))
+    return rows
+
+
+def _raw_totals(
+    table: ValueTable, keys: list[Key]
+) -> tuple[list[Fraction | None], np.ndarray] | None:
+    total = table.ruleset.rule.total
+    if total.weights is None:
+        return column_outcomes(table, "total.formula", keys)
+    parts = [
+        from_values([table.value(name, entrant) for entrant, _ in keys]) for name in total.weights
+    ]
+    if not parts or any(part is None for part in parts):
+        return None
+    weighted = [
+        ops.multiply(constant(Fraction(weight), len(keys)), part)
+        for weight, part in zip(total.weights.values(), parts, strict=True)
+        if part is not None
+    ]
+    column = weighted[0]
+    for part in weighted[1:]:
+        column = ops.add(column, part)
+    return to_fractions(column), column.present
+
+
+def total_row(table: ValueTable, entrant: Entrant, given: _Given | None = None) -> Row:
     rule = table.ruleset.rule
     group_by = rule.entrants.group_by
     group = table.attributes[entrant.id].get(group_by) if group_by else None
@@ -45,11 +117,13 @@ def total_row(table: ValueTable, entrant: Entrant) -> Row:
     row.items = item_points(table, entrant.id)
     env = table.env(entrant.id)
     for index, penalty in enumerate(rule.penalties):
-        try:
-            triggered = table.ruleset.formula(f"penalties.{index}.when").evaluate(env)
-        except MissingValue:
-            continue
-        if not truth(triggered):
+        triggered = given.triggered[index] if given is not None else None
+        if triggered is None:
+            try:
+                triggered = truth(table.ruleset.formula(f"penalties.{index}.when").evaluate(env))
+            except MissingValue:
+                continue
+        if not triggered:
             continue
         label = penalty.label or penalty.when
         if penalty.disqualify or penalty.withdraw:
@@ -65,19 +139,29 @@ def total_row(table: ValueTable, entrant: Entrant) -> Row:
             row.deductions.append(Deduction(label, points))
     if row.status in ("dq", "withdrawn"):
         return row
-    total = rule.total
-    if total.weights is not None:
-        raw = weighted_sum(table, total.weights, entrant.id)
-    else:
-        raw = evaluate_number(table, "total.formula", entrant.id, env)
-    row.raw_total = raw
-    if raw is not None:
-        if row.deductions:
-            raw = raw - exact_sum(d.points for d in row.deductions)
-        row.total = round_fraction(raw, total.round.ndigits, total.round.mode)
-    elif row.status == "ok":
-        row.status = "incomplete"
+    _total(table, row, env, given)
     return row
+
+
+def _total(table: ValueTable, row: Row, env: RowEnv, given: _Given | None) -> None:
+    total = table.ruleset.rule.total
+    if given is not None and given.decided:
+        raw = given.raw
+    elif total.weights is not None:
+        raw = weighted_sum(table, total.weights, row.key)
+    else:
+        raw = evaluate_number(table, "total.formula", row.key, env)
+    row.raw_total = raw
+    if raw is None:
+        if row.status == "ok":
+            row.status = "incomplete"
+        return
+    if row.deductions:
+        raw = raw - exact_sum(d.points for d in row.deductions)
+    elif given is not None and given.decided:
+        row.total = given.rounded
+        return
+    row.total = round_fraction(raw, total.round.ndigits, total.round.mode)
 
 
 def truth(value: Value) -> bool:

@@ -6,13 +6,21 @@ whole field. A value that cannot be computed yet (a mark not entered) is ``None`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
+
+from competition.rules.columns import (
+    from_values,
+    rounded,
+    to_fractions,
+)
+from competition.rules.combined import over_items, weighted_sum
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import FormulaRuntimeError, MissingValue, Value
+from competition.rules.formula_columns import evaluate_values
 from competition.rules.inputs import Inputs, JudgedMarks, Key
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import (
@@ -24,7 +32,7 @@ from competition.rules.model import (
     Points,
     Weighted,
 )
-from competition.rules.numbers import RoundingMode, exact_sum, round_fraction
+from competition.rules.numbers import RoundingMode
 from competition.rules.panels import PanelResult, aggregate_panel
 from competition.rules.points import clamp, transform
 from competition.rules.ruleset import RuleSet
@@ -117,25 +125,49 @@ def _note(table: ValueTable, entrant: str, problem: tuple[str, Message]) -> None
 
 
 def _derived_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
-    """A formula over every row. Rows whose inputs are the very same objects (panels, rounding
-    and parsing share them) share one evaluation: a cache on ``id`` is exact and cheap."""
+    """A formula over every row: column-wise where it can be, row by row for the rest (a
+    missing input, an error, text). Rows whose inputs are the very same objects (panels,
+    rounding and parsing share them) share one evaluation: a cache on ``id`` is exact."""
     path = f"criteria.{name}.formula"
     keys = _row_keys(table, name)
-    inputs = [_inputs_of(table, n, keys) for n in sorted(table.ruleset.formula(path).names)]
+    formula = table.ruleset.formula(path)
+    names = sorted(formula.names)
+    inputs = [_inputs_of(table, n, keys) for n in names]
+    columns = evaluate_values(formula.text, dict(zip(names, inputs, strict=True)), len(keys))
+    values: list[Fraction | None] = [None] * len(keys)
+    left: Iterable[int] = range(len(keys))
+    if columns is not None:
+        values, present = columns
+        left = np.flatnonzero(~present).tolist()
     done: dict[tuple[int, ...], tuple[Fraction | None, Problem]] = {}
-    result: dict[Key, Fraction | None] = {}
-    for key, row in zip(
-        keys, zip(*inputs, strict=True) if inputs else [()] * len(keys), strict=True
-    ):
-        cache_key = tuple(map(id, row))
+    for row in left:
+        key = keys[row]
+        cache_key = tuple(id(column[row]) for column in inputs)
         outcome = done.get(cache_key)
         if outcome is None:
             env = table.env(key[0], key[1] or None)
             outcome = done[cache_key] = _evaluate(table, path, env)
         if outcome[1] is not None:
             _note(table, key[0], outcome[1])
-        result[key] = outcome[0]
-    return result
+        values[row] = outcome[0]
+    return dict(zip(keys, values, strict=True))
+
+
+def column_outcomes(
+    table: ValueTable,
+    path: str,
+    keys: list[Key],
+    extra: Mapping[str, Sequence[Value | None]] | None = None,
+) -> tuple[list[Fraction | None], np.ndarray] | None:
+    """The formula at ``path`` for the rows ``keys`` column-wise, with ``extra`` values (a
+    list per name, like a row's extras) before the table's: each row's value and whether
+    the column gave it (else evaluate that row alone), or ``None`` if no column can."""
+    formula = table.ruleset.formula(path)
+    extra = extra or {}
+    inputs = {
+        n: extra[n] if n in extra else _inputs_of(table, n, keys) for n in sorted(formula.names)
+    }
+    return evaluate_values(formula.text, inputs, len(keys))
 
 
 def _inputs_of(table: ValueTable, name: str, keys: list[Key]) -> list[object]:
@@ -219,19 +251,10 @@ def _panel(table: ValueTable, name: str, criterion: Judged, inputs: Inputs) -> P
 def _rounded(
     column: dict[Key, Fraction | None], ndigits: int, mode: RoundingMode
 ) -> dict[Key, Fraction | None]:
-    """Round a column. Panels and formulas share value objects, so each object is rounded
-    once (keyed by ``id``: the column keeps every object alive meanwhile)."""
-    done: dict[int, Fraction] = {}
-    result: dict[Key, Fraction | None] = {}
-    for key, value in column.items():
-        if value is None:
-            result[key] = None
-            continue
-        rounded = done.get(id(value))
-        if rounded is None:
-            rounded = done[id(value)] = round_fraction(value, ndigits, mode)
-        result[key] = rounded
-    return result
+    """Round a column, all rows at once (exactly as ``round_fraction`` rounds each)."""
+    values = from_values(list(column.values()))
+    assert values is not None  # criteria values are numbers
+    return dict(zip(column, to_fractions(rounded(values, ndigits, mode)), strict=True))
 
 
 def _where(item: str | None) -> str:
@@ -262,37 +285,8 @@ def _computed_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]
             result[(entrant, item)] = weighted_sum(table, criterion.weights, entrant, item or None)
     else:
         assert isinstance(criterion, OverItems)
-        result = {(e.id, ""): _over_items(table, criterion, e.id) for e in table.entrants}
+        result = over_items(table, criterion)
     return result
-
-
-def weighted_sum(
-    table: ValueTable, weights: dict[str, Decimal], entrant: str, item: str | None = None
-) -> Fraction | None:
-    """Σ weight × value, or ``None`` while any of the values is missing."""
-    parts = [(Fraction(w), table.value(name, entrant, item)) for name, w in weights.items()]
-    if any(value is None for _, value in parts):
-        return None
-    return exact_sum(w * value for w, value in parts if value is not None)
-
-
-def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | None:
-    items = table.item_rows.get(entrant, [])
-    values = [table.item_columns[c.of].get((entrant, item)) for item in items]
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    if c.combine == "sum":
-        return exact_sum(present)
-    if c.combine == "mean":
-        return exact_sum(present) / len(present)
-    best_first = sorted(present, reverse=c.order == "desc")
-    if c.combine == "best":
-        return best_first[0]
-    if c.combine == "worst":
-        return best_first[-1]
-    assert c.k is not None
-    return exact_sum(best_first[: c.k])
 
 
 def _column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
