@@ -7,7 +7,7 @@ with numpy without losing a digit; measured values become Fractions.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -52,6 +52,7 @@ def parse_duration(text: str) -> Fraction | None:
 
 
 MAX_DECIMALS = 6
+MARK_COLUMNS = ["entrant", "item", "judge", "value", "line"]  # of a judged mark
 
 
 def _decimals_needed(numbers: np.ndarray, at_least: int) -> int:
@@ -120,9 +121,10 @@ def _judged(name: str, c: Judged, rows: pd.DataFrame, out: Collector) -> JudgedM
             ),
         )
     keep = ~(bad | outside | off_step)
-    frame = rows.loc[keep, ["entrant", "item", "judge", "value", "line"]].copy()
-    frame["scaled"] = as_int[keep]
-    return JudgedMarks(name, digits, frame.reset_index(drop=True))
+    every = bool(keep.all())
+    frame = taken(rows, None if every else np.flatnonzero(keep), MARK_COLUMNS)
+    frame["scaled"] = as_int if every else as_int[keep]
+    return JudgedMarks(name, digits, frame)
 
 
 def _measured_problem(name: str, c: Measured, text: str) -> Message | None:
@@ -214,17 +216,38 @@ def read_inputs(
     out = Collector(source)
     ok = check_shape(ruleset, marks, entrant_ids, out)
     usable = marks if ok.all() else marks[ok]
-    by_criterion = dict(tuple(usable.groupby("criterion", sort=False)))
-    judged = {
-        name: _judged(name, c, by_criterion.get(name, usable.iloc[0:0]), out)
-        for name, c in ruleset.judged().items()
-    }
+    rows_of = _by_criterion(usable)
+    judged = {name: _judged(name, c, rows_of(name), out) for name, c in ruleset.judged().items()}
     measured: dict[str, dict[Key, Fraction]] = {}
     for name, c in ruleset.measured().items():
-        rows = by_criterion.get(name, usable.iloc[0:0])
-        measured[name] = _measured(name, c, rows, out)
+        measured[name] = _measured(name, c, rows_of(name), out)
     out.raise_if_any()
     return Inputs(judged, measured, _items_seen(usable))
+
+
+def taken(frame: pd.DataFrame, rows: np.ndarray | None, columns: list[str]) -> pd.DataFrame:
+    """The ``rows`` (positions; ``None``: all) of ``columns`` as a new frame with a fresh
+    index. Built from the columns' arrays unconsolidated: a marks table has half a million
+    rows, and pandas' row selection and block consolidation would copy each twice."""
+    data = {
+        column: frame[column].to_numpy() if rows is None else frame[column].to_numpy()[rows]
+        for column in columns
+    }
+    return pd.DataFrame(data, columns=columns, copy=False)
+
+
+def _by_criterion(marks: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
+    """Each criterion's rows, cut from the marks by factorized codes (no copy per group)."""
+    codes, names = pd.factorize(marks["criterion"], sort=False)
+    code_of = {name: code for code, name in enumerate(names.tolist())}
+    columns = [str(c) for c in marks.columns]
+
+    def rows_of(name: str) -> pd.DataFrame:
+        code = code_of.get(name)
+        picked = np.flatnonzero(codes == code) if code is not None else np.zeros(0, np.int64)
+        return taken(marks, None if len(picked) == len(marks) else picked, columns)
+
+    return rows_of
 
 
 def _items_seen(marks: pd.DataFrame) -> dict[str, list[str]]:

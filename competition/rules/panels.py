@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from competition.rules.field_methods import field_values
-from competition.rules.inputs import JudgedMarks, Key
+from competition.rules.inputs import JudgedMarks, Key, taken
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import FIELD_METHODS, Judged
 from competition.rules.numbers import format_exact
@@ -138,7 +138,7 @@ def aggregate_panel(
         return PanelResult(judged.criterion, {}, {}, {}, empty, digits)
     groups, order = _group(c, marks, scaled)
     factor = 10**digits
-    sorted_marks = marks.iloc[order].reset_index(drop=True)
+    sorted_marks = taken(marks, order, [str(c) for c in marks.columns])
     lines = sorted_marks["line"].to_numpy(dtype=np.int64)
     result = PanelResult(judged.criterion, {}, {}, {}, sorted_marks, digits)
     for g in np.flatnonzero(groups.sizes > judges).tolist():
