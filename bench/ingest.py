@@ -298,6 +298,7 @@ class Viewer(SocketIO):
                 for r in [*e.get("rows", []), *e.get("patch", [])]
             }
             keys |= {k for e in change.get("events", []) for k in e.get("removed", [])}
+            keys |= {r["key"] for e in change.get("events", []) for r in e.get("patch", [])}
             if any("replace" in e for e in change.get("events", [])):
                 keys = None  # type: ignore[assignment]
 
