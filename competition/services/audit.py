@@ -44,6 +44,19 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256((entry.prev_hash + text).encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Draft:
+    """An entry to append: who did what to what, as whom, from what to what, and why."""
+
+    actor: Actor
+    action: str
+    subject: str
+    role: str
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+
+
 def record(
     actor: Actor,
     action: str,
@@ -53,28 +66,40 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str = "",
-) -> AuditEntry:
+) -> None:
     """Append an entry; the caller's transaction commits it together with the change."""
-    taken = db.session.execute(_TAKE_HEAD).one_or_none()
-    seq, previous = (int(taken[0]), str(taken[1])) if taken is not None else (1, GENESIS)
-    if taken is None:  # the first entry ever
-        db.session.execute(insert(AuditHead.__table__).values(id=1, seq=1, hash=GENESIS))
-    entry = AuditEntry(
-        seq=seq,
-        at=utcnow(),
-        actor=actor.label,
-        role=role,
-        action=action,
-        subject=subject,
-        reason=reason,
-        before=_canonical(before),
-        after=_canonical(after),
-        prev_hash=previous,
-    )
-    entry.hash = entry_hash(entry)
-    db.session.execute(_APPEND, _columns(entry))
-    db.session.execute(_MOVE_HEAD, {"hash": entry.hash})
-    return entry
+    record_all([Draft(actor, action, subject, role, before, after, reason)])
+
+
+def record_all(drafts: list[Draft]) -> None:
+    """Append entries in order, in three statements however many (the marks of one batch):
+    the head moved by their number, the entries, the head's new hash."""
+    if not drafts:
+        return
+    taken = db.session.execute(_TAKE_HEAD, {"count": len(drafts)}).one_or_none()
+    if taken is None:  # the first entries ever
+        db.session.execute(insert(AuditHead.__table__).values(id=1, seq=0, hash=GENESIS))
+        taken = db.session.execute(_TAKE_HEAD, {"count": len(drafts)}).one()
+    last, previous = int(taken[0]), str(taken[1])
+    now = utcnow()
+    rows = []
+    for seq, draft in enumerate(drafts, start=last - len(drafts) + 1):
+        entry = AuditEntry(
+            seq=seq,
+            at=now,
+            actor=draft.actor.label,
+            role=draft.role,
+            action=draft.action,
+            subject=draft.subject,
+            reason=draft.reason,
+            before=_canonical(draft.before),
+            after=_canonical(draft.after),
+            prev_hash=previous,
+        )
+        entry.hash = previous = entry_hash(entry)
+        rows.append(_columns(entry))
+    db.session.execute(_APPEND, rows)
+    db.session.execute(_MOVE_HEAD, {"hash": previous})
 
 
 def _columns(entry: AuditEntry) -> dict[str, Any]:
@@ -100,7 +125,7 @@ _HEAD = AuditHead.__table__
 _TAKE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == 1)
-    .values(seq=_HEAD.c.seq + 1)
+    .values(seq=_HEAD.c.seq + bindparam("count"))
     .returning(_HEAD.c.seq, _HEAD.c.hash)
 )
 _APPEND = insert(AuditEntry.__table__)

@@ -1,7 +1,9 @@
 """One mark checked and written inside the caller's transaction: the contest's row taken
-first (its board version raised), then everything a mark needs checked, then the mark
-appended, its outbox row and its audit entry. Nothing here commits: :mod:`marks` commits
-marks that arrive together in one transaction.
+first (its board version raised, once per transaction), then everything the mark needs
+checked in one read (:mod:`competition.services.mark_reads`), then the mark appended. Its
+outbox row and its audit entry wait in the :class:`Batch`, which writes those of every mark
+of the transaction together before the commit. Nothing here commits: :mod:`marks` commits
+the marks that arrive together in one transaction.
 
 A judge's mark needs an open round, an assignment covering it and an unsigned sheet;
 measured values are entered by the organisers. A resend with the same idempotency key gets
@@ -10,21 +12,12 @@ the mark already stored and stores nothing new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-from sqlalchemy import BindParameter, ScalarSelect, Select, bindparam, exists, insert, or_, select
+from sqlalchemy import bindparam, insert, select
 
 from competition.extensions import db
-from competition.models import (
-    Assignment,
-    Entrant,
-    Judge,
-    Mark,
-    Round,
-    RuleVersion,
-    SheetSignoff,
-)
+from competition.models import Mark
 from competition.models.base import utcnow
 from competition.rules import RuleSet
 from competition.rules.inputs import value_problem
@@ -33,6 +26,7 @@ from competition.rules.model import Judged
 from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of_version
+from competition.services.mark_reads import Cell, read_cell
 
 MEASURED_STAGES = ("registration", "scoring", "review")
 
@@ -46,46 +40,6 @@ class MarkInput:
     idempotency_key: str | None = None
 
 
-def write(
-    actor: Actor, event_id: int, mark: MarkInput
-) -> tuple[StoredMark, dict[str, object] | None]:
-    """The mark stored (not committed) and what to announce once it is committed (None for
-    a resend, which stores nothing), or :class:`Refused` before anything but the contest's
-    version was written."""
-    if mark.idempotency_key:
-        existing = by_key(mark.idempotency_key)
-        if existing is not None:
-            return existing, None
-    # the contest's row first: its board version is raised (rolled back with a refusal), and
-    # the contest's other writers — a lifecycle step closing scoring too — wait until this
-    # commits, so what is checked below still holds when the mark is stored
-    claimed = outbox.claim_event(event_id)
-    if claimed is None:
-        raise Refused("not_found", msg(N_("no such event")))
-    cell = _cell(claimed, event_id, mark)
-    ruleset = ruleset_of_version(cell.rules_id, cell.rules_sha256)
-    _check_item(ruleset, mark)
-    judged = isinstance(ruleset.rule.criteria[mark.criterion], Judged)
-    role = _authorise_judge(actor, cell, mark) if judged else _authorise_entry(actor, cell)
-    value = mark.value.strip()
-    problem = value_problem(ruleset, mark.criterion, value)
-    if problem is not None:
-        raise Refused("invalid_value", problem)
-    judge_id = actor.id if judged else None
-    previous = _current(event_id, cell.entrant_id, mark, judge_id)
-    stored = _insert(cell, mark, value, judge_id, previous, actor.label)
-    outbox.note(cell.contest_id, claimed.version, outbox.ENTRANT, event_id, [cell.entrant_id])
-    audit.record(
-        actor,
-        "mark.record",
-        f"event:{event_id}/entrant:{mark.entrant}",
-        role=role,
-        before={"value": previous[1]} if previous else None,
-        after={"criterion": mark.criterion, "item": mark.item, "value": value, "mark": stored.id},
-    )
-    return stored, _payload(stored, mark, cell)
-
-
 @dataclass(frozen=True)
 class StoredMark:
     """A mark as stored: what the tablet's answer and the callers need of it."""
@@ -96,37 +50,80 @@ class StoredMark:
     supersedes_id: int | None
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """What a mark is checked against, read in one statement inside its transaction."""
+@dataclass
+class Batch:
+    """What the marks of one transaction share: each event's contest row, taken once (the
+    contest's other writers — a lifecycle step closing scoring too — wait until the commit,
+    so what each mark was checked against still holds when it is stored), and the outbox
+    rows and audit entries, written together by :meth:`finish`."""
 
-    contest_id: int
-    status: str
-    event_id: int
-    rules_id: int
-    rules_sha256: str
-    entrant_id: int
-    item_round: str | None
-    event_round: str | None
+    claims: dict[int, outbox.Claim | None] = field(default_factory=dict)
+    changed: set[tuple[int, int, int, int]] = field(default_factory=set)
+    entries: list[audit.Draft] = field(default_factory=list)
+
+    def claim(self, event_id: int) -> outbox.Claim:
+        if event_id not in self.claims:
+            self.claims[event_id] = outbox.claim_event(event_id)
+        claimed = self.claims[event_id]
+        if claimed is None:
+            raise Refused("not_found", msg(N_("no such event")))
+        return claimed
+
+    def finish(self) -> None:
+        """Before the commit: every stored mark's outbox row and audit entry."""
+        outbox.note_entrants(sorted(self.changed))
+        audit.record_all(self.entries)
 
 
-def _cell(claimed: outbox.Claim, event_id: int, mark: MarkInput) -> _Cell:
-    found = db.session.execute(
-        _CELL, {"event_id": event_id, "code": mark.entrant, "item": mark.item}
-    ).one()
-    rules_id, rules_sha256, entrant_id, item_round, event_round = found
-    if entrant_id is None:
-        raise Refused("unknown_entrant", msg(N_("unknown entrant '{code}'"), code=mark.entrant))
-    return _Cell(
+def write(
+    batch: Batch, actor: Actor, event_id: int, mark: MarkInput
+) -> tuple[StoredMark, dict[str, object] | None]:
+    """The mark stored (not committed) and what to announce once it is committed (None for
+    a resend, which stores nothing), or :class:`Refused` with nothing written but the
+    contest's version."""
+    if mark.idempotency_key:
+        existing = by_key(mark.idempotency_key)
+        if existing is not None:
+            return existing, None
+    claimed = batch.claim(event_id)
+    as_judge = actor.id if actor.kind == "judge" else None
+    cell = read_cell(
         claimed.contest_id,
         claimed.status,
         event_id,
-        rules_id,
-        rules_sha256,
-        entrant_id,
-        item_round,
-        event_round,
+        mark.entrant,
+        mark.item,
+        mark.criterion,
+        as_judge,
     )
+    if cell.entrant_id is None:
+        raise Refused("unknown_entrant", msg(N_("unknown entrant '{code}'"), code=mark.entrant))
+    ruleset = ruleset_of_version(cell.rules_id, cell.rules_sha256)
+    _check_item(ruleset, mark)
+    judged = isinstance(ruleset.rule.criteria[mark.criterion], Judged)
+    role = _authorise_judge(actor, cell) if judged else _authorise_entry(actor, cell)
+    value = mark.value.strip()
+    problem = value_problem(ruleset, mark.criterion, value)
+    if problem is not None:
+        raise Refused("invalid_value", problem)
+    stored = _insert(cell, mark, value, as_judge if judged else None, actor.label)
+    batch.changed.add((cell.contest_id, claimed.version, event_id, cell.entrant_id))
+    batch.entries.append(
+        audit.Draft(
+            actor,
+            "mark.record",
+            f"event:{event_id}/entrant:{mark.entrant}",
+            role=role,
+            before={"value": cell.previous[1]} if cell.previous else None,
+            after={
+                "criterion": mark.criterion,
+                "item": mark.item,
+                "value": value,
+                "mark": stored.id,
+            },
+        )
+    )
+    return stored, _payload(stored, mark, cell)
 
 
 def by_key(key: str) -> StoredMark | None:
@@ -135,14 +132,9 @@ def by_key(key: str) -> StoredMark | None:
 
 
 def _insert(
-    cell: _Cell,
-    mark: MarkInput,
-    value: str,
-    judge_id: int | None,
-    previous: tuple[int, str] | None,
-    entered_by: str,
+    cell: Cell, mark: MarkInput, value: str, judge_id: int | None, entered_by: str
 ) -> StoredMark:
-    supersedes = previous[0] if previous else None
+    supersedes = cell.previous[0] if cell.previous else None
     new_id = db.session.execute(
         _INSERT,
         {
@@ -172,7 +164,7 @@ def stored_twin(mark: MarkInput) -> StoredMark:
     )
 
 
-def _payload(stored: StoredMark, mark: MarkInput, cell: _Cell) -> dict[str, object]:
+def _payload(stored: StoredMark, mark: MarkInput, cell: Cell) -> dict[str, object]:
     return {
         "contest_id": cell.contest_id,
         "event_id": cell.event_id,
@@ -205,7 +197,7 @@ def _check_item(ruleset: RuleSet, mark: MarkInput) -> None:
         )
 
 
-def _authorise_entry(actor: Actor, cell: _Cell) -> str:
+def _authorise_entry(actor: Actor, cell: Cell) -> str:
     role = require_role(actor, cell.contest_id, ["organiser", "chief_judge"])
     if cell.status not in MEASURED_STAGES:
         raise Refused(
@@ -214,124 +206,24 @@ def _authorise_entry(actor: Actor, cell: _Cell) -> str:
     return role
 
 
-def _authorise_judge(actor: Actor, cell: _Cell, mark: MarkInput) -> str:
+def _authorise_judge(actor: Actor, cell: Cell) -> str:
     if actor.kind != "judge" or actor.id is None:
         raise Refused("forbidden", msg(N_("only the judges mark this criterion")))
-    row = db.session.execute(
-        _JUDGE_SEAT,
-        {
-            "judge_id": actor.id,
-            "event_id": cell.event_id,
-            "criterion": mark.criterion,
-            "entrant_id": cell.entrant_id,
-        },
-    ).one_or_none()
-    if row is None or row[0] is not None or row[1] != cell.contest_id:
+    if cell.judge_contest != cell.contest_id or cell.judge_revoked:
         raise Refused("forbidden", msg(N_("this judge may not mark in this contest")))
-    _, _, covered, signed = row
     round_ = cell.item_round if cell.item_round is not None else cell.event_round
     if cell.status != "scoring" or round_ != "open":
         raise Refused("round_closed", msg(N_("scoring of this item is closed")))
-    if not covered:
+    if not cell.covered:
         raise Refused("not_assigned", msg(N_("you are not assigned to mark this")))
-    if signed:
+    if cell.signed:
         raise Refused(
             "signed", msg(N_("your sheet is signed: ask the chief judge for a correction"))
         )
     return "judge"
 
 
-def _current(
-    event_id: int, entrant_id: int, mark: MarkInput, judge_id: int | None
-) -> tuple[int, str] | None:
-    """The mark this one replaces (id and value): the newest not yet superseded for the
-    same cell."""
-    params = {
-        "event_id": event_id,
-        "entrant_id": entrant_id,
-        "item": mark.item,
-        "criterion": mark.criterion,
-    }
-    if judge_id is None:
-        row = db.session.execute(_CURRENT_MEASURED, params).one_or_none()
-    else:
-        row = db.session.execute(_CURRENT_JUDGED, params | {"judge_id": judge_id}).one_or_none()
-    return (int(row[0]), str(row[1])) if row is not None else None
-
-
-# --- the statements, built once: a mark's dozen statements cost less to run than to build -----
-
 _MARKS = Mark.__table__
-_NEWER = Mark.__table__.alias("newer")
-
-
-def _round_status(item: BindParameter[str] | str) -> ScalarSelect[str]:
-    rounds = Round.__table__
-    return (
-        select(rounds.c.status)
-        .where(rounds.c.event_id == bindparam("event_id"), rounds.c.item == item)
-        .scalar_subquery()
-    )
-
-
-def _cell_statement() -> Select[Any]:
-    entrants, versions = Entrant.__table__, RuleVersion.__table__
-    entrant = (
-        select(entrants.c.id)
-        .where(entrants.c.event_id == bindparam("event_id"), entrants.c.code == bindparam("code"))
-        .scalar_subquery()
-    )
-    return (
-        select(
-            versions.c.id,
-            versions.c.sha256,
-            entrant,
-            _round_status(bindparam("item")),
-            _round_status(""),
-        )
-        .where(versions.c.event_id == bindparam("event_id"))
-        .order_by(versions.c.version.desc())
-        .limit(1)
-    )
-
-
-def _judge_seat_statement() -> Select[Any]:
-    judges, seats, signoffs = Judge.__table__, Assignment.__table__, SheetSignoff.__table__
-    return select(
-        judges.c.revoked_at,
-        judges.c.contest_id,
-        exists().where(
-            seats.c.judge_id == judges.c.id,
-            seats.c.event_id == bindparam("event_id"),
-            or_(seats.c.criterion == "", seats.c.criterion == bindparam("criterion")),
-            or_(seats.c.entrant_id.is_(None), seats.c.entrant_id == bindparam("entrant_id")),
-        ),
-        exists().where(
-            signoffs.c.judge_id == judges.c.id, signoffs.c.event_id == bindparam("event_id")
-        ),
-    ).where(judges.c.id == bindparam("judge_id"))
-
-
-def _current_statement(judged: bool) -> Select[Any]:
-    return (
-        select(_MARKS.c.id, _MARKS.c.value)
-        .where(
-            _MARKS.c.event_id == bindparam("event_id"),
-            _MARKS.c.entrant_id == bindparam("entrant_id"),
-            _MARKS.c.item == bindparam("item"),
-            _MARKS.c.criterion == bindparam("criterion"),
-            _MARKS.c.judge_id == bindparam("judge_id") if judged else _MARKS.c.judge_id.is_(None),
-            ~exists().where(_NEWER.c.supersedes_id == _MARKS.c.id),
-        )
-        .order_by(_MARKS.c.id.desc())
-        .limit(1)
-    )
-
-
-_CELL = _cell_statement()
-_JUDGE_SEAT = _judge_seat_statement()
-_CURRENT_JUDGED = _current_statement(judged=True)
-_CURRENT_MEASURED = _current_statement(judged=False)
 _BY_KEY = select(_MARKS.c.id, _MARKS.c.value, _MARKS.c.judge_id, _MARKS.c.supersedes_id).where(
     _MARKS.c.idempotency_key == bindparam("key")
 )

@@ -117,13 +117,15 @@ def _write(batch: list[_Pending]) -> None:
     stored mark or its refusal. Should the batch as a whole fail on a key or a cell taken at
     the same moment by a writer elsewhere, each mark is written again on its own."""
     try:
+        together = mark_store.Batch()
         for pending in batch:
             try:
                 pending.stored, pending.announce = mark_store.write(
-                    pending.actor, pending.event_id, pending.mark
+                    together, pending.actor, pending.event_id, pending.mark
                 )
             except Refused as refused:
                 pending.failure = refused
+        together.finish()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -143,9 +145,11 @@ def _write(batch: list[_Pending]) -> None:
 
 def _write_alone(pending: _Pending) -> None:
     try:
+        alone = mark_store.Batch()
         pending.stored, pending.announce = mark_store.write(
-            pending.actor, pending.event_id, pending.mark
+            alone, pending.actor, pending.event_id, pending.mark
         )
+        alone.finish()
         db.session.commit()
     except Refused as refused:
         db.session.rollback()

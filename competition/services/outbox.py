@@ -85,6 +85,27 @@ _CLAIM = _claim_statement()
 _NOTE = insert(BoardChange.__table__)
 
 
+def note_entrants(changes: list[tuple[int, int, int, int]]) -> None:
+    """Outbox rows of marks, in one statement: (contest, version, event, entrant) each."""
+    if not changes:
+        return
+    now = utcnow()
+    db.session.execute(
+        _NOTE,
+        [
+            {
+                "contest_id": contest_id,
+                "version": version,
+                "scope": ENTRANT,
+                "event_id": event_id,
+                "entrant_id": entrant_id,
+                "created_at": now,
+            }
+            for contest_id, version, event_id, entrant_id in changes
+        ],
+    )
+
+
 def note(
     contest_id: int,
     version: int,

@@ -84,7 +84,7 @@ def test_a_mark_whose_transaction_stays_open_while_others_mark_is_never_missed(
     live.of(event)
     inside, release = threading.Event(), threading.Event()
     slow = threading.current_thread()  # replaced by the slow writer's thread below
-    original = audit.record
+    original = audit.record_all
 
     def record_slowly(*args: Any, **kwargs: Any) -> Any:
         entry = original(*args, **kwargs)
@@ -93,7 +93,7 @@ def test_a_mark_whose_transaction_stays_open_while_others_mark_is_never_missed(
             release.wait(30)
         return entry
 
-    monkeypatch.setattr(audit, "record", record_slowly)
+    monkeypatch.setattr(audit, "record_all", record_slowly)
     acked: list[int] = []
     errors: list[BaseException] = []
 
