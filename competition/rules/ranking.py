@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from competition.rules.columns import LIMIT, from_values, magnitude
 
 Order = Literal["desc", "asc"]
 Keyed = tuple[tuple[tuple[int, int], ...], int, str]  # sort key, position given, entrant
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):  # a tuple: ten thousand are made at every placing
     key: str
     rank: int
     decided_by: str | None  # the tie-break that separated it from an entrant on the same total
@@ -50,6 +52,19 @@ def rank(
     method: str = "competition",
 ) -> list[Ranked]:
     """``entries`` are (key, [total, tie-break 1, ...]); ``names`` name those columns."""
+    arrays = _sort_arrays(entries, orders)
+    if arrays is not None:
+        return _ranked_arrays(entries, arrays, names, method)
+    return _ranked_tuples(entries, orders, names, method)
+
+
+def _ranked_tuples(
+    entries: Sequence[tuple[str, Sequence[Fraction | None]]],
+    orders: Sequence[Order],
+    names: Sequence[str],
+    method: str,
+) -> list[Ranked]:
+    """:func:`rank` by sorting Python tuples of exact integers, whatever their size."""
     columns = _integer_columns(entries, orders)
     sort_keys = list(zip(*columns, strict=True)) if columns else [()] * len(entries)
     keyed: list[Keyed] = [
@@ -65,8 +80,10 @@ def rank(
         while end + 1 < len(keyed) and keyed[end + 1][0] == keyed[position][0]:
             end += 1
         dense += 1
+        # the entries of a tie share their key, and so what decided against the neighbours
+        decided_by = _decided_by(keyed, position, end, position, names)
+        shared = end > position and method != "ordinal"
         for offset in range(end + 1 - position):
-            key = keyed[position + offset][2]
             if method == "dense":
                 number = dense
             elif method == "modified":
@@ -75,9 +92,7 @@ def rank(
                 number = position + offset + 1
             else:
                 number = position + 1
-            decided_by = _decided_by(keyed, position, end, position + offset, names)
-            shared = end > position and method != "ordinal"
-            result.append(Ranked(key, number, decided_by, shared))
+            result.append(Ranked(keyed[position + offset][2], number, decided_by, shared))
         position = end + 1
     return result
 
@@ -100,3 +115,70 @@ def _decided_by(
                 best = column if best is None else min(best, column)
                 break
     return names[best] if best is not None else None
+
+
+def _sort_arrays(
+    entries: Sequence[tuple[str, Sequence[Fraction | None]]], orders: Sequence[Order]
+) -> list[np.ndarray] | None:
+    """:func:`_integer_columns` as int64 arrays (a missing flag, then the value, for each
+    column), or ``None`` when a value would not fit."""
+    arrays: list[np.ndarray] = []
+    for index, order in enumerate(orders):
+        column = from_values([values[index] for _, values in entries])
+        if column is None or column.numerators.dtype == object:
+            return None
+        present = column.present
+        denominators = column.denominators
+        common = math.lcm(*(int(d) for d in np.unique(denominators[present])))
+        if denominators.dtype == object or common * (magnitude(column.numerators) + 1) >= LIMIT:
+            return None
+        scaled = column.numerators * (common // denominators)
+        arrays += [(~present).astype(np.int64), np.where(present, scaled, 0)]
+        if order == "desc":
+            arrays[-1] = -arrays[-1]
+    return arrays
+
+
+def _ranked_arrays(
+    entries: Sequence[tuple[str, Sequence[Fraction | None]]],
+    arrays: list[np.ndarray],
+    names: Sequence[str],
+    method: str,
+) -> list[Ranked]:
+    """:func:`rank` on int64 sort keys with numpy: the same order, ties and deciding
+    tie-break as sorting the key tuples (a placing ranks the whole field every time)."""
+    count = len(entries)
+    if count == 0:
+        return []
+    order = np.lexsort([np.arange(count), *reversed(arrays)])
+    ordered = [key[order] for key in arrays]
+    differs = np.array(
+        [
+            (ordered[c][1:] != ordered[c][:-1]) | (ordered[c + 1][1:] != ordered[c + 1][:-1])
+            for c in range(0, len(ordered), 2)
+        ]
+    ).reshape(len(ordered) // 2, count - 1)
+    boundary = differs.any(axis=0)
+    group = np.r_[0, np.cumsum(boundary)]
+    starts = np.flatnonzero(np.r_[True, boundary])
+    ends = np.r_[starts[1:], count] - 1
+    # across each boundary: the first tie-break that differs where the totals are equal
+    across = np.r_[0, np.where(boundary & ~differs[0], np.argmax(differs, axis=0), 0), 0]
+    before, after = across[starts], across[ends + 1]
+    both = (before > 0) & (after > 0)
+    deciding = np.where(both, np.minimum(before, after), np.maximum(before, after))
+    labels = [None, *names[1:]]
+    numbers = {
+        "dense": group + 1,
+        "modified": ends[group] + 1,
+        "ordinal": np.arange(1, count + 1),
+    }.get(method, starts[group] + 1)
+    shared = (ends > starts)[group] & (method != "ordinal")
+    keys = [entries[i][0] for i in order.tolist()]
+    decided = [labels[c] for c in deciding[group].tolist()]
+    return [
+        Ranked(key, number, by, tie)
+        for key, number, by, tie in zip(
+            keys, numbers.tolist(), decided, shared.tolist(), strict=True
+        )
+    ]
