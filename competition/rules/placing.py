@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from competition.rules.awards import Candidate, assign_awards
 from competition.rules.collection import cycles_paused
-from competition.rules.formula import MissingValue, Value
 from competition.rules.messages import N_, msg
-from competition.rules.model import Tier
+from competition.rules.model import Awards, Tier
+from competition.rules.predicates import column_truths, row_truth, truths
 from competition.rules.ranking import rank
 from competition.rules.standings import (
     AwardSummary,
@@ -16,19 +17,9 @@ from competition.rules.standings import (
     Standings,
     TitleAward,
 )
-from competition.rules.totals import truth
 from competition.rules.values import ValueTable
 
-
-def _extras(row: Row) -> dict[str, Value | None]:
-    extras: dict[str, Value | None] = {"total": row.total}
-    extras.update(row.eligibility)
-    if row.rank is not None:
-        extras["rank"] = Fraction(row.rank)
-    if row.field_size is not None:
-        extras["field_size"] = Fraction(row.field_size)
-    extras["award"] = row.award or ""
-    return extras
+Qualifies = Callable[[Tier, str], bool]
 
 
 @cycles_paused()
@@ -57,18 +48,16 @@ def _eligibility(standings: Standings) -> None:
     if not names:
         return
     members = [member for team in standings.rows for member in team.members]
+    alone = [row for row in members + standings.rows if not row.members]
+    held = {n: truths(standings, alone, f"eligibility.{n}") for n in names}
+    for index, row in enumerate(alone):
+        # every condition sees the row as it was before any was evaluated
+        row.eligibility = {**row.eligibility, **{n: held[n][index] for n in names}}
     for row in members + standings.rows:
         if row.members:  # a team is eligible when every member is
             row.eligibility = {
                 n: all(m.eligibility.get(n, False) for m in row.members) for n in names
             }
-            continue
-        env = standings.table.env(row.key, extra=_extras(row))
-        for name in names:
-            try:
-                row.eligibility[name] = truth(ruleset.formula(f"eligibility.{name}").evaluate(env))
-            except MissingValue:
-                row.eligibility[name] = False
 
 
 def _rank_group(standings: Standings, members: list[Row]) -> None:
@@ -76,10 +65,13 @@ def _rank_group(standings: Standings, members: list[Row]) -> None:
     keys = ["total", *(t.key for t in ranking.tiebreak)]
     orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
     ranked = [row for row in members if row.total is not None]
+    columns = [_key_values(standings.table, ranked, key) for key in keys[1:]]
     entries = []
-    for row in ranked:
-        row.tiebreak = {key: _key_value(standings.table, row, key) for key in keys[1:]}
-        entries.append((row.key, [row.total, *row.tiebreak.values()]))
+    for row, values in zip(
+        ranked, zip(*columns, strict=True) if columns else [()] * len(ranked), strict=True
+    ):
+        row.tiebreak = dict(zip(keys[1:], values, strict=True))
+        entries.append((row.key, [row.total, *values]))
     by_key = {row.key: row for row in ranked}
     for result in rank(entries, orders, keys, ranking.method):
         row = by_key[result.key]
@@ -89,17 +81,13 @@ def _rank_group(standings: Standings, members: list[Row]) -> None:
 
 def _run_checks(standings: Standings) -> None:
     """Plausibility checks: a true ``when`` flags the entrant for a re-survey, nothing more."""
-    ruleset = standings.ruleset
-    if not ruleset.rule.checks:
+    checks = standings.ruleset.rule.checks
+    if not checks:
         return
-    for row in standings.rows:
-        env = standings.table.env(row.key, extra=_extras(row))
-        for index, check in enumerate(ruleset.rule.checks):
-            try:
-                hit = truth(ruleset.formula(f"checks.{index}.when").evaluate(env))
-            except MissingValue:
-                continue
-            if hit:
+    hits = [truths(standings, standings.rows, f"checks.{n}.when") for n in range(len(checks))]
+    for index, row in enumerate(standings.rows):
+        for check, hit in zip(checks, hits, strict=True):
+            if hit[index]:
                 standings.table.flag(row.key, msg(N_("check: {label}"), label=check.label))
 
 
@@ -107,16 +95,21 @@ def _status_order(row: Row) -> int:
     return {"ok": 0, "incomplete": 1, "withdrawn": 2, "dq": 3}[row.status]
 
 
-def _key_value(table: ValueTable, row: Row, key: str) -> Fraction | None:
+def _key_values(table: ValueTable, rows: list[Row], key: str) -> list[Fraction | None]:
+    """A tie-break's value for each row: the criterion's, else a number or yes/no
+    attribute's (yes counts 1)."""
     if key == "total":
-        return row.total
-    value = table.value(key, row.key)
-    if value is not None:
-        return value
-    attribute = table.attributes.get(row.key, {}).get(key)
-    if isinstance(attribute, bool):
-        return Fraction(int(attribute))
-    return attribute if isinstance(attribute, Fraction) else None
+        return [row.total for row in rows]
+    column = table.entrant_columns.get(key, {})
+    values = [column.get(row.key) for row in rows]
+    for index, value in enumerate(values):
+        if value is None:
+            attribute = table.attributes.get(rows[index].key, {}).get(key)
+            if isinstance(attribute, bool):
+                values[index] = Fraction(int(attribute))
+            elif isinstance(attribute, Fraction):
+                values[index] = attribute
+    return values
 
 
 def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
@@ -138,19 +131,17 @@ def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
             awards,
             _candidates(standings, ranked, len(pools) == 1 and len(groups) > 1),
             base_of,
-            lambda tier, key: _qualifies(standings, tier, by_key[key]),
+            _qualifies(standings, awards, ranked),
         )
         summary = AwardSummary(group if awards.per_group else None, counts, {}, {})
-        prizes = {tier.name: tier.prize for tier in awards.tiers}
+        prizes = {t.name: Fraction(t.prize) for t in awards.tiers if t.prize is not None}
         for key, tier_name in awarded.items():
             row = by_key[key]
             row.award = tier_name
-            prize = prizes.get(tier_name)
-            row.prize = Fraction(prize) if prize is not None else None
+            row.prize = prizes.get(tier_name)
             summary.awarded[tier_name] = summary.awarded.get(tier_name, 0) + 1
-            summary.prizes[tier_name] = summary.prizes.get(tier_name, Fraction(0)) + (
-                row.prize or Fraction(0)
-            )
+        for tier_name, count in summary.awarded.items():
+            summary.prizes[tier_name] = count * prizes.get(tier_name, Fraction(0))
         standings.awards.append(summary)
 
 
@@ -168,33 +159,36 @@ def _candidates(standings: Standings, ranked: list[Row], across_groups: bool) ->
     ]
 
 
-def _qualifies(standings: Standings, tier: Tier, row: Row) -> bool:
-    if not all(row.eligibility.get(name, False) for name in tier.require):
-        return False
-    if tier.when is None:
-        return True
-    awards = standings.ruleset.rule.awards
-    assert awards is not None
-    env = standings.table.env(row.key, extra=_extras(row))
-    formula = standings.ruleset.formula(f"awards.tiers.{awards.tiers.index(tier)}.when")
-    try:
-        return truth(formula.evaluate(env))
-    except MissingValue:
-        return False
+def _qualifies(standings: Standings, awards: Awards, ranked: list[Row]) -> Qualifies:
+    """Whether a ranked row meets a tier's requirements and condition; each condition is
+    computed for the pool column-wise once, a row the column leaves open when asked."""
+    by_key = {row.key: row for row in ranked}
+    decided: dict[int, dict[str, bool | None]] = {}
+
+    def qualifies(tier: Tier, key: str) -> bool:
+        row = by_key[key]
+        if not all(row.eligibility.get(name, False) for name in tier.require):
+            return False
+        if tier.when is None:
+            return True
+        index = awards.tiers.index(tier)
+        path = f"awards.tiers.{index}.when"
+        if index not in decided:
+            held = column_truths(standings, ranked, path)
+            decided[index] = dict(zip(by_key, held, strict=True))
+        known = decided[index][key]
+        return row_truth(standings, row, path) if known is None else known
+
+    return qualifies
 
 
 def _titles(standings: Standings) -> None:
-    ruleset = standings.ruleset
-    if not ruleset.rule.titles:
+    titles = standings.ruleset.rule.titles
+    if not titles:
         return
-    for row in standings.rows:
-        if row.rank is None:
-            continue
-        env = standings.table.env(row.key, extra=_extras(row))
-        for index, title in enumerate(ruleset.rule.titles):
-            try:
-                granted = truth(ruleset.formula(f"titles.{index}.when").evaluate(env))
-            except MissingValue:
-                continue
-            if granted:
+    ranked = [row for row in standings.rows if row.rank is not None]
+    granted = [truths(standings, ranked, f"titles.{n}.when") for n in range(len(titles))]
+    for index, row in enumerate(ranked):
+        for title, holds in zip(titles, granted, strict=True):
+            if holds[index]:
                 row.titles.append(TitleAward(title.name, title.needs_approval))
