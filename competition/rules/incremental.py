@@ -105,7 +105,7 @@ def update_many(
     table = _merged_table(previous.table, alone.table, field_, frozenset(keys))
     by_key = {row.key: row for row in previous.rows}
     by_key.update((row.key, row) for row in alone.rows)
-    rows = [_unplaced(by_key[e.id]) for e in field_]
+    rows = [unplaced(by_key[e.id]) for e in field_]
     result = Standings(
         ruleset, rows, table, complete=all(row.status != "incomplete" for row in rows)
     )
@@ -130,7 +130,7 @@ def _entrants_after(previous: Standings, changed: Sequence[Entrant]) -> list[Ent
     return entrants
 
 
-def _unplaced(row: Row) -> Row:
+def unplaced(row: Row) -> Row:
     """A copy of the row as totals leave it, before any placing."""
     return Row(
         row.entrant,

@@ -61,3 +61,13 @@ def test_document_section_is_replaced_in_place(tmp_path: Path) -> None:
     assert text.count(bench.SECTION_TITLE) == 1
     assert text.index("new numbers") < text.index("## Websocket throughput")
     assert text.endswith("## Websocket throughput\n\nkept\n")
+
+
+def test_incremental_bench_checks_every_update_against_a_full_recomputation() -> None:
+    from bench import incremental
+
+    ruleset = incremental.load_rule_file(incremental.RULES)
+    result = incremental.measure(ruleset, 40, [4, 10], repeat=1)
+    assert set(result.updates) == {1, 4, 10} and result.full > 0 and result.place > 0
+    text = incremental.section([result], [4, 10], 1)
+    assert text.startswith(incremental.SECTION_TITLE) and "update_many (10 changed)" in text
