@@ -42,9 +42,10 @@ def assign_awards(
     awards: Awards,
     candidates: Sequence[Candidate],
     base_of: Callable[[Tier], int],
-    qualifies: Callable[[Tier, str], bool],
+    qualifying: Callable[[Tier, list[str]], list[bool]],
 ) -> tuple[dict[str, str], list[TierCount]]:
-    """Map entrant key → tier name, for candidates given in rank order."""
+    """Map entrant key → tier name, for candidates given in rank order. ``qualifying`` says
+    which of the candidates still open may have a tier (asked once a tier, for them all)."""
     awarded: dict[str, str] = {}
     counts: list[TierCount] = []
     used = 0  # award positions taken so far
@@ -52,7 +53,9 @@ def assign_awards(
     for tier in awards.tiers:
         places = tier_places(tier, awards, base_of(tier))
         counts.append(TierCount(tier.name, places))
-        open_ = [c for c in candidates if c.key not in awarded and qualifies(tier, c.key)]
+        waiting = [c for c in candidates if c.key not in awarded]
+        allowed = qualifying(tier, [c.key for c in waiting])
+        open_ = [c for c, allow in zip(waiting, allowed, strict=True) if allow]
         if places is None:
             for candidate in open_:
                 awarded[candidate.key] = tier.name

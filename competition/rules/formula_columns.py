@@ -188,19 +188,26 @@ class _Compiler:
 
 
 def evaluate_values(
-    text: str, inputs: Mapping[str, Sequence[object]], rows: int
+    text: str, inputs: Mapping[str, Sequence[object] | Column], rows: int
 ) -> tuple[list[Fraction | None], np.ndarray] | None:
-    """``text`` over the values of its inputs (a list per name, ``None`` where missing): each
-    row's value and whether the column gave it; ``None`` when a column cannot be used (the
-    formula, or an input holding text)."""
+    """``text`` over the values of its inputs (a column, or a list per name with ``None``
+    where missing): each row's value and whether the column gave it; ``None`` when a column
+    cannot be used (the formula, or an input holding text)."""
+    result = evaluate_inputs(text, inputs, rows)
+    return None if result is None else (to_fractions(result), result.present)
+
+
+def evaluate_inputs(
+    text: str, inputs: Mapping[str, Sequence[object] | Column], rows: int
+) -> Column | None:
+    """:func:`evaluate_values` as a column (a condition's truth needs no Fractions)."""
     evaluator = column_formula(text)
     if evaluator is None:
         return None
     columns: dict[str, Column] = {}
     for name, values in inputs.items():
-        column = from_values(values)
+        column = values if isinstance(values, Column) else from_values(values)
         if column is None:
             return None
         columns[name] = column
-    result = evaluator(columns, rows)
-    return to_fractions(result), result.present
+    return evaluator(columns, rows)

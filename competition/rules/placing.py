@@ -19,7 +19,7 @@ from competition.rules.standings import (
 )
 from competition.rules.values import ValueTable
 
-Qualifies = Callable[[Tier, str], bool]
+Qualifying = Callable[[Tier, list[str]], list[bool]]
 
 
 @cycles_paused()
@@ -131,7 +131,7 @@ def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
             awards,
             _candidates(standings, ranked, len(pools) == 1 and len(groups) > 1),
             base_of,
-            _qualifies(standings, awards, ranked),
+            _qualifying(standings, awards, ranked),
         )
         summary = AwardSummary(group if awards.per_group else None, counts, {}, {})
         prizes = {t.name: Fraction(t.prize) for t in awards.tiers if t.prize is not None}
@@ -159,27 +159,32 @@ def _candidates(standings: Standings, ranked: list[Row], across_groups: bool) ->
     ]
 
 
-def _qualifies(standings: Standings, awards: Awards, ranked: list[Row]) -> Qualifies:
-    """Whether a ranked row meets a tier's requirements and condition; each condition is
+def _qualifying(standings: Standings, awards: Awards, ranked: list[Row]) -> Qualifying:
+    """Which of some ranked rows meet a tier's requirements and condition; each condition is
     computed for the pool column-wise once, a row the column leaves open when asked."""
     by_key = {row.key: row for row in ranked}
     decided: dict[int, dict[str, bool | None]] = {}
 
-    def qualifies(tier: Tier, key: str) -> bool:
-        row = by_key[key]
-        if not all(row.eligibility.get(name, False) for name in tier.require):
-            return False
+    def qualifying(tier: Tier, keys: list[str]) -> list[bool]:
+        rows = [by_key[key] for key in keys]
+        allowed = [True] * len(rows)
+        for name in tier.require:
+            allowed = [
+                a and r.eligibility.get(name, False) for a, r in zip(allowed, rows, strict=True)
+            ]
         if tier.when is None:
-            return True
+            return allowed
         index = awards.tiers.index(tier)
         path = f"awards.tiers.{index}.when"
         if index not in decided:
-            held = column_truths(standings, ranked, path)
-            decided[index] = dict(zip(by_key, held, strict=True))
-        known = decided[index][key]
-        return row_truth(standings, row, path) if known is None else known
+            decided[index] = dict(zip(by_key, column_truths(standings, ranked, path), strict=True))
+        known = decided[index]
+        return [
+            a and (row_truth(standings, r, path) if known[r.key] is None else bool(known[r.key]))
+            for a, r in zip(allowed, rows, strict=True)
+        ]
 
-    return qualifies
+    return qualifying
 
 
 def _titles(standings: Standings) -> None:

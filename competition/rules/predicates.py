@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+import numpy as np
+
+from competition.rules.columns import Column
 from competition.rules.formula import MissingValue, Value
 from competition.rules.standings import Row, Standings
 from competition.rules.totals import truth
-from competition.rules.values import column_outcomes
+from competition.rules.values import formula_column
 
 PLACED = ("total", "rank", "field_size", "award")  # what placing adds to a row's names
 
@@ -45,14 +48,11 @@ def column_truths(standings: Standings, rows: Sequence[Row], path: str) -> list[
     keys = [(row.key, "") for row in rows]
     names = standings.ruleset.formula(path).names
     extra = {name: _placed(standings, rows, name) for name in names if _is_placed(rows, name)}
-    outcome = column_outcomes(standings.table, path, keys, extra)
-    if outcome is None:
+    column = formula_column(standings.table, path, keys, extra)
+    if column is None:
         return [None] * len(rows)
-    values, present = outcome
-    return [
-        value is not None and value != 0 if given else None
-        for value, given in zip(values, present.tolist(), strict=True)
-    ]
+    held = (column.numerators != 0).tolist()
+    return [h if given else None for h, given in zip(held, column.present.tolist(), strict=True)]
 
 
 def row_truth(standings: Standings, row: Row, path: str) -> bool:
@@ -67,21 +67,21 @@ def _is_placed(rows: Sequence[Row], name: str) -> bool:
     return name in PLACED or any(name in row.eligibility for row in rows)
 
 
-def _placed(standings: Standings, rows: Sequence[Row], name: str) -> list[object]:
+def _placed(standings: Standings, rows: Sequence[Row], name: str) -> Sequence[object] | Column:
     """A placing name's value for each row, or the row's own value where placing gives
     none (as a row's formulas see it)."""
     if name == "total":
         return [row.total for row in rows]
     if name == "award":
         return [row.award or "" for row in rows]
+    if name in ("rank", "field_size"):
+        # reserved: no criterion or attribute has the name, so an unplaced row has no value
+        numbers = [getattr(row, name) for row in rows]
+        present = np.array([n is not None for n in numbers], dtype=bool)
+        counts = np.array([n or 0 for n in numbers], dtype=np.int64)
+        return Column(counts, np.ones(len(rows), dtype=np.int64), present)
     table = standings.table
-    values: list[object] = []
-    for row in rows:
-        number = row.rank if name == "rank" else row.field_size if name == "field_size" else None
-        if number is not None:
-            values.append(Fraction(number))
-        elif name in row.eligibility:
-            values.append(row.eligibility[name])
-        else:
-            values.append(table.env(row.key).get(name))
-    return values
+    return [
+        row.eligibility[name] if name in row.eligibility else table.env(row.key).get(name)
+        for row in rows
+    ]

@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from competition.rules.columns import (
+    Column,
     from_values,
     rounded,
     to_fractions,
@@ -20,7 +21,7 @@ from competition.rules.columns import (
 from competition.rules.combined import over_items, weighted_sum
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import FormulaRuntimeError, MissingValue, Value
-from competition.rules.formula_columns import evaluate_values
+from competition.rules.formula_columns import evaluate_inputs, evaluate_values
 from competition.rules.inputs import Inputs, JudgedMarks, Key
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import (
@@ -157,17 +158,28 @@ def column_outcomes(
     table: ValueTable,
     path: str,
     keys: list[Key],
-    extra: Mapping[str, Sequence[Value | None]] | None = None,
+    extra: Mapping[str, Sequence[object] | Column] | None = None,
 ) -> tuple[list[Fraction | None], np.ndarray] | None:
     """The formula at ``path`` for the rows ``keys`` column-wise, with ``extra`` values (a
     list per name, like a row's extras) before the table's: each row's value and whether
     the column gave it (else evaluate that row alone), or ``None`` if no column can."""
+    column = formula_column(table, path, keys, extra)
+    return None if column is None else (to_fractions(column), column.present)
+
+
+def formula_column(
+    table: ValueTable,
+    path: str,
+    keys: list[Key],
+    extra: Mapping[str, Sequence[object] | Column] | None = None,
+) -> Column | None:
+    """:func:`column_outcomes` as a column."""
     formula = table.ruleset.formula(path)
     extra = extra or {}
     inputs = {
         n: extra[n] if n in extra else _inputs_of(table, n, keys) for n in sorted(formula.names)
     }
-    return evaluate_values(formula.text, inputs, len(keys))
+    return evaluate_inputs(formula.text, inputs, len(keys))
 
 
 def _inputs_of(table: ValueTable, name: str, keys: list[Key]) -> list[object]:
