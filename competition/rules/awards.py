@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from competition.rules.model import Awards, Tier
 from competition.rules.numbers import round_count
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: a placing makes one per ranked entrant
     key: str
     rank: int
 

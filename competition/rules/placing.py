@@ -10,7 +10,7 @@ from competition.rules.collection import cycles_paused
 from competition.rules.messages import N_, msg
 from competition.rules.model import Awards, Tier
 from competition.rules.predicates import column_truths, row_truth, truths
-from competition.rules.ranking import rank
+from competition.rules.ranking import rank, rank_columns
 from competition.rules.standings import (
     AwardSummary,
     Row,
@@ -19,6 +19,7 @@ from competition.rules.standings import (
 )
 from competition.rules.values import ValueTable
 
+STATUS_ORDER = {"ok": 0, "incomplete": 1, "withdrawn": 2, "dq": 3}  # of the unranked
 Qualifying = Callable[[Tier, list[str]], list[bool]]
 
 
@@ -34,7 +35,7 @@ def place(standings: Standings) -> None:
         _rank_group(standings, members)
     ordered: list[Row] = []
     for members in groups.values():
-        members.sort(key=lambda r: (r.rank is None, r.rank or 0, _status_order(r), r.key))
+        members.sort(key=lambda r: (r.rank is None, r.rank or 0, STATUS_ORDER[r.status], r.key))
         ordered.extend(members)
     standings.rows = ordered
     if standings.ruleset.rule.awards is not None:
@@ -65,18 +66,18 @@ def _rank_group(standings: Standings, members: list[Row]) -> None:
     keys = ["total", *(t.key for t in ranking.tiebreak)]
     orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
     ranked = [row for row in members if row.total is not None]
-    columns = [_key_values(standings.table, ranked, key) for key in keys[1:]]
-    entries = []
-    for row, values in zip(
-        ranked, zip(*columns, strict=True) if columns else [()] * len(ranked), strict=True
-    ):
+    ids = [row.entrant.id for row in ranked]
+    columns = [_key_values(standings.table, ranked, ids, key) for key in keys[1:]]
+    rows_values = zip(*columns, strict=True) if columns else [()] * len(ranked)
+    for row, values in zip(ranked, rows_values, strict=True):
         row.tiebreak = dict(zip(keys[1:], values, strict=True))
-        entries.append((row.key, [row.total, *values]))
-    by_key = {row.key: row for row in ranked}
-    for result in rank(entries, orders, keys, ranking.method):
+    totals = [row.total for row in ranked]
+    by_key = dict(zip(ids, ranked, strict=True))
+    size = len(ranked)
+    for result in rank_columns(ids, [totals, *columns], orders, keys, ranking.method):
         row = by_key[result.key]
         row.rank, row.shared, row.decided_by = result.rank, result.shared, result.decided_by
-        row.field_size = len(ranked)
+        row.field_size = size
 
 
 def _run_checks(standings: Standings) -> None:
@@ -91,20 +92,18 @@ def _run_checks(standings: Standings) -> None:
                 standings.table.flag(row.key, msg(N_("check: {label}"), label=check.label))
 
 
-def _status_order(row: Row) -> int:
-    return {"ok": 0, "incomplete": 1, "withdrawn": 2, "dq": 3}[row.status]
-
-
-def _key_values(table: ValueTable, rows: list[Row], key: str) -> list[Fraction | None]:
+def _key_values(
+    table: ValueTable, rows: list[Row], ids: list[str], key: str
+) -> list[Fraction | None]:
     """A tie-break's value for each row: the criterion's, else a number or yes/no
     attribute's (yes counts 1)."""
     if key == "total":
         return [row.total for row in rows]
     column = table.entrant_columns.get(key, {})
-    values = [column.get(row.key) for row in rows]
+    values = [column.get(entrant) for entrant in ids]
     for index, value in enumerate(values):
         if value is None:
-            attribute = table.attributes.get(rows[index].key, {}).get(key)
+            attribute = table.attributes.get(ids[index], {}).get(key)
             if isinstance(attribute, bool):
                 values[index] = Fraction(int(attribute))
             elif isinstance(attribute, Fraction):

@@ -52,9 +52,23 @@ def rank(
     method: str = "competition",
 ) -> list[Ranked]:
     """``entries`` are (key, [total, tie-break 1, ...]); ``names`` name those columns."""
-    arrays = _sort_arrays(entries, orders)
+    keys = [key for key, _ in entries]
+    columns = [[values[n] for _, values in entries] for n in range(len(orders))]
+    return rank_columns(keys, columns, orders, names, method)
+
+
+def rank_columns(
+    keys: Sequence[str],
+    columns: Sequence[Sequence[Fraction | None]],
+    orders: Sequence[Order],
+    names: Sequence[str],
+    method: str = "competition",
+) -> list[Ranked]:
+    """:func:`rank` given column by column: the total's values, then each tie-break's."""
+    arrays = _sort_arrays(columns, orders)
     if arrays is not None:
-        return _ranked_arrays(entries, arrays, names, method)
+        return _ranked_arrays(keys, arrays, names, method)
+    entries = list(zip(keys, zip(*columns, strict=True), strict=True))
     return _ranked_tuples(entries, orders, names, method)
 
 
@@ -118,13 +132,13 @@ def _decided_by(
 
 
 def _sort_arrays(
-    entries: Sequence[tuple[str, Sequence[Fraction | None]]], orders: Sequence[Order]
+    columns: Sequence[Sequence[Fraction | None]], orders: Sequence[Order]
 ) -> list[np.ndarray] | None:
     """:func:`_integer_columns` as int64 arrays (a missing flag, then the value, for each
     column), or ``None`` when a value would not fit."""
     arrays: list[np.ndarray] = []
-    for index, order in enumerate(orders):
-        column = from_values([values[index] for _, values in entries])
+    for values, order in zip(columns, orders, strict=True):
+        column = from_values(values)
         if column is None or column.numerators.dtype == object:
             return None
         present = column.present
@@ -140,14 +154,14 @@ def _sort_arrays(
 
 
 def _ranked_arrays(
-    entries: Sequence[tuple[str, Sequence[Fraction | None]]],
+    keys: Sequence[str],
     arrays: list[np.ndarray],
     names: Sequence[str],
     method: str,
 ) -> list[Ranked]:
     """:func:`rank` on int64 sort keys with numpy: the same order, ties and deciding
     tie-break as sorting the key tuples (a placing ranks the whole field every time)."""
-    count = len(entries)
+    count = len(keys)
     if count == 0:
         return []
     order = np.lexsort([np.arange(count), *reversed(arrays)])
@@ -174,11 +188,11 @@ def _ranked_arrays(
         "ordinal": np.arange(1, count + 1),
     }.get(method, starts[group] + 1)
     shared = (ends > starts)[group] & (method != "ordinal")
-    keys = [entries[i][0] for i in order.tolist()]
+    ordered_keys = [keys[i] for i in order.tolist()]
     decided = [labels[c] for c in deciding[group].tolist()]
     return [
         Ranked(key, number, by, tie)
         for key, number, by, tie in zip(
-            keys, numbers.tolist(), decided, shared.tolist(), strict=True
+            ordered_keys, numbers.tolist(), decided, shared.tolist(), strict=True
         )
     ]

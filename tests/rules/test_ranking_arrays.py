@@ -35,16 +35,18 @@ def test_numpy_ranks_are_the_tuple_ranks(
     rows: list[list[Fraction | None]], given_orders: list[Order], method: str, keys: int
 ) -> None:
     entries = [(f"E{n}", values[:keys]) for n, values in enumerate(rows)]
-    arrays = _sort_arrays(entries, given_orders[:keys])
+    columns = [[values[n] for values in rows] for n in range(keys)]
+    arrays = _sort_arrays(columns, given_orders[:keys])
     assert arrays is not None
     expected = _ranked_tuples(entries, given_orders[:keys], NAMES[:keys], method)
-    assert _ranked_arrays(entries, arrays, NAMES[:keys], method) == expected
+    ids = [key for key, _ in entries]
+    assert _ranked_arrays(ids, arrays, NAMES[:keys], method) == expected
 
 
 def test_keys_past_int64_are_ranked_exactly_by_tuples() -> None:
     huge = Fraction(2**80)
     entries = [("A", [huge + 1]), ("B", [huge]), ("C", [huge + 1])]
-    assert _sort_arrays(entries, ["desc"]) is None
+    assert _sort_arrays([[huge + 1, huge, huge + 1]], ["desc"]) is None
     ranked = rank(entries, ["desc"], ["total"])
     assert [(r.key, r.rank, r.shared) for r in ranked] == [
         ("A", 1, True),
