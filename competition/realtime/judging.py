@@ -48,7 +48,9 @@ class JudgeNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships n
         key = data.get("key") if isinstance(data, dict) else None
         try:
             event_id, mark = parse_mark(data)
-            stored = marks.record_mark(signed_in_actor(), event_id, mark)
+            judge_id, link = session_judge()
+            # the link is checked in the mark's own transaction: no query before it queues
+            stored = marks.record_mark(Actor("judge", judge_id, ""), event_id, mark, link=link)
         except Refused as refused:
             echoed = key if isinstance(key, str) and len(key) <= KEY_LENGTH else None
             return {"ok": False, "key": echoed, **refusal(refused)}
@@ -73,16 +75,15 @@ def room_of(judge_id: int) -> str:
 
 def signed_in() -> Judge:
     """The judge of this connection's session, as long as their link still stands."""
-    if "judge_id" not in session or "judge_link" not in session:
-        raise Refused("unauthorised", msg(N_("open your judge link to sign in")))
-    return judges.signed_in_judge(int(session["judge_id"]), str(session["judge_link"]))
+    return judges.signed_in_judge(*session_judge())
 
 
-def signed_in_actor() -> Actor:
-    """:func:`signed_in`, as the actor who marks."""
+def session_judge() -> tuple[int, str]:
+    """The judge and the link hash this connection's session was opened with (whether the
+    link still stands is the service's to check)."""
     if "judge_id" not in session or "judge_link" not in session:
         raise Refused("unauthorised", msg(N_("open your judge link to sign in")))
-    return judges.signed_in_actor(int(session["judge_id"]), str(session["judge_link"]))
+    return int(session["judge_id"]), str(session["judge_link"])
 
 
 def actor_of(judge: Judge) -> Actor:

@@ -12,7 +12,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from competition.extensions import db
@@ -207,32 +207,17 @@ def get_judge(judge_id: int) -> Judge:
     return judge
 
 
-def signed_in_actor(judge_id: int, link_hash: str) -> Actor:
-    """:func:`signed_in_judge` as the actor who marks, in one small query (a tablet asks it
-    with every mark)."""
-    row = db.session.execute(_SIGNED_IN, {"judge_id": judge_id, "link": link_hash}).one_or_none()
-    if row is None:
-        raise Refused(
-            "unauthorised",
-            msg(N_("this judge link is not valid: ask the organisers for a new card")),
-        )
-    return Actor("judge", judge_id, str(row[0]))
-
-
-_SIGNED_IN = select(Judge.__table__.c.name).where(
-    Judge.__table__.c.id == bindparam("judge_id"),
-    Judge.__table__.c.revoked_at.is_(None),
-    Judge.__table__.c.token_hash == bindparam("link"),
-)
-
-
 def signed_in_judge(judge_id: int, link_hash: str) -> Judge:
     """The judge of a session, as long as the link it was opened with still stands: a
     reissued or revoked link ends the sessions opened with it."""
     judge = db.session.get(Judge, judge_id)
     if judge is None or judge.revoked_at is not None or judge.token_hash != link_hash:
-        raise Refused(
-            "unauthorised",
-            msg(N_("this judge link is not valid: ask the organisers for a new card")),
-        )
+        raise link_not_valid()
     return judge
+
+
+def link_not_valid() -> Refused:
+    """A reissued or revoked judge link, or a session that names no judge."""
+    return Refused(
+        "unauthorised", msg(N_("this judge link is not valid: ask the organisers for a new card"))
+    )

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, insert, select
 
 from competition.extensions import db
-from competition.models import Mark
+from competition.models import Judge, Mark
 from competition.models.base import utcnow
 from competition.rules import RuleSet
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
 from competition.rules.model import Judged
-from competition.services import audit, outbox
+from competition.services import audit, judges, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of_version
 from competition.services.mark_reads import Cell, read_cell
@@ -76,11 +76,14 @@ class Batch:
 
 
 def write(
-    batch: Batch, actor: Actor, event_id: int, mark: MarkInput
+    batch: Batch, actor: Actor, event_id: int, mark: MarkInput, link: str | None = None
 ) -> tuple[StoredMark, dict[str, object] | None]:
     """The mark stored (not committed) and what to announce once it is committed (None for
     a resend, which stores nothing), or :class:`Refused` with nothing written but the
-    contest's version."""
+    contest's version. With ``link``, the judge's link must still stand (see
+    :func:`competition.services.marks.record_mark`)."""
+    if link is not None:
+        actor = _linked_judge(actor, link)
     if mark.idempotency_key:
         existing = by_key(mark.idempotency_key)
         if existing is not None:
@@ -124,6 +127,15 @@ def write(
         )
     )
     return stored, _payload(stored, mark, cell)
+
+
+def _linked_judge(actor: Actor, link: str) -> Actor:
+    """The judge of a tablet's session, named, as long as the link it was opened with still
+    stands (reissued or revoked, it ends the sessions opened with it)."""
+    row = db.session.execute(_LINKED, {"judge_id": actor.id, "link": link}).one_or_none()
+    if actor.kind != "judge" or row is None:
+        raise judges.link_not_valid()
+    return Actor("judge", actor.id, str(row[0]))
 
 
 def by_key(key: str) -> StoredMark | None:
@@ -228,3 +240,9 @@ _BY_KEY = select(_MARKS.c.id, _MARKS.c.value, _MARKS.c.judge_id, _MARKS.c.supers
     _MARKS.c.idempotency_key == bindparam("key")
 )
 _INSERT = insert(_MARKS).returning(_MARKS.c.id)
+_JUDGES = Judge.__table__
+_LINKED = select(_JUDGES.c.name).where(
+    _JUDGES.c.id == bindparam("judge_id"),
+    _JUDGES.c.revoked_at.is_(None),
+    _JUDGES.c.token_hash == bindparam("link"),
+)

@@ -37,14 +37,18 @@ __all__ = ["MEASURED_STAGES", "MarkInput", "StoredMark", "current_marks", "recor
 BUSY = msg(N_("the server is busy: send the mark again in a moment"))
 
 
-def record_mark(actor: Actor, event_id: int, mark: MarkInput) -> StoredMark:
+def record_mark(
+    actor: Actor, event_id: int, mark: MarkInput, link: str | None = None
+) -> StoredMark:
     """Store one mark (a judge's) or measured value (an organiser's), or refuse with why;
-    returns once the mark is committed.
+    returns once the mark is committed. With ``link`` (a tablet's session: the judge's id
+    and the hash of the link it was opened with) the judge's link must still stand, and the
+    judge is named from the database.
 
     A database that is only busy — other writers held it longer than we wait, or every
     connection of this process stayed taken (the pool's timeout) — is refused as ``busy``,
     stores nothing, and the tablet sends the mark again."""
-    pending = _Pending(actor, event_id, mark)
+    pending = _Pending(actor, event_id, mark, link)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _queue(app).submit(app, pending)
     if pending.failure is not None:
@@ -58,6 +62,7 @@ class _Pending:
     actor: Actor
     event_id: int
     mark: MarkInput
+    link: str | None
     stored: StoredMark | None = None
     failure: BaseException | None = None
     announce: dict[str, object] | None = None
@@ -121,7 +126,7 @@ def _write(batch: list[_Pending]) -> None:
         for pending in batch:
             try:
                 pending.stored, pending.announce = mark_store.write(
-                    together, pending.actor, pending.event_id, pending.mark
+                    together, pending.actor, pending.event_id, pending.mark, pending.link
                 )
             except Refused as refused:
                 pending.failure = refused
@@ -147,7 +152,7 @@ def _write_alone(pending: _Pending) -> None:
     try:
         alone = mark_store.Batch()
         pending.stored, pending.announce = mark_store.write(
-            alone, pending.actor, pending.event_id, pending.mark
+            alone, pending.actor, pending.event_id, pending.mark, pending.link
         )
         alone.finish()
         db.session.commit()
