@@ -13,6 +13,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from competition.rules.collection import cycles_paused
 from competition.rules.datafiles import Entrant
 from competition.rules.engine import compute_standings
 from competition.rules.inputs import Key
@@ -63,6 +64,7 @@ def update(
     )
 
 
+@cycles_paused()
 def update_many(
     previous: Standings,
     marks_of_entrants: pd.DataFrame,
@@ -240,26 +242,32 @@ def _merged_panel(
 
 def _merged_marks(before: PanelResult, alone: PanelResult, keys: frozenset[str]) -> pd.DataFrame:
     """The panel's marks as a full recomputation sorts them: by entrant, then item (each in
-    the order of its first line), then as each panel sorted its own marks."""
+    the order of its first line), then as each panel sorted its own marks. Built column by
+    column from the arrays, in one copy (the board does this at every update)."""
     digits = max(before.digits, alone.digits)
+    kept = ~before.marks["entrant"].isin(keys).to_numpy()
     parts = [
-        _rescaled(frame, digits - panel.digits)
-        for frame, panel in (
-            (before.marks[~before.marks["entrant"].isin(keys)], before),
-            (alone.marks, alone),
-        )
-        if not frame.empty
+        (panel.marks, rows, 10 ** (digits - panel.digits))
+        for panel, rows in ((before, kept), (alone, np.ones(len(alone.marks), dtype=bool)))
+        if rows.any()
     ]
     if not parts:
         return alone.marks
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    first_of_entrant = frame.groupby("entrant", sort=False)["line"].transform("min")
-    first_of_item = frame.groupby("item", sort=False)["line"].transform("min")
-    order = np.lexsort((first_of_item.to_numpy(), first_of_entrant.to_numpy()))
-    return frame.iloc[order].reset_index(drop=True)
+    data = {
+        str(column): np.concatenate([frame[column].to_numpy()[rows] for frame, rows, _ in parts])
+        for column in alone.marks.columns
+    }
+    data["adjusted"] = np.concatenate(
+        [frame["adjusted"].to_numpy()[rows] * scale for frame, rows, scale in parts]
+    )
+    lines = data["line"]
+    order = np.lexsort((_first_lines(data["item"], lines), _first_lines(data["entrant"], lines)))
+    return pd.DataFrame({name: values[order] for name, values in data.items()}, copy=False)
 
 
-def _rescaled(frame: pd.DataFrame, more_digits: int) -> pd.DataFrame:
-    if more_digits == 0:
-        return frame
-    return frame.assign(adjusted=frame["adjusted"] * 10**more_digits)
+def _first_lines(labels: np.ndarray, lines: np.ndarray) -> np.ndarray:
+    """For each row, the first line of any row with its label."""
+    codes, uniques = pd.factorize(labels, sort=False)
+    first = np.full(len(uniques), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes, lines)
+    return first[codes]
