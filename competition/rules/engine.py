@@ -41,8 +41,8 @@ def compute_standings(
     """Standings from raw marks. Without ``provisional`` every mark must be in."""
     given = entrants is not None
     if entrants is None:
-        seen = dict.fromkeys(marks["entrant"][marks["entrant"] != ""].tolist())
-        entrants = [Entrant(entrant_id, entrant_id) for entrant_id in seen]
+        seen = pd.unique(marks["entrant"].to_numpy()).tolist()  # in order of appearance
+        entrants = [Entrant(entrant_id, entrant_id) for entrant_id in seen if entrant_id != ""]
     entrants = list(entrants)
     attributes = typed_attributes(ruleset, entrants, entrants_source, given)
     ids = [e.id for e in entrants]

@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from competition.rules.mark_checks import Collector, check_shape
+from competition.rules.mark_checks import Collector, MarkColumns, check_shape
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import Judged, Measured
 from competition.rules.numbers import decimals_of, parse_decimal
@@ -214,15 +214,17 @@ def read_inputs(
 ) -> Inputs:
     """Every mark checked; raises :class:`DataFileError` listing each row that does not fit."""
     out = Collector(source)
-    ok = check_shape(ruleset, marks, entrant_ids, out)
-    usable = marks if ok.all() else marks[ok]
-    rows_of = _by_criterion(usable)
+    columns = MarkColumns(marks)
+    ok = check_shape(ruleset, columns, entrant_ids, out)
+    every = bool(ok.all())
+    usable = marks if every else marks[ok]
+    rows_of = _by_criterion(usable, columns.codes["criterion"][ok], columns.uniques["criterion"])
     judged = {name: _judged(name, c, rows_of(name), out) for name, c in ruleset.judged().items()}
     measured: dict[str, dict[Key, Fraction]] = {}
     for name, c in ruleset.measured().items():
         measured[name] = _measured(name, c, rows_of(name), out)
     out.raise_if_any()
-    return Inputs(judged, measured, _items_seen(usable))
+    return Inputs(judged, measured, _items_seen(columns, None if every else ok))
 
 
 def taken(frame: pd.DataFrame, rows: np.ndarray | None, columns: list[str]) -> pd.DataFrame:
@@ -236,10 +238,12 @@ def taken(frame: pd.DataFrame, rows: np.ndarray | None, columns: list[str]) -> p
     return pd.DataFrame(data, columns=columns, copy=False)
 
 
-def _by_criterion(marks: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
-    """Each criterion's rows, cut from the marks by factorized codes (no copy per group)."""
-    codes, names = pd.factorize(marks["criterion"], sort=False)
-    code_of = {name: code for code, name in enumerate(names.tolist())}
+def _by_criterion(
+    marks: pd.DataFrame, codes: np.ndarray, names: list[str]
+) -> Callable[[str], pd.DataFrame]:
+    """Each criterion's rows, cut from the marks by their factorized codes (no copy per
+    group)."""
+    code_of = {name: code for code, name in enumerate(names)}
     columns = [str(c) for c in marks.columns]
 
     def rows_of(name: str) -> pd.DataFrame:
@@ -250,15 +254,24 @@ def _by_criterion(marks: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
     return rows_of
 
 
-def _items_seen(marks: pd.DataFrame) -> dict[str, list[str]]:
-    """Each entrant's items in the order its rows first name them."""
-    entrant_codes, entrants = pd.factorize(marks["entrant"], sort=False)
-    item_codes, items = pd.factorize(marks["item"], sort=False)
-    entrant_ids, item_ids = entrants.tolist(), items.tolist()
+def _items_seen(columns: MarkColumns, usable: np.ndarray | None) -> dict[str, list[str]]:
+    """Each entrant's items in the order its rows first name them (``usable``: the rows
+    that count, ``None`` for all)."""
+    entrant_codes, item_codes = columns.codes["entrant"], columns.codes["item"]
+    if usable is not None:
+        entrant_codes, item_codes = entrant_codes[usable], item_codes[usable]
+    entrant_ids, item_ids = columns.uniques["entrant"], columns.uniques["item"]
     named = np.array([item != "" for item in item_ids], dtype=bool)[item_codes]
-    pairs = pd.unique(entrant_codes[named].astype(np.int64) * len(item_ids) + item_codes[named])
-    seen: dict[str, list[str]] = {}
-    for pair in pairs.tolist():
-        entrant, item = divmod(pair, len(item_ids))
-        seen.setdefault(entrant_ids[entrant], []).append(item_ids[item])
-    return seen
+    width = max(len(item_ids), 1)
+    pairs = pd.unique(entrant_codes[named].astype(np.int64) * width + item_codes[named])
+    entrants, items = np.divmod(pairs, width)
+    if not len(pairs):
+        return {}
+    order = np.argsort(entrants, kind="stable")  # each entrant's items stay in order
+    grouped = entrants[order]
+    names = np.array(item_ids, dtype=object)[items[order]].tolist()
+    bounds = [*np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]).tolist(), len(grouped)]
+    return {
+        entrant_ids[int(grouped[start])]: names[start:end]
+        for start, end in zip(bounds[:-1], bounds[1:], strict=True)
+    }

@@ -43,7 +43,7 @@ class Collector:
         raise DataFileError(problems)
 
 
-class _Columns:
+class MarkColumns:
     """The mark columns factorized once: a test on a column runs on its distinct values."""
 
     def __init__(self, marks: pd.DataFrame) -> None:
@@ -74,10 +74,10 @@ class _Columns:
 
 
 def check_shape(
-    ruleset: RuleSet, marks: pd.DataFrame, entrant_ids: Collection[str] | None, out: Collector
+    ruleset: RuleSet, columns: MarkColumns, entrant_ids: Collection[str] | None, out: Collector
 ) -> np.ndarray:
     """Flag rows naming unknown things or with misplaced cells; returns the rows still usable."""
-    columns = _Columns(marks)
+    marks = columns.marks
     ok = _check_names(ruleset, columns, entrant_ids, out)
     ok &= _check_cells(ruleset, columns, out)
     duplicated = columns.duplicated()
@@ -105,7 +105,7 @@ def check_shape(
 
 
 def _check_names(
-    ruleset: RuleSet, columns: _Columns, entrant_ids: Collection[str] | None, out: Collector
+    ruleset: RuleSet, columns: MarkColumns, entrant_ids: Collection[str] | None, out: Collector
 ) -> np.ndarray:
     criteria = ruleset.rule.criteria
     inputs = {n for n, c in criteria.items() if isinstance(c, (Judged, Measured))}
@@ -140,7 +140,7 @@ def _check_names(
     return ok
 
 
-def _check_cells(ruleset: RuleSet, columns: _Columns, out: Collector) -> np.ndarray:
+def _check_cells(ruleset: RuleSet, columns: MarkColumns, out: Collector) -> np.ndarray:
     """Judge and item cells filled where the criterion needs them, empty where it does not."""
     judged = columns.where("criterion", lambda c: c in ruleset.judged())
     measured = columns.where("criterion", lambda c: c in ruleset.measured())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from competition.rules.values import (
     ValueTable,
     column_outcomes,
     evaluate_number,
+    formula_column,
 )
 
 
@@ -42,8 +43,7 @@ def leaves_field(table: ValueTable, entrant: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class _Given:
+class _Given(NamedTuple):  # a tuple: one is made per entrant
     """What columns decided for one entrant before its row is made: each penalty's
     ``when`` (``None``: evaluate it for this row) and the total before penalties."""
 
@@ -51,6 +51,7 @@ class _Given:
     raw: Fraction | None
     rounded: Fraction | None  # the raw total rounded, used when nothing is deducted
     decided: bool  # whether ``raw`` was given by the column
+    items: list[ItemPoints] | None  # the entrant's item points, when made for the field
 
 
 def total_rows(table: ValueTable, entrants: Sequence[Entrant]) -> list[Row]:
@@ -60,7 +61,7 @@ def total_rows(table: ValueTable, entrants: Sequence[Entrant]) -> list[Row]:
     position = {e.id: n for n, e in enumerate(table.entrants)}
     rule = table.ruleset.rule
     conditions = [
-        column_outcomes(table, f"penalties.{index}.when", keys)
+        _decided_truths(table, f"penalties.{index}.when", keys)
         for index in range(len(rule.penalties))
     ]
     raw = _raw_totals(table, keys)
@@ -70,17 +71,28 @@ def total_rows(table: ValueTable, entrants: Sequence[Entrant]) -> list[Row]:
         column = from_values(raw[0])
         assert column is not None
         rounded_raw = to_fractions(rounded(column, rounding.ndigits, rounding.mode))
+    points = all_item_points(table)
     rows = []
     for entrant in entrants:
         n = position[entrant.id]
         given = _Given(
-            [None if c is None or not c[1][n] else c[0][n] != 0 for c in conditions],
+            [condition[n] for condition in conditions],
             raw[0][n] if raw is not None else None,
             rounded_raw[n] if rounded_raw is not None else None,
             raw is not None and bool(raw[1][n]),
+            points.get(entrant.id) if points is not None else None,
         )
         rows.append(total_row(table, entrant, given))
     return rows
+
+
+def _decided_truths(table: ValueTable, path: str, keys: list[Key]) -> list[bool | None]:
+    """Whether a condition holds for each row, ``None`` where the column cannot say."""
+    column = formula_column(table, path, keys)
+    if column is None:
+        return [None] * len(keys)
+    held = (column.numerators != 0).tolist()
+    return [h if given else None for h, given in zip(held, column.present.tolist(), strict=True)]
 
 
 def _raw_totals(
@@ -114,7 +126,8 @@ def total_row(table: ValueTable, entrant: Entrant, given: _Given | None = None) 
         str(group) if group is not None else ("" if group_by else None),
         "incomplete" if entrant.id in table.missing else "ok",
     )
-    row.items = item_points(table, entrant.id)
+    known = given.items if given is not None else None
+    row.items = known if known is not None else item_points(table, entrant.id)
     env = table.env(entrant.id)
     for index, penalty in enumerate(rule.penalties):
         triggered = given.triggered[index] if given is not None else None
@@ -168,6 +181,31 @@ def truth(value: Value) -> bool:
     return value != "" if isinstance(value, str) else bool(value)
 
 
+def all_item_points(table: ValueTable) -> dict[str, list[ItemPoints]] | None:
+    """:func:`item_points` of every entrant at once where every item counts (a sum, a mean),
+    else ``None``: one pass over the column instead of a lookup loop per entrant."""
+    name = table.ruleset.item_points
+    combination = table.ruleset.item_combination
+    if name is None or (combination is not None and combination.combine in PICKED):
+        return None
+    column = table.item_columns[name]
+    items = table.item_rows
+    keys = [(e.id, item) for e in table.entrants for item in items.get(e.id, [])]
+    counted = [True] * len(keys)
+    items_of = [item for _, item in keys]
+    points = list(map(ItemPoints._make, zip(items_of, map(column.get, keys), counted, strict=True)))
+    result: dict[str, list[ItemPoints]] = {}
+    start = 0
+    for entrant in table.entrants:
+        end = start + len(items.get(entrant.id, []))
+        result[entrant.id] = points[start:end]
+        start = end
+    return result
+
+
+PICKED = ("best", "worst", "best_k")  # combinations where only some items count
+
+
 def item_points(table: ValueTable, entrant: str) -> list[ItemPoints]:
     """Each item's points, and whether it counts (best of N runs: only the best does)."""
     name = table.ruleset.item_points
@@ -176,7 +214,7 @@ def item_points(table: ValueTable, entrant: str) -> list[ItemPoints]:
     column = table.item_columns[name]
     points = [(item, column.get((entrant, item))) for item in table.item_rows.get(entrant, [])]
     combination = table.ruleset.item_combination
-    if combination is None or combination.combine not in ("best", "worst", "best_k"):
+    if combination is None or combination.combine not in PICKED:
         return [ItemPoints(item, value, True) for item, value in points]
     present = [(item, value) for item, value in points if value is not None]
     present.sort(key=lambda pair: pair[1], reverse=combination.order == "desc")
