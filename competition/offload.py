@@ -9,6 +9,7 @@ where it is called.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TypeVar, cast
 
@@ -17,21 +18,31 @@ from flask import Flask
 T = TypeVar("T")
 
 
+_HERE = threading.local()  # under gevent, greenlet-local: set in the pool's worker greenlet
+
+
 def off_the_loop(app: Flask, work: Callable[[], T]) -> T:
     """``work()``, run where it cannot hold up the server's event loop (see above): under
     gevent in a pool thread, with an app context and a database session of its own that are
-    given back at the end; in threading mode right here, in the caller's context."""
-    if app.config.get("SOCKETIO_ASYNC_MODE") != "gevent":
+    given back at the end (the caller's connection goes back to the pool while it waits);
+    in threading mode, or already off the loop, right here in the caller's context."""
+    if app.config.get("SOCKETIO_ASYNC_MODE") != "gevent" or getattr(_HERE, "off", False):
         return work()
     import gevent  # type: ignore[import-untyped]
 
+    from competition.database import release_connection
     from competition.extensions import db
 
     def run() -> T:
-        with app.app_context():
-            try:
-                return work()
-            finally:
-                db.session.remove()
+        _HERE.off = True
+        try:
+            with app.app_context():
+                try:
+                    return work()
+                finally:
+                    db.session.remove()
+        finally:
+            _HERE.off = False
 
+    release_connection()
     return cast(T, gevent.get_hub().threadpool.apply(run))

@@ -25,7 +25,6 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from competition.extensions import db, socketio
 from competition.i18n import current_locale
-from competition.offload import off_the_loop
 from competition.rules.messages import N_, msg
 from competition.services import board, notifications, outbox
 from competition.services.live_boards import board_feed, computed_in
@@ -122,7 +121,7 @@ class Publisher:
         """Compute the contest's board now (off the loop) and send this process's viewers
         the message that brings them to it."""
         try:
-            fresh = off_the_loop(self.app, lambda: computed_in(self.app, contest_id))
+            fresh = computed_in(self.app, contest_id)  # off the loop: see BoardFeed.now
         except Exception:  # the next change sends a whole new board
             LOG.exception("live board of contest %s failed", contest_id)
             board_feed(self.app).forget(contest_id)
@@ -174,9 +173,8 @@ class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no
         contest_id = contest.id
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         feed = board_feed(app)
-        db.session.remove()  # nothing more to read here: the connection goes back
         if contest_id not in feed.sent:  # the first viewer here: computed off the loop
-            off_the_loop(app, lambda: computed_in(app, contest_id))
+            feed.now(contest_id)
         found = publisher(app)
         # no board can go out between this viewer's snapshot and its joining the room (it
         # would miss that message), nor reach it twice

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from competition.database import release_connection
 from competition.extensions import db
 from competition.models import Contest
+from competition.offload import off_the_loop
 from competition.services import board, board_changes, outbox
 from competition.services.publication import settle
 from competition.services.standings import standings_service
@@ -83,7 +84,11 @@ class BoardFeed:
 
     def now(self, contest_id: int) -> Board | None:
         """The contest's board at its current version (None for a draft or no contest),
-        computed once per version whoever asks."""
+        computed once per version whoever asks, off the event loop."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        return off_the_loop(app, lambda: self._now(contest_id))
+
+    def _now(self, contest_id: int) -> Board | None:
         version = outbox.versions([contest_id]).get(contest_id)
         if version is None:
             return None
@@ -138,20 +143,17 @@ class BoardFeed:
             self.sent[contest_id] = fresh
         return fresh
 
-    def for_reader(self, contest: Contest) -> Board:
-        """The board for the live page or ``GET /api/contests/<id>/standings``: where this
-        process's viewers watch the contest, the board they were last sent (the next diff
-        is based on it, and follows within one interval); elsewhere the board now."""
-        settle(contest)
-        if self.is_watched(contest.id):
+    def for_reader(self, contest_id: int) -> Board | None:
+        """The board for the live page or ``GET /api/contests/<id>/standings`` (None for a
+        draft or no contest): where this process's viewers watch the contest, the board they
+        were last sent (the next diff is based on it, and follows within one interval);
+        elsewhere the board now."""
+        if self.is_watched(contest_id):
             with self.send_lock:
-                found = self.sent.get(contest.id)
+                found = self.sent.get(contest_id)
             if found is not None:
                 return found
-        found = self.now(contest.id)
-        if found is None:  # the contest went back to draft meanwhile: nobody watches it
-            return Board(0, board.live_board(contest, standings_service().of))
-        return found
+        return self.now(contest_id)
 
     def forget(self, contest_id: int) -> None:
         """The last board sent is no base any more (it failed): the next goes out whole."""
@@ -168,9 +170,16 @@ def board_feed(app: Flask | None = None) -> BoardFeed:
     return cast(BoardFeed, found)
 
 
+def reader_board(contest: Contest) -> Board | None:
+    """:meth:`BoardFeed.for_reader` of this process, once the contest is settled (a closed
+    publicity window makes it final, whoever looks first)."""
+    settle(contest)
+    return board_feed().for_reader(contest.id)
+
+
 def computed_in(app: Flask, contest_id: int) -> Board | None:
-    """:meth:`BoardFeed.now` in a thread of its own (the publisher's, a worker thread):
-    with an app context and a database session that are given back at the end."""
+    """:meth:`BoardFeed.now` from a thread or greenlet without an app context (the live
+    publisher's): one is pushed, and its database session given back at the end."""
     with app.app_context():
         try:
             return board_feed(app).now(contest_id)

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, select
 from competition.database import release_connection
 from competition.extensions import db
 from competition.models import Entrant, Event
+from competition.offload import off_the_loop
 from competition.rules.datafiles import Entrant as EngineEntrant
 from competition.rules.datafiles import read_marks_text
 from competition.rules.engine import compute_standings
@@ -71,8 +72,13 @@ class StandingsService:
     full: int = 0
 
     def of(self, event: Event) -> Standings:
-        """The event's provisional standings now."""
+        """The event's provisional standings now, computed off the event loop (the result is
+        plain data, safe to hand back)."""
         event_id, contest_id = event.id, event.contest_id
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        return off_the_loop(app, lambda: self._locked_of(event_id, contest_id))
+
+    def _locked_of(self, event_id: int, contest_id: int) -> Standings:
         lock = self._lock_of(event_id)
         if not lock.acquire(blocking=False):
             # another thread computes them: wait without holding a database connection,

@@ -19,7 +19,7 @@ from competition.services.board import (
     public_contest,
     public_contests,
 )
-from competition.services.live_boards import board_feed
+from competition.services.live_boards import reader_board
 from competition.services.publication import settle
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,7 +65,9 @@ def standings(contest_id: int) -> Response | tuple[Response, int]:
     contest = _contest_or_error(contest_id)
     if not isinstance(contest, Contest):
         return contest
-    cached = board_feed().for_reader(contest)
+    cached = reader_board(contest)
+    if cached is None:  # back in draft meanwhile
+        return error(404, "not_found", msg(N_("no such contest")))
     return jsonify({"version": cached.version, "board": cached.board})
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, request, url_for
 from competition.models import Contest
 from competition.services.board import public_contest
 from competition.services.judge_cards import qr_svg
-from competition.services.live_boards import board_feed
+from competition.services.live_boards import reader_board
 
 bp = Blueprint("live", __name__)
 
@@ -47,8 +47,10 @@ def missing() -> tuple[str, int]:
     return render_template("live/missing.html"), 404
 
 
-def _render(template: str, contest: Contest, **context: object) -> str:
-    current = board_feed().for_reader(contest)
+def _render(template: str, contest: Contest, **context: object) -> str | tuple[str, int]:
+    current = reader_board(contest)
+    if current is None:  # back in draft meanwhile
+        return missing()
     return render_template(
         template,
         contest=contest,
