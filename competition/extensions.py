@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from flask import Flask, current_app
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -22,3 +26,14 @@ babel = CatalogBabel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 socketio = SocketIO()
+
+T = TypeVar("T")
+
+
+def process_state(name: str, make: Callable[[], T], app: Flask | None = None) -> T:
+    """What one server process keeps for an app (a cache, a queue), made on first use."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get(name)
+    if found is None:
+        found = app.extensions.setdefault(name, make())
+    return cast(T, found)

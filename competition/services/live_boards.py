@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from flask import Flask, current_app
 
 from competition.database import release_connection
-from competition.extensions import db
+from competition.extensions import db, process_state
 from competition.models import Contest
 from competition.offload import off_the_loop
 from competition.services import board, board_changes, outbox
@@ -163,11 +163,7 @@ class BoardFeed:
 
 def board_feed(app: Flask | None = None) -> BoardFeed:
     """The app's board feed in this process."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    found = app.extensions.get("board_feed")
-    if found is None:
-        found = app.extensions.setdefault("board_feed", BoardFeed())
-    return cast(BoardFeed, found)
+    return process_state("board_feed", BoardFeed, app)
 
 
 def reader_board(contest: Contest) -> Board | None:

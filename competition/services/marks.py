@@ -14,7 +14,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
 
 import pandas as pd
 from flask import Flask, current_app
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from competition.database import is_busy, release_connection
-from competition.extensions import db
+from competition.extensions import db, process_state
 from competition.models import Entrant, Mark
 from competition.offload import off_the_loop
 from competition.rules.datafiles import marks_frame
@@ -111,10 +110,7 @@ class _Queue:
 
 
 def _queue(app: Flask) -> _Queue:
-    found = app.extensions.get("mark_queue")
-    if found is None:
-        found = app.extensions.setdefault("mark_queue", _Queue())
-    return cast(_Queue, found)
+    return process_state("mark_queue", _Queue, app)
 
 
 def _write(batch: list[_Pending]) -> None:

@@ -9,13 +9,12 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, select
 
 from competition.database import release_connection
-from competition.extensions import db
+from competition.extensions import db, process_state
 from competition.models import Entrant, Event
 from competition.offload import off_the_loop
 from competition.rules.datafiles import Entrant as EngineEntrant
@@ -142,11 +141,7 @@ class StandingsService:
 
 def standings_service(app: Flask | None = None) -> StandingsService:
     """The app's standings service in this process."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    found = app.extensions.get("standings")
-    if found is None:
-        found = app.extensions.setdefault("standings", StandingsService())
-    return cast(StandingsService, found)
+    return process_state("standings", StandingsService, app)
 
 
 def current_standings(event: Event) -> Standings:
