@@ -27,7 +27,7 @@ from competition.rules.values import ValueTable
 # placing._run_checks writes this flag into the table at every placing: the next placing
 # writes it again, so it is dropped before
 CHECK_FLAG = "check: {label}"
-# values._input_column: a panel's flag, with its criterion and " [item]"
+# input_values.input_column: a panel's flag, with its criterion and " [item]"
 PANEL_FLAG = "{criterion}{where}: {problem}"
 
 K = TypeVar("K", bound=Hashable)

@@ -22,10 +22,10 @@ from competition.rules.combined import over_items, weighted_sum
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import FormulaRuntimeError, MissingValue, Value
 from competition.rules.formula_columns import evaluate_inputs, evaluate_values
-from competition.rules.inputs import Inputs, JudgedMarks, Key
+from competition.rules.input_values import input_column
+from competition.rules.inputs import Inputs, Key
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import (
-    FIELD_METHODS,
     Derived,
     Judged,
     Measured,
@@ -34,7 +34,7 @@ from competition.rules.model import (
     Weighted,
 )
 from competition.rules.numbers import RoundingMode
-from competition.rules.panels import PanelResult, aggregate_panel
+from competition.rules.panels import PanelResult
 from competition.rules.points import clamp, transform
 from competition.rules.ruleset import RuleSet
 
@@ -201,65 +201,6 @@ def _row_keys(table: ValueTable, name: str) -> list[Key]:
     return [(e.id, "") for e in table.entrants]
 
 
-def _input_column(table: ValueTable, name: str, inputs: Inputs) -> dict[Key, Fraction | None]:
-    criterion = table.ruleset.rule.criteria[name]
-    keys = _row_keys(table, name)
-    if isinstance(criterion, Judged):
-        panel = _panel(table, name, criterion, inputs)
-        values = panel.values
-        result = {key: values.get(key) for key in keys}
-        for key, messages in panel.flags.items():
-            for message in messages:
-                table.flag(
-                    key[0],
-                    msg(
-                        N_("{criterion}{where}: {problem}"),
-                        criterion=name,
-                        where=_where(key[1]),
-                        problem=message,
-                    ),
-                )
-        need = table.ruleset.judges[name]
-        for key in keys:
-            if result[key] is None and key not in panel.excess:
-                have, need = panel.pending.get(key, (0, need))
-                table.missing.setdefault(key[0], []).append(
-                    msg(
-                        N_("{criterion}{where}: {have} of {need} marks"),
-                        criterion=name,
-                        where=_where(key[1]),
-                        have=have,
-                        need=need,
-                    )
-                )
-        return result
-    assert isinstance(criterion, Measured)
-    given = inputs.measured[name]
-    fallback = Fraction(criterion.default) if criterion.default is not None else None
-    result = {key: given.get(key, fallback) for key in keys}
-    for key in keys:
-        if result[key] is None:
-            table.missing.setdefault(key[0], []).append(
-                msg(N_("{criterion}{where}: no value"), criterion=name, where=_where(key[1]))
-            )
-    return result
-
-
-def _panel(table: ValueTable, name: str, criterion: Judged, inputs: Inputs) -> PanelResult:
-    penalty = inputs.measured.get(criterion.penalty) if criterion.penalty else None
-    penalty_rule = table.ruleset.rule.criteria.get(criterion.penalty or "")
-    default = Fraction(0)
-    if isinstance(penalty_rule, Measured) and penalty_rule.default is not None:
-        default = Fraction(penalty_rule.default)
-    judged = inputs.judged[name]
-    if criterion.aggregate in FIELD_METHODS and table.outside_field:
-        kept = ~judged.frame["entrant"].isin(list(table.outside_field))
-        judged = JudgedMarks(name, judged.digits, judged.frame[kept].reset_index(drop=True))
-    panel = aggregate_panel(criterion, judged, table.ruleset.judges[name], penalty, default)
-    table.panels[name] = panel
-    return panel
-
-
 def _rounded(
     column: dict[Key, Fraction | None], ndigits: int, mode: RoundingMode
 ) -> dict[Key, Fraction | None]:
@@ -267,10 +208,6 @@ def _rounded(
     values = from_values(list(column.values()))
     assert values is not None  # criteria values are numbers
     return dict(zip(column, to_fractions(rounded(values, ndigits, mode)), strict=True))
-
-
-def _where(item: str | None) -> str:
-    return f" [{item}]" if item else ""
 
 
 def _computed_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
@@ -312,7 +249,7 @@ def compute_values(table: ValueTable, inputs: Inputs) -> None:
     for name in table.ruleset.order:
         criterion = table.ruleset.rule.criteria[name]
         if isinstance(criterion, (Judged, Measured)):
-            column = _input_column(table, name, inputs)
+            column = input_column(table, name, _row_keys(table, name), inputs)
         else:
             column = _computed_column(table, name)
         if criterion.clamp is not None:

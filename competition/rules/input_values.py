@@ -1,0 +1,81 @@
+"""The entered criteria's columns: panels aggregated, measured values with their defaults,
+and for each entrant what is still missing or flagged."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from competition.rules.inputs import Inputs, JudgedMarks, Key
+from competition.rules.messages import N_, msg
+from competition.rules.model import FIELD_METHODS, Judged, Measured
+from competition.rules.panels import PanelResult, aggregate_panel
+
+if TYPE_CHECKING:
+    from competition.rules.values import ValueTable
+
+
+def input_column(
+    table: ValueTable, name: str, keys: list[Key], inputs: Inputs
+) -> dict[Key, Fraction | None]:
+    """An entered criterion's value for each row of ``keys``; what is missing or flagged is
+    noted in the table."""
+    criterion = table.ruleset.rule.criteria[name]
+    if isinstance(criterion, Judged):
+        panel = _panel(table, name, criterion, inputs)
+        values = panel.values
+        result = {key: values.get(key) for key in keys}
+        for key, messages in panel.flags.items():
+            for message in messages:
+                table.flag(
+                    key[0],
+                    msg(
+                        N_("{criterion}{where}: {problem}"),
+                        criterion=name,
+                        where=_where(key[1]),
+                        problem=message,
+                    ),
+                )
+        need = table.ruleset.judges[name]
+        for key in keys:
+            if result[key] is None and key not in panel.excess:
+                have, need = panel.pending.get(key, (0, need))
+                table.missing.setdefault(key[0], []).append(
+                    msg(
+                        N_("{criterion}{where}: {have} of {need} marks"),
+                        criterion=name,
+                        where=_where(key[1]),
+                        have=have,
+                        need=need,
+                    )
+                )
+        return result
+    assert isinstance(criterion, Measured)
+    given = inputs.measured[name]
+    fallback = Fraction(criterion.default) if criterion.default is not None else None
+    result = {key: given.get(key, fallback) for key in keys}
+    for key in keys:
+        if result[key] is None:
+            table.missing.setdefault(key[0], []).append(
+                msg(N_("{criterion}{where}: no value"), criterion=name, where=_where(key[1]))
+            )
+    return result
+
+
+def _panel(table: ValueTable, name: str, criterion: Judged, inputs: Inputs) -> PanelResult:
+    penalty = inputs.measured.get(criterion.penalty) if criterion.penalty else None
+    penalty_rule = table.ruleset.rule.criteria.get(criterion.penalty or "")
+    default = Fraction(0)
+    if isinstance(penalty_rule, Measured) and penalty_rule.default is not None:
+        default = Fraction(penalty_rule.default)
+    judged = inputs.judged[name]
+    if criterion.aggregate in FIELD_METHODS and table.outside_field:
+        kept = ~judged.frame["entrant"].isin(list(table.outside_field))
+        judged = JudgedMarks(name, judged.digits, judged.frame[kept].reset_index(drop=True))
+    panel = aggregate_panel(criterion, judged, table.ruleset.judges[name], penalty, default)
+    table.panels[name] = panel
+    return panel
+
+
+def _where(item: str | None) -> str:
+    return f" [{item}]" if item else ""
