@@ -12,6 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from competition.commands.serve import (
+    THREADING_SWITCH_INTERVAL,
+    gunicorn_options,
+    threading_worker_started,
+)
 from competition.config import REPOSITORY_ROOT
 
 ATTEMPTS = 300  # polls 0.1 s apart: a bound on the loop, not an assertion about speed
@@ -86,3 +91,18 @@ def test_serve_refuses_a_database_without_the_newest_schema(
     )
     assert done.returncode != 0
     assert "run `competition db upgrade` first" in done.stderr.decode("utf-8", "replace")
+
+
+def test_threading_worker_lets_threads_hold_the_gil_longer() -> None:
+    """Thousands of threads waking at once (viewers leaving in bulk) starved the worker's main
+    thread of the GIL at Python's 5 ms switch interval; the threading worker sets 50 ms."""
+    options = gunicorn_options("threading", "127.0.0.1", 5000, 300, 300)
+    assert options["post_fork"] is threading_worker_started
+    assert "post_fork" not in gunicorn_options("gevent", "127.0.0.1", 5000, 300, 300)
+    before = sys.getswitchinterval()
+    try:
+        threading_worker_started(None, None)
+        assert sys.getswitchinterval() == pytest.approx(THREADING_SWITCH_INTERVAL)
+    finally:
+        sys.setswitchinterval(before)
+    assert THREADING_SWITCH_INTERVAL > before
