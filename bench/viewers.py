@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/viewers.py [--modes threading,gevent] [--viewers 250,500,1000]
                                       [--updates 5] [--entrants 30] [--database URL]
+                                      [--bulk 1000] [--leaves abrupt,polite]
                                       [--output docs/performance.md]
 
 For each async mode it starts one ``competition serve`` process as production runs it
@@ -9,8 +10,12 @@ For each async mode it starts one ``competition serve`` process as production ru
 ``/live?contest=<id>`` over websockets in rising steps and, at each step, has a judge send
 marks; every mark changes the board, and the step holds when every viewer receives every
 change within one second of the mark being sent. It reports the server worker's memory and
-CPU at each step, prints a table and writes the section "Live board: viewers per process" of
-the performance document.
+CPU at each step. Then, on a fresh server per mode, ``--bulk`` viewers arrive all at once
+and leave all at once (``--leaves``: abrupt, a TCP close and nothing else; polite, a Socket.IO
+disconnect and a websocket close first), and it times a request right after each and over
+the seconds after, and watches the worker's heartbeat to gunicorn's master (a worker silent
+for 30 s is killed). It prints the tables and writes the section "Live board: viewers per
+process" of the performance document.
 
 The viewers are raw websocket clients speaking Engine.IO 4 / Socket.IO 5 on one asyncio
 loop (wsproto; bench/wsclient.py), so thousands fit in the benchmark's process and the
@@ -33,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -41,11 +47,13 @@ from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import socketio
 import sqlalchemy
+from wsproto.events import CloseConnection, TextMessage
+from wsproto.utilities import LocalProtocolError
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -53,7 +61,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/NAME.py`, not imported as 
     sys.path.insert(0, str(ROOT))
 
 from bench.performance_doc import rewrite_section  # noqa: E402
-from bench.wsclient import RawSocket  # noqa: E402
+from bench.wsclient import RawSocket, http_get  # noqa: E402
 
 SECTION_TITLE = "## Live board: viewers per process"
 GOAL_SECONDS = 1.0
@@ -191,21 +199,29 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(mode: str, database: str, connections: int, folder: Path) -> Iterator[Server]:
-    """``competition serve`` in ``mode`` on PostgreSQL and a Redis channel of its own."""
+def serving(
+    mode: str,
+    database: str,
+    connections: int,
+    folder: Path,
+    queue: str | None = REDIS_URL,
+    name: str = "",
+) -> Iterator[Server]:
+    """``competition serve`` in ``mode`` on ``database`` and, unless ``queue`` is None, a
+    Redis channel of its own."""
     port = free_port()
     env = {
         **os.environ,
         "SECRET_KEY": "bench",
         "DATABASE_URL": database,
         "SOCKETIO_ASYNC_MODE": mode,
-        "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+        "SOCKETIO_MESSAGE_QUEUE": queue or "",
         "SOCKETIO_CHANNEL": f"competition-bench-{uuid.uuid4().hex}",
     }
     limit = str(connections + 64)
     command = [sys.executable, "-m", "competition", "serve", "--port", str(port)]
     command += ["--threads", limit, "--connections", limit]
-    log = folder / f"server-{mode}.log"
+    log = folder / f"server-{mode}{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
@@ -279,6 +295,17 @@ class Viewer(RawSocket):
     async def run(self, port: int, contest_id: int) -> None:
         await self.run_socket(port, f"&contest={contest_id}")
 
+    def leave(self, how: str) -> None:
+        """Go away: ``abrupt`` closes the TCP connection and nothing else (a phone losing its
+        network, a killed browser); ``polite`` first leaves the namespace (a Socket.IO
+        disconnect) and closes the websocket (a close frame), as a page being closed does."""
+        writer, ws = self.writer, self._ws
+        if how == "polite" and writer is not None and ws is not None and not self.closed:
+            with contextlib.suppress(LocalProtocolError):
+                writer.write(ws.send(TextMessage(f"41{LIVE},")))
+                writer.write(ws.send(CloseConnection(code=1000)))
+        self.close()
+
     def packet(self, packet: str) -> None:
         crowd = self.crowd
         crowd.frames += 1
@@ -300,10 +327,13 @@ class Viewer(RawSocket):
             self.ready.set()
 
 
-async def connect(crowd: Crowd, count: int, port: int, contest_id: int) -> tuple[int, float]:
-    """Connect ``count`` more viewers; (how many got their snapshot, seconds taken)."""
+async def connect(
+    crowd: Crowd, count: int, port: int, contest_id: int, at_once: int = CONNECTING_AT_ONCE
+) -> tuple[int, float]:
+    """Connect ``count`` more viewers, ``at_once`` at a time; (how many got their snapshot,
+    seconds taken)."""
     started = time.monotonic()
-    gate = asyncio.Semaphore(CONNECTING_AT_ONCE)
+    gate = asyncio.Semaphore(at_once)
 
     async def one() -> bool:
         async with gate:
@@ -394,6 +424,7 @@ class ModeResult:
     mode: str
     base_rss_mb: float
     steps: list[Step]
+    bulk: list[Bulk] = field(default_factory=list)
 
     @property
     def held(self) -> int:
@@ -475,6 +506,150 @@ async def run_mode(
         await asyncio.to_thread(judge.close)
 
 
+# --- viewers arriving and leaving in bulk -----------------------------------------------------
+
+
+@dataclass
+class Bulk:
+    """One crowd arriving at once and leaving at once (``how``: abrupt or polite)."""
+
+    mode: str
+    how: str
+    viewers: int
+    connected: int
+    connect_seconds: float
+    answer_after_arrival: float  # a request sent right after the last snapshot: seconds
+    answer_after_leave: float  # a request sent right after every viewer left: seconds
+    worst_answer: float  # the slowest of the requests sent over SETTLE seconds after it
+    heartbeat_gap: float  # the longest the worker went without telling the master it lives
+    cpu_seconds: float  # the worker's user + system time from the leave to SETTLE after
+    worker_timeouts: int  # "WORKER TIMEOUT" lines of the server's log since the arrival
+    tracebacks: int  # "Traceback" lines of the server's log since the arrival
+
+    @property
+    def holds(self) -> bool:
+        return (
+            self.connected == self.viewers
+            and self.worker_timeouts == 0
+            and self.tracebacks == 0
+            and max(self.answer_after_leave, self.worst_answer) <= GOAL_SECONDS
+        )
+
+
+LEAVES = ("abrupt", "polite")
+SETTLE = 3.0  # seconds watched after a bulk leave
+ANSWER_WAIT = 60.0  # a request after the leave that takes longer counts as this
+
+
+class Heartbeat:
+    """Watches the file gunicorn's worker touches to tell its master it is alive (the
+    master kills a worker silent for longer than its timeout, 30 s): the longest silence."""
+
+    def __init__(self, worker: int) -> None:
+        self.path = heartbeat_file(worker)
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        last, since = None, time.monotonic()
+        while not self._stop.wait(0.05):
+            try:
+                touched = os.stat(self.path).st_mtime
+            except OSError:  # the worker is gone
+                break
+            now = time.monotonic()
+            if touched != last:
+                last, since = touched, now
+            self.longest = max(self.longest, now - since)
+
+
+def heartbeat_file(worker: int) -> str:
+    for fd in os.listdir(f"/proc/{worker}/fd"):
+        with contextlib.suppress(OSError):
+            if "wgunicorn-" in os.readlink(f"/proc/{worker}/fd/{fd}"):
+                return f"/proc/{worker}/fd/{fd}"
+    raise RuntimeError(f"no gunicorn heartbeat file open in worker {worker}")
+
+
+async def answer_seconds(port: int, path: str, wait: float = ANSWER_WAIT) -> float:
+    """How long ``GET path`` takes to answer 200 (``wait`` if it does not within it)."""
+    started = time.monotonic()
+    try:
+        response = await http_get(port, path, timeout=wait)
+    except (OSError, TimeoutError):
+        return wait
+    return time.monotonic() - started if response.status == 200 else wait
+
+
+async def bulk(
+    server: Server,
+    scene: Scene,
+    viewers: int,
+    how: str,
+    log: Logger,
+    wait: float = ANSWER_WAIT,
+) -> Bulk:
+    """``viewers`` connect all at once; then all leave at once, and requests are timed (one
+    that does not answer within ``wait`` counts as ``wait``)."""
+    worker = server.worker()
+    path = f"/api/contests/{scene.contest_id}/standings"
+    log_from = server.log.stat().st_size
+    crowd = Crowd()
+    try:
+        connected, seconds = await connect(
+            crowd, viewers, server.port, scene.contest_id, at_once=viewers
+        )
+        after_arrival = await answer_seconds(server.port, path, wait)
+        await quiet(crowd)
+        with Heartbeat(worker) as heartbeat:
+            cpu_from = cpu_seconds(worker)
+            for viewer in crowd.viewers:
+                viewer.leave(how)
+            after_leave = await answer_seconds(server.port, path, wait)
+            answers = []
+            deadline = time.monotonic() + SETTLE
+            while time.monotonic() < deadline:
+                answers.append(await answer_seconds(server.port, path, wait))
+                await asyncio.sleep(0.25)
+            cpu = cpu_seconds(worker) - cpu_from if Path(f"/proc/{worker}").exists() else -1
+    finally:
+        for viewer in crowd.viewers:
+            viewer.close()
+    text = server.log.read_bytes()[log_from:].decode("utf-8", "replace")
+    result = Bulk(
+        server.mode, how, viewers, connected, seconds, after_arrival, after_leave,
+        max(answers, default=0.0), heartbeat.longest, cpu,
+        text.count("WORKER TIMEOUT"), text.count("Traceback"),
+    )  # fmt: skip
+    log(
+        f"{server.mode}: {connected}/{viewers} arrived at once in {seconds:.1f} s (a request "
+        f"then {after_arrival:.2f} s), left {how}: a request {after_leave:.2f} s, worst "
+        f"{result.worst_answer:.2f} s, heartbeat gap {heartbeat.longest:.2f} s, CPU {cpu:.2f}"
+        f" s, {result.worker_timeouts} worker timeouts, {result.tracebacks} tracebacks"
+    )
+    return result
+
+
+async def run_bulk(
+    server: Server,
+    scene: Scene,
+    viewers: int,
+    leaves: Sequence[str],
+    log: Logger,
+    wait: float = ANSWER_WAIT,
+) -> list[Bulk]:
+    return [await bulk(server, scene, viewers, how, log, wait) for how in leaves]
+
+
 # --- the report ---------------------------------------------------------------------------
 
 
@@ -503,9 +678,10 @@ def machine() -> list[str]:
 def winner(results: Sequence[ModeResult]) -> ModeResult:
     """More viewers held wins; at a tie, less memory per viewer at the largest common step."""
 
-    def key(result: ModeResult) -> tuple[int, float]:
+    def key(result: ModeResult) -> tuple[bool, int, float]:
         held = [s for s in result.steps if s.holds and s.viewers == result.held]
-        return result.held, -(result.per_viewer_kb(held[0]) if held else 0.0)
+        bulk_holds = all(b.holds for b in result.bulk)
+        return bulk_holds, result.held, -(result.per_viewer_kb(held[0]) if held else 0.0)
 
     return max(results, key=key)
 
@@ -564,8 +740,43 @@ def section(results: Sequence[ModeResult], args: argparse.Namespace, command: st
                 f"{'yes' if step.holds else '**no**'} |"
             )
     lines.append("")
+    lines.extend(bulk_section(results))
     lines.append(verdict(results, max(args_steps(args))))
     return "\n".join(lines) + "\n"
+
+
+def bulk_section(results: Sequence[ModeResult]) -> list[str]:
+    rows = [b for r in results for b in r.bulk]
+    if not rows:
+        return []
+    lines = [
+        "### Viewers arriving and leaving in bulk",
+        "",
+        f"A fresh server per mode (same settings); {rows[0].viewers:,} viewers connect all at "
+        "once, then all leave at once — `abrupt`: each closes its TCP connection and nothing "
+        "else (a phone losing its network); `polite`: each sends the Socket.IO disconnect and a "
+        "websocket close frame first (a page being closed). Right after the arrival and right "
+        f"after the leave a `GET /api/contests/<id>/standings` is timed, then one every 0.25 s "
+        f"for {SETTLE:g} s (the worst is shown). Heartbeat gap: the longest the worker went "
+        "without touching the file by which gunicorn's master sees it alive (the master kills "
+        "a worker silent for 30 s: `WORKER TIMEOUT`). CPU: the worker's user + system time from "
+        f"the leave to {SETTLE:g} s after. It holds when every viewer connected, the requests "
+        f"answered within {GOAL_SECONDS:g} s and the log has no worker timeout or traceback.",
+        "",
+        "| mode | left | connected (s) | request after arrival (s) | request after leave (s) "
+        "| worst after (s) | heartbeat gap (s) | CPU (s) | worker timeouts | tracebacks "
+        "| holds |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for b in rows:
+        lines.append(
+            f"| {b.mode} | {b.how} | {b.connected:,}/{b.viewers:,} ({b.connect_seconds:.1f}) | "
+            f"{b.answer_after_arrival:.2f} | {b.answer_after_leave:.2f} | {b.worst_answer:.2f} "
+            f"| {b.heartbeat_gap:.2f} | {b.cpu_seconds:.2f} | {b.worker_timeouts} | "
+            f"{b.tracebacks} | {'yes' if b.holds else '**no**'} |"
+        )
+    lines.append("")
+    return lines
 
 
 def verdict(results: Sequence[ModeResult], largest: int) -> str:
@@ -593,6 +804,14 @@ def verdict(results: Sequence[ModeResult], largest: int) -> str:
             f"**{best.mode} holds more**: viewers held by one process within "
             f"{GOAL_SECONDS:g} s — {held} (largest step {largest:,})"
         )
+    crowds = [r for r in results if r.bulk]
+    if crowds:
+        text += ". In bulk: " + "; ".join(
+            f"{r.mode} answered a request after {r.bulk[0].viewers:,} viewers left in at most "
+            f"{max(max(b.answer_after_leave, b.worst_answer) for b in r.bulk):.2f} s "
+            f"({'held' if all(b.holds for b in r.bulk) else '**did not hold**'})"
+            for r in crowds
+        )
     return (
         f"{text}. The deployment uses {best.mode} (`SOCKETIO_ASYNC_MODE={best.mode}`, "
         "docs/deployment.md)."
@@ -614,7 +833,10 @@ def raise_open_files_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def in_own_loop(coroutine: Coroutine[Any, Any, ModeResult]) -> ModeResult:
+T = TypeVar("T")
+
+
+def in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run the viewers on an event loop of their own thread: the caller's thread may run one
     already (a test session with Playwright's)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -624,12 +846,18 @@ def in_own_loop(coroutine: Coroutine[Any, Any, ModeResult]) -> ModeResult:
 def measure(args: argparse.Namespace, database: str, log: Logger) -> list[ModeResult]:
     steps = args_steps(args)
     results = []
+    crowd = int(getattr(args, "bulk", 0) or 0)
+    leaves = [h.strip() for h in getattr(args, "leaves", "").split(",") if h.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-viewers-") as folder:
         scene = prepare(database, Path(folder) / "instance", args.entrants)
         for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
             with serving(mode, database, max(steps), Path(folder)) as server:
                 viewers = run_mode(mode, server, scene, steps, args.updates, log)
-                results.append(in_own_loop(viewers))
+                result = in_own_loop(viewers)
+            if crowd and leaves:  # a fresh server: the ramp's own end is a bulk leave
+                with serving(mode, database, crowd, Path(folder), name="-bulk") as server:
+                    result.bulk = in_own_loop(run_bulk(server, scene, crowd, leaves, log))
+            results.append(result)
     return results
 
 
@@ -642,6 +870,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=5, help="marks sent at each step")
     parser.add_argument("--entrants", type=int, default=30, help="entrants on the board")
     parser.add_argument("--database", help="an existing PostgreSQL database (default: own)")
+    parser.add_argument(
+        "--bulk", type=int, default=1000, help="viewers arriving and leaving at once (0: none)"
+    )
+    parser.add_argument(
+        "--leaves", default=",".join(LEAVES), help="how the bulk leaves: abrupt, polite"
+    )
     parser.add_argument("--output", type=Path, help="write the section into this document")
     args = parser.parse_args(argv)
 
