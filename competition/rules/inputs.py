@@ -26,6 +26,18 @@ _DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
 Key = tuple[str, str]  # (entrant, item); item is "" for entrant-level values
 
 
+@dataclass(frozen=True)
+class Labels:
+    """A text column as codes into its distinct texts: the reader factorizes the entrant and
+    item columns once, and the panels group by these codes instead of again by text."""
+
+    codes: np.ndarray
+    names: list[str]
+
+    def subset(self, rows: np.ndarray | None) -> Labels:
+        return self if rows is None else Labels(self.codes[rows], self.names)
+
+
 @dataclass
 class JudgedMarks:
     """One judged criterion's marks: value scaled by ``10**digits``, sorted by nothing yet."""
@@ -33,6 +45,7 @@ class JudgedMarks:
     criterion: str
     digits: int
     frame: pd.DataFrame  # entrant, item, judge, value (text), scaled (int64), line
+    labels: tuple[Labels, Labels] | None = None  # the frame's entrants and items, if known
 
 
 @dataclass
@@ -65,7 +78,9 @@ def _decimals_needed(numbers: np.ndarray, at_least: int) -> int:
     return MAX_DECIMALS
 
 
-def _judged(name: str, c: Judged, rows: pd.DataFrame, out: Collector) -> JudgedMarks:
+def _judged(
+    name: str, c: Judged, rows: pd.DataFrame, out: Collector, labels: tuple[Labels, Labels]
+) -> JudgedMarks:
     digits = max(
         decimals_of(c.scale.min),
         decimals_of(c.scale.max),
@@ -121,10 +136,11 @@ def _judged(name: str, c: Judged, rows: pd.DataFrame, out: Collector) -> JudgedM
             ),
         )
     keep = ~(bad | outside | off_step)
-    every = bool(keep.all())
-    frame = taken(rows, None if every else np.flatnonzero(keep), MARK_COLUMNS)
-    frame["scaled"] = as_int if every else as_int[keep]
-    return JudgedMarks(name, digits, frame)
+    kept = None if keep.all() else np.flatnonzero(keep)
+    frame = taken(rows, kept, MARK_COLUMNS)
+    frame["scaled"] = as_int if kept is None else as_int[kept]
+    entrants, items = labels
+    return JudgedMarks(name, digits, frame, (entrants.subset(kept), items.subset(kept)))
 
 
 def _measured_problem(name: str, c: Measured, text: str) -> Message | None:
@@ -219,10 +235,18 @@ def read_inputs(
     every = bool(ok.all())
     usable = marks if every else marks[ok]
     rows_of = _by_criterion(usable, columns.codes["criterion"][ok], columns.uniques["criterion"])
-    judged = {name: _judged(name, c, rows_of(name), out) for name, c in ruleset.judged().items()}
+    labels = [
+        Labels(columns.codes[column], columns.uniques[column]).subset(None if every else ok)
+        for column in ("entrant", "item")
+    ]
+    judged = {}
+    for name, c in ruleset.judged().items():
+        rows, picked = rows_of(name)
+        of_rows = (labels[0].subset(picked), labels[1].subset(picked))
+        judged[name] = _judged(name, c, rows, out, of_rows)
     measured: dict[str, dict[Key, Fraction]] = {}
-    for name, c in ruleset.measured().items():
-        measured[name] = _measured(name, c, rows_of(name), out)
+    for name, spec in ruleset.measured().items():
+        measured[name] = _measured(name, spec, rows_of(name)[0], out)
     out.raise_if_any()
     return Inputs(judged, measured, _items_seen(columns, None if every else ok))
 
@@ -240,16 +264,17 @@ def taken(frame: pd.DataFrame, rows: np.ndarray | None, columns: list[str]) -> p
 
 def _by_criterion(
     marks: pd.DataFrame, codes: np.ndarray, names: list[str]
-) -> Callable[[str], pd.DataFrame]:
+) -> Callable[[str], tuple[pd.DataFrame, np.ndarray | None]]:
     """Each criterion's rows, cut from the marks by their factorized codes (no copy per
-    group)."""
+    group), with their positions (``None``: all the rows)."""
     code_of = {name: code for code, name in enumerate(names)}
     columns = [str(c) for c in marks.columns]
 
-    def rows_of(name: str) -> pd.DataFrame:
+    def rows_of(name: str) -> tuple[pd.DataFrame, np.ndarray | None]:
         code = code_of.get(name)
         picked = np.flatnonzero(codes == code) if code is not None else np.zeros(0, np.int64)
-        return taken(marks, None if len(picked) == len(marks) else picked, columns)
+        rows = None if len(picked) == len(marks) else picked
+        return taken(marks, rows, columns), rows
 
     return rows_of
 
