@@ -164,10 +164,10 @@ def section(results: Sequence[Measured], bursts: Sequence[int], repeat: int) -> 
 Goal: the public board shows an accepted mark within a second (issue 4), however many marks
 arrive; one coalesced board for 10,000 entrants takes at most {BOARD_BUDGET * 1000:.0f} ms.
 
-Measured {datetime.date.today().isoformat()} with `python bench/incremental.py` (the shipped
-welding rules, a generated field; J1 corrects the appearance mark of {changed} entrants
-spread over the field; medians of {repeat} full and {repeat * 3} incremental runs; the
-same 2-core machine as above, shared).
+Measured {datetime.date.today().isoformat()} with `python bench/incremental.py` (the shipped welding
+rules, a generated field; judge J1 corrects the appearance mark of {changed} entrants spread
+over the field; medians of {repeat} full and {repeat * 3} incremental runs; the same 2-core
+machine as above, shared).
 
 {table(results, bursts)}
 
@@ -175,12 +175,14 @@ same 2-core machine as above, shared).
   changed since its last board into one `competition.rules.incremental.update_many`: those
   entrants' values are recomputed together from all their marks in force, merged into the
   previous table, and the field is placed once (docs/protocol.md, "Versions and
-  coalescing"). The result is identical to a full recomputation (property tests against
-  `compute_standings`, and here every timed update is compared with one).
-- At {largest.size:,} entrants the slowest coalesced board above takes {_ms(worst)},
-  {verdict} the {BOARD_BUDGET * 1000:.0f} ms budget; placing the field (eligibility, ranks
-  with tie-breaks, awards and titles, their conditions evaluated column-wise) is
-  {_ms(largest.place)} of it, the rest grows with the entrants changed.
+  coalescing"); past half the field changed it computes the event in full. The result is
+  identical to a full recomputation (property tests against `compute_standings`, and here
+  every timed update is compared with one).
+- At {largest.size:,} entrants the slowest coalesced board above takes {_ms(worst)}, {verdict}
+  the {BOARD_BUDGET * 1000:.0f} ms budget. Placing the field (eligibility, ranks with
+  tie-breaks, awards and titles; their conditions evaluated column-wise) is {_ms(largest.place)}
+  of it; the rest is recomputing the changed entrants and merging them into the previous
+  table and panels.
 - This applies only when no value compares an entrant with the field (no z-score, Borda,
   pairwise or skating panels, no points relative to the best or on an open-ended min–max)
   and there are no teams; `can_update(ruleset)` says so. Otherwise — the orchard contest's
