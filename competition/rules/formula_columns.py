@@ -51,12 +51,6 @@ def column_formula(text: str) -> ColumnEvaluator | None:
         return None
 
 
-def evaluate_columns(text: str, inputs: Inputs, rows: int) -> Column | None:
-    """``text`` over ``rows`` rows of ``inputs`` (a column per name it uses), or ``None``."""
-    evaluator = column_formula(text)
-    return None if evaluator is None else evaluator(inputs, rows)
-
-
 class _Compiler:
     def __init__(self, text: str) -> None:
         self.text = text.strip()

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from competition.rules.columns import from_values, rounded, to_fractions
+from competition.rules.columns import from_values, group_sums, rounded, to_fractions
 from competition.rules.formula import (
     FormulaRuntimeError,
     MissingValue,
@@ -16,8 +16,8 @@ from competition.rules.formula import (
     _truth,
     parse_formula,
 )
-from competition.rules.formula_columns import column_formula, evaluate_columns
-from competition.rules.numbers import RoundingMode, round_fraction
+from competition.rules.formula_columns import column_formula, evaluate_inputs
+from competition.rules.numbers import RoundingMode, exact_sum, round_fraction
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = ("a", "b", "c")
@@ -80,7 +80,7 @@ def test_a_column_agrees_with_every_row(text: str, table: list[dict[str, Value |
         column = from_values([row[name] for row in table])
         assert column is not None
         inputs[name] = column
-    result = evaluate_columns(text, inputs, len(table))
+    result = evaluate_inputs(text, inputs, len(table))
     assert result is not None, text
     values = to_fractions(result)
     for row, value, present in zip(table, values, result.present.tolist(), strict=True):
@@ -131,3 +131,14 @@ def test_text_is_not_a_column() -> None:
     column = from_values([None, True, Fraction(3, 4)])
     assert column is not None
     assert np.array_equal(column.present, [False, True, True])
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.one_of(numbers, st.none()), max_size=5), min_size=1, max_size=8))
+def test_sums_over_runs_of_rows_are_exact_sums(runs: list[list[Fraction | None]]) -> None:
+    column = from_values([value for run in runs for value in run])
+    assert column is not None
+    sums, counts = group_sums(column, [len(run) for run in runs])
+    expected = [[v for v in run if v is not None] for run in runs]
+    assert counts.tolist() == [len(present) for present in expected]
+    assert to_fractions(sums) == [exact_sum(p) if p else None for p in expected]
