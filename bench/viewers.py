@@ -165,6 +165,7 @@ def prepare(database: str, instance: Path, entrants: int) -> Scene:
         lifecycle.advance(admin, contest.id, "open_scoring")
         scene = Scene(contest.id, event.id, token, codes)
         db.session.remove()
+        db.engine.dispose()  # its connections closed now, not whenever they are collected
     return scene
 
 
