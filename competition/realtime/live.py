@@ -173,6 +173,9 @@ class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no
         contest_id = contest.id
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         feed = board_feed(app)
+        # nothing more to read here: the connection goes back before any wait below (a
+        # thousand viewers arriving at once would hold every connection of the pool)
+        db.session.remove()
         if contest_id not in feed.sent:  # the first viewer here: computed off the loop
             feed.now(contest_id)
         found = publisher(app)

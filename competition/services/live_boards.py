@@ -149,8 +149,7 @@ class BoardFeed:
         were last sent (the next diff is based on it, and follows within one interval);
         elsewhere the board now."""
         if self.is_watched(contest_id):
-            with self.send_lock:
-                found = self.sent.get(contest_id)
+            found = self.sent.get(contest_id)  # one read, no lock: a crowd arriving holds it
             if found is not None:
                 return found
         return self.now(contest_id)
