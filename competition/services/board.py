@@ -68,46 +68,54 @@ def public_attributes(event: Event) -> list[tuple[str, str]]:
     ]
 
 
+RowMemo = dict[str, tuple[tuple[Any, ...], dict[str, Any]]]
+
+
 def event_board(
-    contest: Contest, event: Event, standings: Standings, awards: bool
+    contest: Contest,
+    event: Event,
+    standings: Standings,
+    awards: bool,
+    memo: RowMemo | None = None,
 ) -> dict[str, Any]:
     """One event's public standings: rows in standing order, each keyed by what the public
     may know of the entrant (the blind contestant number while names are closed). A blind
-    event whose numbers are not drawn yet has nothing to show: no rows, ``awaiting_codes``."""
+    event whose numbers are not drawn yet has nothing to show: no rows, ``awaiting_codes``.
+
+    ``memo`` (the live board's, one per event) keeps each entrant's last row with what it
+    was made from: a burst of marks changes a few entrants of thousands, and an unchanged
+    entrant's row is handed out again, the same object (never changed after it is made)."""
     ruleset = standings.ruleset
     open_ = names_open(contest)
     numbers = numbers_by_code(event.id) if contest.blind else {}
     awaiting_codes = not open_ and not numbers
     shown = public_attributes(event) if open_ else []
-    criteria = ruleset.rule.criteria
     rows = []
     for position, row in enumerate([] if awaiting_codes else standings.rows, start=1):
         number = numbers.get(row.key)
-        if open_:
-            key = row.key
-            label = row.entrant.name
-        else:
-            key = number or f"#{position}"
-            label = number or "—"
-        decided = row.decided_by
-        entry: dict[str, Any] = {
-            "key": key,
-            "label": label,
-            "number": number if contest.blind else row.key,
-            "rank": row.rank,
-            "shared": row.shared,
-            "decided_by": (criteria[decided].label or decided) if decided in criteria else decided,
-            "total": standings.total_text(row),
-            "status": row.status,
-            "group": row.group,
-            "attributes": {
-                label_: str(value)
-                for name, label_ in shown
-                if (value := (row.entrant.attributes or {}).get(name)) not in (None, "")
-            },
-        }
+        made_of = (
+            ruleset.sha256,
+            row.entrant,
+            row.rank,
+            row.shared,
+            row.decided_by,
+            row.total,
+            row.status,
+            row.group,
+            number,
+            open_,
+            contest.blind,
+            position if not open_ and number is None else 0,
+        )
+        known = memo.get(row.key) if memo is not None and not awards else None
+        if known is not None and known[0] == made_of:
+            rows.append(known[1])
+            continue
+        entry = _row(contest, standings, row, number, position, open_, shown)
         if awards:
             entry |= _award_fields(standings, row)
+        elif memo is not None:
+            memo[row.key] = (made_of, entry)
         rows.append(entry)
     done = progress(event, standings)
     return {
@@ -124,6 +132,39 @@ def event_board(
         },
         "awaiting_codes": awaiting_codes,
         "rows": rows,
+    }
+
+
+def _row(
+    contest: Contest,
+    standings: Standings,
+    row: Row,
+    number: str | None,
+    position: int,
+    open_: bool,
+    shown: list[tuple[str, str]],
+) -> dict[str, Any]:
+    criteria = standings.ruleset.rule.criteria
+    if open_:
+        key, label = row.key, row.entrant.name
+    else:
+        key, label = number or f"#{position}", number or "—"
+    decided = row.decided_by
+    return {
+        "key": key,
+        "label": label,
+        "number": number if contest.blind else row.key,
+        "rank": row.rank,
+        "shared": row.shared,
+        "decided_by": (criteria[decided].label or decided) if decided in criteria else decided,
+        "total": standings.total_text(row),
+        "status": row.status,
+        "group": row.group,
+        "attributes": {
+            label_: str(value)
+            for name, label_ in shown
+            if (value := (row.entrant.attributes or {}).get(name)) not in (None, "")
+        },
     }
 
 
@@ -166,7 +207,9 @@ def contest_head(contest: Contest) -> dict[str, Any]:
 
 
 def live_board(
-    contest: Contest, standings_of: Callable[[Event], Standings] = current_standings
+    contest: Contest,
+    standings_of: Callable[[Event], Standings] = current_standings,
+    memos: dict[int, RowMemo] | None = None,
 ) -> dict[str, Any]:
     """The board as the public sees it now (without its version: see ``current_version``);
     ``standings_of`` gives an event's provisional standings now (a kept, updated copy:
@@ -211,8 +254,19 @@ def live_board(
                 if as_of is not None
                 else standings_of(event)
             )
-            events.append(event_board(contest, event, standings, awards=False))
+            memo = _memo_of(memos, event.id, len(standings.rows)) if as_of is None else None
+            events.append(event_board(contest, event, standings, awards=False, memo=memo))
     return head | {"hidden": hidden, "published": False, "events": events}
+
+
+def _memo_of(memos: dict[int, RowMemo] | None, event_id: int, rows: int) -> RowMemo | None:
+    """The event's row memo, emptied when entrants who left it pile up."""
+    if memos is None:
+        return None
+    memo = memos.setdefault(event_id, {})
+    if len(memo) > 2 * rows + 100:
+        memo.clear()
+    return memo
 
 
 def published_document(contest: Contest) -> dict[str, Any]:

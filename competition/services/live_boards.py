@@ -51,6 +51,7 @@ class BoardFeed:
     guard: threading.Lock = field(default_factory=threading.Lock)
     locks: dict[int, threading.Lock] = field(default_factory=dict)
     send_lock: threading.RLock = field(default_factory=threading.RLock)
+    row_memos: dict[int, board.RowMemo] = field(default_factory=dict)  # under the locks
     viewers: dict[str, int] = field(default_factory=dict)  # viewer (sid) → contest watched
     watched: dict[int, int] = field(default_factory=dict)  # contest → viewers here
 
@@ -108,7 +109,8 @@ class BoardFeed:
                 return None
             settle(contest)
             version = outbox.versions([contest_id])[contest_id]  # settling may raise it
-            fresh = Board(version, board.live_board(contest, standings_service().of))
+            shown = board.live_board(contest, standings_service().of, self.row_memos)
+            fresh = Board(version, shown)
             self.computed[contest_id] = fresh
             return fresh
         finally:
