@@ -17,9 +17,10 @@ from datetime import datetime
 
 import pandas as pd
 from flask import Flask, current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import aliased
 
 from competition.database import is_busy, release_connection
 from competition.extensions import db, process_state
@@ -193,12 +194,11 @@ def current_marks(
     are named J<id> and each mark's ``line`` is its id, so the same mark has the same line
     in every read. With ``as_of``: the marks in force at that moment (a frozen board); with
     ``entrant`` or ``entrants``: only those entrants' (by code)."""
-    superseded = select(Mark.supersedes_id).where(
-        Mark.event_id == event_id, Mark.supersedes_id.is_not(None)
-    )
+    newer = aliased(Mark)
+    superseding = exists().where(newer.supersedes_id == Mark.id)  # one probe of its index
     stored = Mark.event_id == event_id
     if as_of is not None:
-        superseded = superseded.where(Mark.created_at <= as_of)
+        superseding = exists().where(newer.supersedes_id == Mark.id, newer.created_at <= as_of)
         stored = and_(stored, Mark.created_at <= as_of)
     if entrant is not None:
         stored = and_(stored, Entrant.code == entrant)
@@ -207,7 +207,7 @@ def current_marks(
     rows = db.session.execute(
         select(Entrant.code, Mark.item, Mark.criterion, Mark.judge_id, Mark.value, Mark.id)
         .join(Entrant, Entrant.id == Mark.entrant_id)
-        .where(and_(stored, Mark.id.not_in(superseded)))
+        .where(and_(stored, ~superseding))
         .order_by(Mark.id)
     ).all()
     frame = marks_frame(
