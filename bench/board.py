@@ -244,6 +244,7 @@ def section(results: list[Result], command: str) -> str:
             "The diff's size follows the ranks: a mark that moves one welder moves the rank of "
             "every welder it passes, and each such row is sent as its key and new rank only "
             "(docs/protocol.md, `patch`).",
+            "",
         ]
     )
 
