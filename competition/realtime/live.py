@@ -48,6 +48,7 @@ class Publisher:
     interval: float = DEFAULT_INTERVAL
     poll: float = DEFAULT_POLL
     sent_at: dict[int, float] = field(default_factory=dict)
+    timer_due: float = 0.0  # when the pending early wake-up fires
     lock: threading.Lock = field(default_factory=threading.Lock)
     wake: threading.Event = field(default_factory=threading.Event)
     worker: Any = None
@@ -108,14 +109,19 @@ class Publisher:
             self.send(contest_id)
 
     def _wake_in(self, seconds: float) -> None:
-        """Look again once the interval has passed, sooner than the next poll."""
-        if seconds < self.poll:
+        """Look again once the interval has passed, sooner than the next poll (one timer at
+        a time: a burst of marks wakes the worker after every batch)."""
+        due = time.monotonic() + seconds
+        with self.lock:
+            if seconds >= self.poll or self.timer_due > time.monotonic():
+                return
+            self.timer_due = due
 
-            def later() -> None:
-                socketio.sleep(seconds)
-                self.wake.set()
+        def later() -> None:
+            socketio.sleep(seconds)
+            self.wake.set()
 
-            socketio.start_background_task(later)
+        socketio.start_background_task(later)
 
     def send(self, contest_id: int) -> None:
         """Compute the contest's board now (off the loop) and send this process's viewers

@@ -96,6 +96,11 @@ class _Queue:
         try:
             # the commit waits for the disk: off the event loop, while the next marks queue
             off_the_loop(app, lambda: _write(batch))
+        except Exception as error:  # the pool itself failed: every writer hears of it
+            for pending in batch:
+                if pending.stored is None and pending.failure is None:
+                    pending.failure = error
+        else:
             _announce(batch)  # here: the listeners send on the loop's sockets
         finally:
             with self.lock:
