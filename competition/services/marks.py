@@ -145,7 +145,7 @@ def _write(batch: list[_Pending]) -> None:
         for pending in batch:
             pending.stored = pending.announce = None
             pending.failure = _busy_or(error)
-        if pending.failure is error and not isinstance(error, Exception):
+        if not isinstance(error, Exception):  # an interrupt, not the marks' fault
             raise
         return
 

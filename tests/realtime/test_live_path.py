@@ -20,7 +20,7 @@ from flask import Flask
 from competition import create_app
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
-from competition.models import Contest
+from competition.models import Contest, Judge
 from competition.services import board, marks
 from competition.services.authority import Actor
 from competition.services.marks import MarkInput
@@ -106,18 +106,10 @@ def venue(tmp_path: Path, rules_dir: Path) -> Iterator[Venue]:
 def commit_elsewhere(venue: Venue, code: str, value: str) -> None:
     """A mark committed by another process, which then dies before telling anyone."""
     with venue.app.app_context():
-        contest = db.session.get(Contest, venue.contest_id)
-        assert contest is not None
-        judge = contest_judge(venue)
-        marks.record_mark(judge, venue.event_id, MarkInput(code, "score", value))
+        judge = db.session.query(Judge).filter_by(contest_id=venue.contest_id).one()
+        actor = Actor("judge", judge.id, judge.name)
+        marks.record_mark(actor, venue.event_id, MarkInput(code, "score", value))
         db.session.remove()
-
-
-def contest_judge(venue: Venue) -> Actor:
-    from competition.models import Judge
-
-    judge = db.session.query(Judge).filter_by(contest_id=venue.contest_id).one()
-    return Actor("judge", judge.id, judge.name)
 
 
 def expected_board(venue: Venue) -> dict[str, object]:
