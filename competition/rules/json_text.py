@@ -3,30 +3,48 @@ faster, and with pieces of text already encoded.
 
 With ``indent`` the standard library encodes in pure Python, key by key; a report of many
 entrants holds millions of keys. Here each distinct shape of object (its keys, at its depth)
-becomes a template once, and :class:`Rendered` text goes in as it is.
+becomes a template once, and :class:`Rendered` text goes in as it is. The outermost levels
+are written as pieces joined once at the end: a report is a hundred megabytes, and each
+level built as one string would copy all of it again.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
 _string: Callable[[str], str] = encode_basestring
 
+STREAMED_LEVELS = 2  # the document and the list of its entrants
+
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """JSON text laid out at depth 0: nested deeper, each of its lines is indented more."""
+    """JSON text laid out at the depth whose line break (and indentation) is ``newline``:
+    nested at another depth, each of its lines is indented to there."""
 
     text: str
+    newline: str = "\n"
 
 
-def indented_json(value: object) -> str:
-    """``value`` exactly as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it."""
-    return _Encoder().encode(value, "\n")
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A list whose elements are made while the text is written (each entrant's part of a
+    report, say), so that they need not all be held at once."""
+
+    elements: Iterable[Any]
+
+
+def indented_json(value: object, end: str = "") -> str:
+    """``value`` exactly as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it,
+    followed by ``end``."""
+    pieces: list[str] = []
+    _Encoder().write(value, "\n", pieces, STREAMED_LEVELS)
+    pieces.append(end)
+    return "".join(pieces)
 
 
 class _Encoder:
@@ -34,6 +52,20 @@ class _Encoder:
 
     def __init__(self) -> None:
         self.shapes: dict[tuple[tuple[Any, ...], str], str] = {}
+
+    def write(self, value: object, newline: str, pieces: list[str], levels: int) -> None:
+        """Append ``value``'s text to ``pieces``, its outer ``levels`` piece by piece."""
+        if levels <= 0 or not isinstance(value, (dict, list, tuple, Streamed)):
+            pieces.append(self.encode(value, newline))
+            return
+        inner = newline + "  "
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        count = 0
+        for label, element in _labelled(value):
+            pieces.append(f"{',' if count else opening}{inner}{label}")
+            self.write(element, inner, pieces, levels - 1)
+            count += 1
+        pieces.append(newline + closing if count else opening + closing)
 
     def encode(self, value: object, newline: str) -> str:
         """``newline`` is a line break and the indentation of the depth ``value`` is at."""
@@ -44,7 +76,11 @@ class _Encoder:
         if isinstance(value, (list, tuple)):
             return self.array(value, newline)
         if isinstance(value, Rendered):
-            return value.text.replace("\n", newline)
+            if value.newline == newline:
+                return value.text
+            return value.text.replace(value.newline, newline)
+        if isinstance(value, Streamed):
+            return self.array(list(value.elements), newline)
         if value is None:
             return "null"
         if value is True:
@@ -77,7 +113,15 @@ class _Encoder:
         inner = newline + "  "
         string, encode = _string, self.encode
         parts = [string(v) if type(v) is str else encode(v, inner) for v in value]
-        return "[" + inner + ("," + inner).join(parts) + newline + "]"
+        return f"[{inner}{(',' + inner).join(parts)}{newline}]"
+
+
+def _labelled(value: dict[Any, Any] | list[Any] | tuple[Any, ...] | Streamed) -> Iterable[Any]:
+    """A container's elements, each after its key as the text before it (none in a list)."""
+    if isinstance(value, dict):
+        return ((f"{_key(key)}: ", element) for key, element in value.items())
+    elements = value.elements if isinstance(value, Streamed) else value
+    return (("", element) for element in elements)
 
 
 def _template(keys: tuple[Any, ...], newline: str) -> str:

@@ -3,7 +3,7 @@ official needs to check every number by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -140,10 +140,33 @@ def standings_dict(
 ) -> dict[str, Any]:
     """The JSON document of ``competition rank --format json``. ``marks_as`` makes each
     panel's marks (by default a list of dicts; the JSON writer has them as text)."""
-    report = _Report(standings, locale, marks_as or _mark_dicts) if with_breakdown else None
+    entries = standings_entries(standings, locale, with_breakdown, marks_as=marks_as)
+    return standings_document(standings, list(entries))
+
+
+def standings_document(standings: Standings, entries: object) -> dict[str, Any]:
+    """The document around its ``entries`` (a list, or anything the writer lists)."""
     rule = standings.ruleset.rule
+    return {
+        "contest": rule.contest,
+        "rules_version": rule.version,
+        "rules_sha256": standings.ruleset.sha256,
+        "complete": standings.complete,
+        "standings": entries,
+        **awards_dict(standings),
+    }
+
+
+def standings_entries(
+    standings: Standings,
+    locale: str = DEFAULT_LOCALE,
+    with_breakdown: bool = True,
+    *,
+    marks_as: Callable[[PanelIndex], MarksOf] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Each row of the standings as the document lists it, one at a time."""
+    report = _Report(standings, locale, marks_as or _mark_dicts) if with_breakdown else None
     points_name = standings.ruleset.item_points or ""
-    rows = []
     for row in standings.rows:
         entry: dict[str, Any] = {
             "entrant": row.key,
@@ -166,15 +189,7 @@ def standings_dict(
         }
         if report is not None:
             entry["breakdown"] = breakdown(report, row)
-        rows.append(entry)
-    return {
-        "contest": rule.contest,
-        "rules_version": rule.version,
-        "rules_sha256": standings.ruleset.sha256,
-        "complete": standings.complete,
-        "standings": rows,
-        **awards_dict(standings),
-    }
+        yield entry
 
 
 def awards_dict(standings: Standings) -> dict[str, Any]:

@@ -12,30 +12,41 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from competition.rules.breakdown import OrderedMarks, PanelIndex
+from competition.rules.breakdown import OrderedMarks, PanelIndex, PanelRun
 from competition.rules.collection import cycles_paused
-from competition.rules.json_text import Rendered, indented_json
+from competition.rules.json_text import Rendered, Streamed, indented_json
 from competition.rules.messages import DEFAULT_LOCALE
-from competition.rules.report import MarksOf, standings_dict
+from competition.rules.report import MarksOf, standings_document, standings_entries
 from competition.rules.standings import Standings
 
 
 @cycles_paused()
 def standings_json(standings: Standings, locale: str = DEFAULT_LOCALE) -> str:
     """The document of ``competition rank --format json``, with its final newline."""
-    return indented_json(standings_dict(standings, locale, marks_as=_rendered_marks)) + "\n"
+    entries = standings_entries(standings, locale, marks_as=_rendered_marks)
+    return indented_json(standings_document(standings, Streamed(entries)), end="\n")
+
+
+# where a panel's marks sit in the document: standings[i].breakdown.panels[j].marks (a
+# team member's are deeper, and indented again on the way in)
+MARKS_NEWLINE = "\n" + "  " * 6
 
 
 def _rendered_marks(index: PanelIndex) -> MarksOf:
-    texts = {name: mark_texts(marks) for name, marks in index.marks.items()}
-    return lambda run: Rendered(
-        "[\n" + ",\n".join(texts[run.criterion][run.start : run.stop]) + "\n]"
-    )
+    inner = MARKS_NEWLINE + "  "
+    texts = {name: mark_texts(marks, inner) for name, marks in index.marks.items()}
+    separator = "," + inner
+
+    def rendered(run: PanelRun) -> Rendered:
+        marks = separator.join(texts[run.criterion][run.start : run.stop])
+        return Rendered(f"[{inner}{marks}{MARKS_NEWLINE}]", MARKS_NEWLINE)
+
+    return rendered
 
 
-def mark_texts(marks: OrderedMarks) -> list[str]:
-    """Each mark as an element of its list (indented one level). Judges, values and flags
-    repeat, so each distinct combination is encoded once."""
+def mark_texts(marks: OrderedMarks, newline: str) -> list[str]:
+    """Each mark as JSON text at the depth of ``newline``. Judges, values and flags repeat,
+    so each distinct combination is encoded once."""
     combined = np.zeros(len(marks.judges), dtype=np.int64)
     uniques = []
     for column in marks.columns():
@@ -43,7 +54,7 @@ def mark_texts(marks: OrderedMarks) -> list[str]:
         combined = combined * len(distinct) + codes
         uniques.append(distinct.tolist())
     codes, combinations = pd.factorize(combined, sort=False)
-    texts = [_mark_text(_decoded(int(c), uniques)) for c in combinations.tolist()]
+    texts = [_mark_text(_decoded(int(c), uniques), newline) for c in combinations.tolist()]
     return [texts[code] for code in codes.tolist()]
 
 
@@ -58,6 +69,6 @@ def _decoded(combined: int, uniques: list[list[object]]) -> list[object]:
 _MARK_KEYS = ("judge", "value", "counted", "adjusted")
 
 
-def _mark_text(values: list[object]) -> str:
+def _mark_text(values: list[object], newline: str) -> str:
     mark = dict(zip(_MARK_KEYS, values, strict=False))
-    return "  " + indented_json(mark).replace("\n", "\n  ")
+    return indented_json(mark).replace("\n", newline)

@@ -5,6 +5,7 @@ byte for byte what ``json.dumps(..., indent=2)`` writes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from competition.rules import load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
-from competition.rules.json_text import Rendered, indented_json
+from competition.rules.json_text import Rendered, Streamed, indented_json
 from competition.rules.numbers import format_exact
 from competition.rules.report import standings_dict
 from competition.rules.report_json import standings_json
@@ -159,3 +160,25 @@ def test_rendered_text_is_indented_to_where_it_is_nested() -> None:
     inner = {"a": [1, {"b": None}]}
     rendered = {"outer": [Rendered(json.dumps(inner, indent=2))]}
     assert indented_json(rendered) == json.dumps({"outer": [inner]}, indent=2)
+
+
+def test_rendered_text_laid_out_deeper_is_indented_to_where_it_is_nested() -> None:
+    inner = {"a": [1, {"b": None}]}
+    deep = "\n" + "  " * 3
+    rendered = Rendered(json.dumps(inner, indent=2).replace("\n", deep), deep)
+    for value in ({"x": {"y": {"z": rendered}}}, {"outer": [rendered]}):
+        expected = json.dumps(value, default=lambda _: inner, indent=2)
+        assert indented_json(value) == expected
+
+
+def test_streamed_elements_are_written_as_a_list_at_any_depth() -> None:
+    rows = [{"entrant": "A", "items": [1, 2]}, {"entrant": "B", "items": []}]
+    shapes: list[Callable[[Any], object]] = [
+        lambda listed: {"standings": listed, "more": [{}]},
+        lambda listed: {"x": {"y": {"standings": listed}}},
+        lambda listed: [listed, {"empty": []}],
+        lambda listed: listed,
+    ]
+    for shape in shapes:
+        expected = json.dumps(shape(rows), indent=2) + "\n"
+        assert indented_json(shape(Streamed(row for row in rows)), end="\n") == expected
