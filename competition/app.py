@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
-from competition.extensions import babel, csrf, db, login_manager, migrate, socketio
+from competition.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 from competition.web import (
     api,
     auth,
@@ -26,6 +26,7 @@ from competition.web import (
     monitor,
     public,
     results,
+    security,
 )
 
 
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         static_folder=REPOSITORY_ROOT / "static",
     )
     configure(app, overrides)
+    security.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -60,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     database.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Please sign in.")
@@ -91,5 +94,7 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(403, errors.forbidden)
     app.register_error_handler(404, errors.not_found)
+    app.register_error_handler(413, errors.too_large)
+    app.register_error_handler(429, errors.too_many)
     app.register_error_handler(CSRFError, errors.bad_form)
     app.register_error_handler(500, errors.server_error)

@@ -22,6 +22,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"
 ASYNC_MODES = ("threading", "gevent")  # never eventlet: deprecated
 DEFAULT_CHANNEL = "flask-socketio"
+DEFAULT_UPLOAD_MB = 16
 
 
 class SettingError(ValueError):
@@ -62,7 +63,36 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
         "SOCKETIO_ASYNC_MODE": async_mode(environ),
         "PROXY_COUNT": proxy_count(environ),
         "SQLALCHEMY_ENGINE_OPTIONS": dict(ENGINE_OPTIONS),
+        "MAX_CONTENT_LENGTH": upload_limit(environ),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage(environ),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
     }
+
+
+def upload_limit(environ: Mapping[str, str]) -> int:
+    """`MAX_UPLOAD_MB` (default 16): a request body beyond it is refused with 413 before it
+    is read, so a rule file or a workbook cannot fill the disk or the memory."""
+    text = environ.get("MAX_UPLOAD_MB", "").strip() or str(DEFAULT_UPLOAD_MB)
+    if not text.isdigit() or not 0 < int(text) <= 1024:
+        raise SettingError(
+            msg(
+                N_("MAX_UPLOAD_MB is '{value}': a whole number from 1 to 1024 is needed"),
+                value=text,
+            )
+        )
+    return int(text) * 1024 * 1024
+
+
+def rate_limit_storage(environ: Mapping[str, str]) -> str:
+    """Where the per-address limits on signing in count: `RATELIMIT_STORAGE_URI`, else the
+    Redis of the message queue (every process counts the same attempts), else this process."""
+    configured = environ.get("RATELIMIT_STORAGE_URI", "").strip()
+    if configured:
+        return configured
+    queue = environ.get("SOCKETIO_MESSAGE_QUEUE", "").strip()
+    return queue if queue.startswith(("redis://", "rediss://")) else "memory://"
 
 
 def proxy_count(environ: Mapping[str, str]) -> int:

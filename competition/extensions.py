@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import TypeVar, cast
 
 from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -26,6 +28,8 @@ babel = CatalogBabel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 socketio = SocketIO()
+# per client address, on the routes that take a secret (web/security.py has the limits)
+limiter = Limiter(get_remote_address)
 
 T = TypeVar("T")
 

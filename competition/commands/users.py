@@ -1,4 +1,4 @@
-"""`competition users create-admin`: the first account, made on the server itself."""
+"""`competition users …`: accounts made and unlocked on the server itself."""
 
 from __future__ import annotations
 
@@ -32,3 +32,18 @@ def create_admin(ctx: click.Context, username: str, password: str, display_name:
             click.echo(refused.render(locale), err=True)
             ctx.exit(1)
         click.echo(translate(N_("admin '%(name)s' created"), locale) % {"name": user.username})
+
+
+@users.command("unlock")
+@click.argument("username")
+@click.pass_context
+def unlock(ctx: click.Context, username: str) -> None:
+    """Lift the sign-in lockout of an account (after too many wrong passwords)."""
+    locale: str = ctx.obj["locale"]
+    with create_app().app_context():
+        try:
+            user = user_service.unlock(username)
+        except Refused as refused:
+            click.echo(refused.render(locale), err=True)
+            ctx.exit(1)
+        click.echo(translate(N_("'%(name)s' can sign in again"), locale) % {"name": user.username})

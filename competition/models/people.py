@@ -25,10 +25,17 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Timestamp | None]
+    # raised on sign-out: a session cookie names the version it was issued under, so a cookie
+    # copied before the sign-out no longer opens the console
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     roles: Mapped[list[ContestRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
 
 
 class ContestRole(db.Model):  # type: ignore[name-defined,misc]

@@ -175,13 +175,20 @@ def _check_pin(judge: Judge, pin: str | None) -> None:
     """After MAX_PIN_FAILURES wrong PINs in a row the judge waits PIN_LOCKOUT; the count is on
     the judge's row, so every server process counts the same attempts."""
     now = utcnow()
-    if lockout.locked(judge, "pin_locked_until", now):
-        raise Refused("locked", msg(N_("too many wrong PINs: try again in a few minutes")))
     if not pin:
+        if lockout.locked(judge, "pin_locked_until", now):
+            raise Refused("locked", msg(N_("too many wrong PINs: try again in a few minutes")))
         raise Refused("pin_required", msg(N_("enter your PIN")))
+    attempt = lockout.reserve_attempt(
+        judge, "failed_pins", "pin_locked_until", now, limit=MAX_PIN_FAILURES, lockout=PIN_LOCKOUT
+    )
+    db.session.commit()
+    if attempt is None:
+        raise Refused("locked", msg(N_("too many wrong PINs: try again in a few minutes")))
     if not check_password_hash(judge.pin_hash or "", pin):
-        lockout.count_failure(
+        lockout.failed(
             judge,
+            attempt,
             "failed_pins",
             "pin_locked_until",
             now,
@@ -190,8 +197,8 @@ def _check_pin(judge: Judge, pin: str | None) -> None:
         )
         db.session.commit()
         raise Refused("unauthorised", msg(N_("wrong PIN")))
-    if lockout.clear(judge, "failed_pins", "pin_locked_until"):
-        db.session.commit()
+    lockout.forget_attempts(judge, "failed_pins", "pin_locked_until")
+    db.session.commit()
 
 
 def contest_judges(contest_id: int) -> list[Judge]:

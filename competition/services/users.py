@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from competition.extensions import db
@@ -13,11 +13,13 @@ from competition.models.base import utcnow
 from competition.models.people import ROLES
 from competition.rules.messages import N_, msg
 from competition.services import audit, lockout
-from competition.services.authority import Actor, Refused, require_role
+from competition.services.authority import SYSTEM, Actor, Refused, require_role
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 MIN_PASSWORD = 8
+# checked against when the user name is unknown, so the answer takes as long as for a known one
+UNKNOWN_USER_HASH = generate_password_hash("no such user: the time of a real check")
 
 
 def create_user(
@@ -54,21 +56,51 @@ def create_user(
 
 
 def authenticate(username: str, password: str) -> User:
-    """The user, or :class:`Refused` — the same message whether the name or the password was
-    wrong; after MAX_FAILURES wrong passwords the account waits LOCKOUT."""
+    """The user, or :class:`Refused` — the same message, and the same work, whether the name
+    or the password was wrong; after MAX_FAILURES wrong passwords the account waits LOCKOUT.
+
+    The attempt is counted (and committed) before the password is looked at, so attempts
+    made at the same moment cannot all slip past the limit: at most MAX_FAILURES of them are
+    ever checked."""
     user: User | None = db.session.scalar(select(User).where(User.username == username.strip()))
-    now = utcnow()
-    if user is not None and lockout.locked(user, "locked_until", now):
-        raise Refused("locked", msg(N_("too many failed sign-ins: try again in a few minutes")))
-    if user is None or not check_password_hash(user.password_hash, password):
-        if user is not None:
-            lockout.count_failure(
-                user, "failed_logins", "locked_until", now, limit=MAX_FAILURES, lockout=LOCKOUT
-            )
-            db.session.commit()
+    if user is None:
+        check_password_hash(UNKNOWN_USER_HASH, password)  # as slow as a known name
         raise Refused("unauthorised", msg(N_("wrong user name or password")))
-    if lockout.clear(user, "failed_logins", "locked_until"):
+    now = utcnow()
+    attempt = lockout.reserve_attempt(
+        user, "failed_logins", "locked_until", now, limit=MAX_FAILURES, lockout=LOCKOUT
+    )
+    db.session.commit()
+    if attempt is None:
+        raise Refused("locked", msg(N_("too many failed sign-ins: try again in a few minutes")))
+    if not check_password_hash(user.password_hash, password):
+        lockout.failed(
+            user, attempt, "failed_logins", "locked_until", now, limit=MAX_FAILURES, lockout=LOCKOUT
+        )
         db.session.commit()
+        raise Refused("unauthorised", msg(N_("wrong user name or password")))
+    lockout.forget_attempts(user, "failed_logins", "locked_until")
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session cookie issued so far stops working."""
+    db.session.execute(
+        update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
+    )
+    db.session.commit()
+
+
+def unlock(username: str) -> User:
+    """Lift a sign-in lockout from the server's command line (an admin locked out by someone
+    trying passwords can still get in)."""
+    user: User | None = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise Refused("not_found", msg(N_("no such user")))
+    lockout.forget_attempts(user, "failed_logins", "locked_until")
+    audit.record(SYSTEM, "user.unlock", f"user:{user.id}", role="admin")
+    db.session.commit()
     return user
 
 

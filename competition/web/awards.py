@@ -6,11 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from markupsafe import Markup
 
+from competition.extensions import limiter
 from competition.i18n import current_locale
 from competition.models import Contest
 from competition.services import certificates, charts, publication, standings
 from competition.services.board import PUBLISHED, latest_publication, public_contest
 from competition.web.api import award_list
+from competition.web.security import VERIFY_LIMIT, failed_lookup
 
 bp = Blueprint("awards", __name__)
 
@@ -47,6 +49,7 @@ def _public_charts(contest: Contest) -> dict[int, list[Markup]]:
 
 
 @bp.get("/verify/<code>")
+@limiter.limit(lambda: VERIFY_LIMIT, deduct_when=failed_lookup)
 def verify(code: str) -> str | tuple[str, int]:
     found = certificates.verify(code)
     if found is None:

@@ -23,11 +23,13 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from competition.extensions import limiter
 from competition.i18n import current_locale
 from competition.models import Judge
 from competition.services import judges, scoring
 from competition.services.authority import Refused
 from competition.web.forms import PinForm
+from competition.web.security import JUDGE_LINK_LIMIT, failed_lookup
 
 bp = Blueprint("judge", __name__, url_prefix="/judge")
 
@@ -50,6 +52,7 @@ TABLET_ASSETS = (
 
 
 @bp.route("/login/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: JUDGE_LINK_LIMIT, deduct_when=failed_lookup)
 def login(token: str) -> str | Response | tuple[str, int]:
     """Open a judge's link. A link with a PIN asks for it; a wrong PIN asks again (a few
     tries, then a pause); a dead link says so and nothing else."""

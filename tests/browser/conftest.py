@@ -108,11 +108,20 @@ def watched_page(
     browser: Browser, request: pytest.FixtureRequest, **context: Any
 ) -> Iterator[Page]:
     """A page in a fresh browser context (``context``: Playwright's new_context options); if
-    the test fails, a full-page screenshot in test-artifacts/."""
+    the test fails, a full-page screenshot in test-artifacts/. Anything the Content Security
+    Policy blocks (an inline handler, a script from elsewhere) fails the test."""
     opened_context = browser.new_context(**context)
     opened = opened_context.new_page()
+    blocked: list[str] = []
+    opened.on(
+        "console",
+        lambda message: blocked.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     try:
         yield opened
+        assert not blocked, f"the CSP blocked: {blocked}"
     finally:
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:

@@ -59,7 +59,7 @@ def test_the_tablet_page_reloads_with_no_network(
     cells = page.locator("section.sheet button.cell")
     expect(conn).to_have_attribute("data-state", "connected")
     # the worker keeps a copy of the page and its files, then takes charge of this page
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     # --- a mark online, after the copy of the page was made; one offline --------------------
     cells.first.click()
