@@ -4,7 +4,12 @@ Standings and reports are hundreds of thousands of Fractions, tuples and dicts, 
 in a reference cycle. Every 700 allocations the collector scans the young objects, and
 every few scans the old ones too: at 10,000 entrants that was a third of the time spent,
 finding nothing. Reference counting still frees everything as usual; cycles made meanwhile
-(there are none in the engine) wait for the next collection after the pause.
+(there are none in the engine) wait for the next full collection.
+
+When the last pause ends, what was made meanwhile goes straight to the oldest generation
+(``gc.freeze`` then ``gc.unfreeze``: two list moves, no scan). Left young, the standings just
+built were scanned whole by the first young collection after the pause and again by the
+next middle one: at 10,000 entrants 35 ms each, finding nothing.
 """
 
 from __future__ import annotations
@@ -33,5 +38,8 @@ def cycles_paused() -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _resume:
-                gc.enable()
+            if _depth == 0:
+                gc.freeze()
+                gc.unfreeze()
+                if _resume:
+                    gc.enable()

@@ -34,3 +34,12 @@ def test_an_error_inside_still_resumes_the_collector() -> None:
     except KeyError:
         pass
     assert gc.isenabled()
+
+
+def test_what_a_pause_made_skips_the_young_collections() -> None:
+    with cycles_paused():
+        made = [[n] for n in range(1_000)]
+    assert gc.get_count()[0] < 100
+    young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+    assert not any(id(element) in young for element in made)
+    assert any(o is made for o in gc.get_objects(generation=2))
