@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _read_text(path: Path, source: str) -> str:
 
 def _frame(text: str, source: str) -> pd.DataFrame:
     """Every cell as stripped text; a row with too many cells is an error naming its line."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_lines(text))
     try:
         header = next(reader)
     except StopIteration:
@@ -60,35 +61,76 @@ def _frame(text: str, source: str) -> pd.DataFrame:
             [Problem(source, 1, "", msg(N_("not CSV: {detail}"), detail=error))]
         ) from None
     header = [h.strip() for h in header]
+    data = text.encode("utf-8")
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            skipinitialspace=True,
+        frame = _texts(
+            pd.read_csv(
+                io.BytesIO(data),
+                dtype="category",
+                encoding="utf-8",
+                na_filter=False,
+                skip_blank_lines=False,
+                skipinitialspace=True,
+            )
         )
     except (pd.errors.ParserError, ValueError) as error:
         raise DataFileError(
             [Problem(source, None, "", msg(N_("not CSV: {detail}"), detail=error))]
         ) from None
     frame.columns = header
-    if _BLANK_LINE.search(text):
+    codes = np.frombuffer(data, dtype=np.uint8)
+    if _may_have_blank_line(codes) and _BLANK_LINE.search(text):
         # drop blank rows but keep the index, so that index + 2 stays the row's line
         frame = frame[~(frame == "").all(axis=1)]
-    if _space_at_edge(text):
+    if _space_at_edge(text, data):
         for column in frame.columns:
             frame[column] = _stripped(frame[column])
     return frame
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one by one, as the CSV reader asks for them (the header is all
+    it reads; a copy of the whole text for it would take longer than the header)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
+
+
+def _texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as text columns holding one object per distinct text: read so,
+    half a million rows of marks take fewer strings to make, and each string's hash is
+    computed once however many rows repeat it (the checks factorize every column)."""
+    columns = {}
+    for column in frame.columns:
+        values = frame[column].array
+        assert isinstance(values, pd.Categorical)
+        codes = values.codes
+        if len(codes) and codes.min() < 0:  # a missing cell, if the reader ever leaves one
+            columns[column] = np.asarray(values, dtype=object)
+        else:
+            columns[column] = np.asarray(values.categories, dtype=object)[codes]
+    return pd.DataFrame(columns, index=frame.index, columns=frame.columns, copy=False)
+
+
 # a line with nothing but commas and spaces
 _BLANK_LINE = re.compile(r"\n[ \t,]*\r?\n")
+_BLANK_LINE_STARTS = np.array([ord(c) for c in " \t,\r\n"], dtype=np.uint8)
 
 
-def _space_at_edge(text: str) -> bool:
+def _may_have_blank_line(codes: np.ndarray) -> bool:
+    """Whether some line break is followed by what a blank line starts with."""
+    after_breaks = codes[np.flatnonzero(codes[:-1] == ord("\n")) + 1]
+    return bool(np.isin(after_breaks, _BLANK_LINE_STARTS).any())
+
+
+def _space_at_edge(text: str, data: bytes) -> bool:
     """Whether some cell may keep a space that skipinitialspace does not remove: before a
-    comma or a line end, or at the start of a line. (Substring tests: a regex is slower.)"""
+    comma or a line end, or at the start of a line. (Substring tests: a regex is slower;
+    without a space or a tab at all, none is needed.)"""
+    if b" " not in data and b"\t" not in data:
+        return False
     edges = (" ,", " \n", " \r", "\t", "\n ")
     return any(edge in text for edge in edges) or text.startswith(" ") or text.endswith(" ")
 
