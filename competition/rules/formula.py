@@ -20,6 +20,13 @@ from competition.rules.numbers import RoundingMode, round_fraction
 
 Value = Fraction | bool | str
 
+# Bounds that keep a hostile formula from exhausting the stack, the memory or the time of the
+# check and of every board: nesting levels (a sum of 90 terms is 90 levels), digits of a
+# number written in the formula, and the digits round() may round to.
+MAX_DEPTH = 100
+MAX_DIGITS = 30
+MAX_ROUND_DIGITS = 12
+
 
 class Env(Protocol):
     """Where a formula looks up names: a dict, or the engine's view of one entrant."""
@@ -76,11 +83,20 @@ def _round(value: Value, ndigits: Value = Fraction(0)) -> Value:
     digits = _number(ndigits)
     if digits.denominator != 1:
         raise FormulaRuntimeError(msg(N_("round() needs a whole number of digits")))
+    if abs(digits) > MAX_ROUND_DIGITS:
+        raise FormulaRuntimeError(_round_digits_message())
     return round_fraction(_number(value), int(digits), RoundingMode.half_up)
 
 
 def _clamp(value: Value, low: Value, high: Value) -> Value:
     return max(_number(low), min(_number(high), _number(value)))
+
+
+def _round_digits_message() -> Message:
+    return msg(
+        N_("round() rounds to at most {limit} digits either side of the point"),
+        limit=MAX_ROUND_DIGITS,
+    )
 
 
 FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int | None]] = {
@@ -160,7 +176,14 @@ class _Compiler:
             return lambda env: value
         if isinstance(value, (int, float)):
             segment = ast.get_source_segment(self.text, node) or repr(value)
-            number = Fraction(Decimal(segment.replace("_", "")))
+            written = Decimal(segment.replace("_", ""))
+            if not _digits_fit(written):
+                raise self.fail(
+                    N_("the number {number} has more than {limit} digits"),
+                    number=segment[:40],
+                    limit=MAX_DIGITS,
+                )
+            number = Fraction(written)
             return lambda env: number
         if isinstance(value, str):
             return lambda env: value
@@ -256,8 +279,40 @@ class _Compiler:
                 expected=expected,
                 count=count,
             )
+        if name == "round" and count == 2:
+            digits = _literal_int(node.args[1])
+            if digits is not None and abs(digits) > MAX_ROUND_DIGITS:
+                raise FormulaSyntaxError(_round_digits_message())
         arguments = [self.compile(arg) for arg in node.args]
         return lambda env: function(*(argument(env) for argument in arguments))
+
+
+def _digits_fit(number: Decimal) -> bool:
+    if not number.is_finite():
+        return False
+    return len(number.as_tuple().digits) <= MAX_DIGITS and abs(number.adjusted()) <= MAX_DIGITS
+
+
+def _literal_int(node: ast.expr) -> int | None:
+    """The whole number a node writes literally (``3``, ``-2``), else None."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep the tree nests, walked without recursion (stopping past MAX_DEPTH)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack and deepest <= MAX_DEPTH:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def parse_formula(text: str) -> Formula:
@@ -269,6 +324,8 @@ def parse_formula(text: str) -> Formula:
         raise FormulaSyntaxError(msg(N_("the formula is longer than 2000 characters")))
     try:
         tree = ast.parse(source, mode="eval")
+    except (RecursionError, MemoryError):
+        raise FormulaSyntaxError(_depth_message()) from None
     except SyntaxError as error:
         if error.offset is None:
             raise FormulaSyntaxError(
@@ -281,6 +338,12 @@ def parse_formula(text: str) -> Formula:
                 column=error.offset,
             )
         ) from None
+    if _depth(tree) > MAX_DEPTH:
+        raise FormulaSyntaxError(_depth_message())
     compiler = _Compiler(source)
     evaluate = compiler.compile(tree)
     return Formula(source, frozenset(compiler.names), evaluate)
+
+
+def _depth_message() -> Message:
+    return msg(N_("the formula nests more than {limit} levels deep"), limit=MAX_DEPTH)

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from competition.rules.numbers import RoundingMode
 
-Number = Decimal
+# at most 30 digits, counting the zeros an exponent adds: `1e309` or a number of thousands of
+# digits is refused before any arithmetic (the YAML reader refuses the same in number syntax)
+Number = Annotated[Decimal, Field(max_digits=30)]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 DURATION_PATTERN = r"^\d+(\.\d+)?\s*(min|h|d)$"
 Duration = Annotated[str, Field(pattern=DURATION_PATTERN)]

@@ -22,6 +22,18 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
 
+# A rule file is a page or two of text: these bounds refuse, within a second and a few MB, a
+# file built to exhaust the server (nested aliases that expand a 500-byte file a billionfold,
+# nesting that exhausts the stack, numbers of thousands of digits).
+MAX_TEXT = 512 * 1024  # characters
+MAX_VALUES = 100_000  # keys, list entries and values, after aliases are expanded
+MAX_NESTING = 64
+MAX_DIGITS = 30  # significant digits of a number, and its decimal exponent either way
+
+
+class _TooLarge(Exception):
+    """The document grew past MAX_VALUES or MAX_NESTING; the problem is already recorded."""
+
 
 @dataclass
 class SourceMap:
@@ -52,9 +64,23 @@ class _Builder:
         self.source_map = SourceMap()
         self.problems: list[Problem] = []
         self._constructor = SafeConstructor()
+        self._values = 0
 
     def build(self, node: yaml.Node, path: Path) -> Any:
-        self.source_map.lines.setdefault(path, node.start_mark.line + 1)
+        line = node.start_mark.line + 1
+        self.source_map.lines.setdefault(path, line)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            self._problem(
+                line,
+                path,
+                N_("the file holds more than {limit} values (aliases expanded)"),
+                limit=MAX_VALUES,
+            )
+            raise _TooLarge
+        if len(path) > MAX_NESTING:
+            self._problem(line, path, N_("nested more than {limit} levels deep"), limit=MAX_NESTING)
+            raise _TooLarge
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -75,7 +101,10 @@ class _Builder:
             if name in result:
                 first = self.source_map.lines.get(child_path)
                 self._problem(
-                    line, child_path, N_("duplicate key (first written on line {first})"), first
+                    line,
+                    child_path,
+                    N_("duplicate key (first written on line {first})"),
+                    first=first,
                 )
                 continue
             self.source_map.lines[child_path] = line
@@ -83,6 +112,20 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag in (_FLOAT_TAG, _INT_TAG) and not _digits_fit(node.value):
+            self.problems.append(
+                Problem(
+                    self.source,
+                    node.start_mark.line + 1,
+                    "",
+                    msg(
+                        N_("the number '{value}' has more than {limit} digits"),
+                        value=node.value[:40],
+                        limit=MAX_DIGITS,
+                    ),
+                )
+            )
+            return None
         if node.tag == _FLOAT_TAG:
             try:
                 return Decimal(node.value.replace("_", ""))
@@ -92,13 +135,53 @@ class _Builder:
             return self._constructor.construct_object(node, deep=True)
         return node.value
 
-    def _problem(self, line: int, path: Path, text: str, first: int | None = None) -> None:
+    def _problem(self, line: int, path: Path, text: str, **params: object) -> None:
         dotted = ".".join(str(p) for p in path)
-        self.problems.append(Problem(self.source, line, dotted, msg(text, first=first)))
+        self.problems.append(Problem(self.source, line, dotted, msg(text, **params)))
+
+
+def _too_deep(text: str, source: str) -> Problem | None:
+    """Nesting past MAX_NESTING, found on the parser's events (no recursion, and it stops at
+    the first level too many) before the recursive composer could exhaust the stack."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    message = msg(N_("nested more than {limit} levels deep"), limit=MAX_NESTING)
+                    return Problem(source, line, "", message)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports the syntax error with its line
+    return None
+
+
+def _digits_fit(text: str) -> bool:
+    """Whether a YAML number has at most MAX_DIGITS digits and an exponent within ±MAX_DIGITS
+    (counted on the text, before any conversion: ``1e309`` or 5,000 digits never get that far)."""
+    mantissa, _e, exponent = text.lower().replace("_", "").partition("e")
+    digits = sum(ch.isdigit() for ch in mantissa.lstrip("+-0x").lstrip("0"))
+    if digits > MAX_DIGITS:
+        return False
+    if not exponent:
+        return True
+    exponent = exponent.lstrip("+-")
+    return len(exponent) <= 3 and exponent.isdigit() and int(exponent) <= MAX_DIGITS
 
 
 def load_yaml(text: str, source: str) -> YamlDocument:
     """Parse one YAML document; syntax errors come back as problems with their line."""
+    if len(text) > MAX_TEXT:
+        problem = Problem(
+            source, None, "", msg(N_("the file is larger than {limit} KB"), limit=MAX_TEXT // 1024)
+        )
+        return YamlDocument(None, SourceMap(), [problem])
+    too_deep = _too_deep(text, source)
+    if too_deep is not None:
+        return YamlDocument(None, SourceMap(), [too_deep])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -114,5 +197,8 @@ def load_yaml(text: str, source: str) -> YamlDocument:
         problem = Problem(source, 1, "", msg(N_("the file is empty")))
         return YamlDocument(None, SourceMap(), [problem])
     builder = _Builder(source)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except _TooLarge:
+        return YamlDocument(None, SourceMap(), builder.problems)
     return YamlDocument(data, builder.source_map, builder.problems)

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Literal, TypeAlias
 
-import pandas as pd
-
 from competition.rules.messages import DEFAULT_LOCALE, N_, Message, msg
 from competition.rules.ruleset import RuleSet
+from competition.services.xlsx_grid import WorkbookRefused, unescaped, xlsx_grid
 
 MAX_ROWS = 20_000
 MAX_PROBLEMS = 500
@@ -136,34 +133,12 @@ def _refusal(text: str, row: int | None = None, **params: object) -> SheetError:
 
 def _xlsx_grid(data: bytes) -> list[list[str]]:
     try:
-        frame = pd.read_excel(
-            io.BytesIO(data), sheet_name=0, header=None, dtype=object, nrows=_XLSX_ROWS
-        )
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error on a broken file
-        raise _refusal(N_("the file cannot be read as an Excel workbook (.xlsx)")) from None
-    if len(frame) >= _XLSX_ROWS:  # stop reading early: a huge sheet is refused anyway
+        grid = xlsx_grid(data, _XLSX_ROWS)
+    except WorkbookRefused as refused:
+        raise SheetError([SheetProblem(None, "", refused.message)]) from None
+    if len(grid) >= _XLSX_ROWS:  # reading stopped there: the sheet goes on, and is refused
         raise _refusal(N_("more than {limit} rows: split the sheet"), limit=MAX_ROWS)
-    return [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-
-
-def _cell_text(value: object) -> str:
-    """A cell as the user sees it: 1.0 stored by Excel reads "1", a date "2026-05-01"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return _unescaped(str(value).strip())
-
-
-def _unescaped(text: str) -> str:
-    """Undo the export's formula escape, so that an exported sheet imports unchanged."""
-    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@") else text
+    return grid
 
 
 def _csv_grid(data: bytes) -> list[list[str]]:
@@ -181,7 +156,7 @@ def _csv_grid(data: bytes) -> list[list[str]]:
     delimiter = max(",\t;", key=first_line.count)
     try:
         return [
-            [_unescaped(cell.strip()) for cell in row]
+            [unescaped(cell.strip()) for cell in row]
             for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         ]
     except csv.Error as error:

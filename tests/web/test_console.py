@@ -81,6 +81,21 @@ def test_an_invalid_upload_shows_every_problem_with_its_line(client: FlaskClient
     assert db.session.query(Contest).count() == 0
 
 
+def test_an_uploaded_alias_bomb_is_refused_with_its_line(client: FlaskClient) -> None:
+    from tests.rules.test_hostile_rule_files import LAUGHS
+
+    make_admin()
+    sign_in(client, "admin")
+    page = client.post(
+        "/console/contests/new?lang=en",
+        data={"name": "炸弹", "event": "焊工", "upload": (io.BytesIO(LAUGHS.encode()), "b.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200
+    assert "b.yaml:1:" in page.text and "more than 100000 values" in page.text
+    assert db.session.query(Contest).count() == 0
+
+
 def test_lifecycle_buttons_advance_or_say_why_not(client: FlaskClient) -> None:
     admin = make_admin()
     contest = make_contest(admin)
