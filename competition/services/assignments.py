@@ -28,6 +28,7 @@ def assign(
     entrant = _entrant_of(event, entrant_id)
     _check_conflicts(judge, event, entrant)
     _check_not_covered(judge, event, criterion, entrant_id)
+    _check_panel_size(judge, event, criterion, entrant_id)
     assignment = Assignment(
         judge_id=judge.id, event_id=event.id, criterion=criterion, entrant_id=entrant_id
     )
@@ -71,14 +72,16 @@ def assign_panel(
     _check_conflicts(judge, event, entrant)
     for criterion in criteria:  # every seat is checked before the first is taken
         _check_not_covered(judge, event, criterion, entrant_id)
+        _check_panel_size(judge, event, criterion, entrant_id)
     return [assign(actor, judge_id, event_id, criterion, entrant_id) for criterion in criteria]
 
 
-def unassign(actor: Actor, assignment_id: int) -> None:
+def unassign(actor: Actor, assignment_id: int, contest_id: int | None = None) -> None:
     """Take an assignment away, unless the judge has already entered marks under it: those
-    marks would be left without the authority they were entered under."""
+    marks would be left without the authority they were entered under. ``contest_id``: the
+    contest the caller is looking at (an assignment of another contest is not found)."""
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
+    if assignment is None or contest_id not in (None, assignment.judge.contest_id):
         raise Refused("not_found", msg(N_("no such assignment")))
     judge = assignment.judge
     role = require_role(actor, judge.contest_id, ["organiser", "chief_judge"])
@@ -207,6 +210,45 @@ def _check_not_covered(judge: Judge, event: Event, criterion: str, entrant_id: i
             raise Refused(
                 "exists", msg(N_("judge {judge} is already assigned to this"), judge=judge.name)
             )
+
+
+def _check_panel_size(judge: Judge, event: Event, criterion: str, entrant_id: int | None) -> None:
+    """Refuse a seat beyond the panel's size on any cell the assignment covers: a fourth
+    judge on a three-judge panel would make every board of the contest uncomputable.
+
+    A seat is held by every other judge assigned to the cell who is not revoked, or who is
+    revoked but has marks in the event (those marks still count)."""
+    sizes = ruleset_of(event).judges
+    criteria = [criterion] if criterion else list(sizes)
+    others = [
+        a
+        for a in event_assignments(event.id)
+        if a.judge_id != judge.id and _holds_seat(a.judge, event.id)
+    ]
+    for name in criteria:
+        covering = [a for a in others if a.criterion in ("", name)]
+        everywhere = {a.judge_id for a in covering if a.entrant_id is None}
+        per_entrant: dict[int, set[int]] = {}
+        for a in covering:
+            if a.entrant_id is not None and (entrant_id is None or a.entrant_id == entrant_id):
+                per_entrant.setdefault(a.entrant_id, set()).add(a.judge_id)
+        fullest = max((len(everywhere | seated) for seated in per_entrant.values()), default=0)
+        if max(fullest, len(everywhere)) >= sizes[name]:
+            raise Refused(
+                "panel_full",
+                msg(
+                    N_("the panel of '{criterion}' has {size} judges, all seated already"),
+                    criterion=name,
+                    size=sizes[name],
+                ),
+            )
+
+
+def _holds_seat(judge: Judge, event_id: int) -> bool:
+    if judge.revoked_at is None:
+        return True
+    query = select(Mark.id).where(Mark.judge_id == judge.id, Mark.event_id == event_id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _marks_under(assignment: Assignment) -> bool:

@@ -136,3 +136,18 @@ def assign(contest_id: int) -> Response:
         else:
             flash(_("Assigned."))
     return redirect(url_for("judges.index", contest_id=contest_id))
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+def unassign(contest_id: int, assignment_id: int) -> Response:
+    """Unseat a judge from what they were assigned (refused once they have marked under it)."""
+    contest_or_abort(contest_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            assignments.unassign(actor(), assignment_id, contest_id)
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("The assignment is removed."))
+    return redirect(url_for("judges.index", contest_id=contest_id))

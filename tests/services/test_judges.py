@@ -348,6 +348,55 @@ def test_unassign_is_refused_once_the_judge_has_marked(db_app: Flask) -> None:
     assert actions[-1] == "judge.unassign"
 
 
+def test_a_judge_beyond_the_panels_size_is_refused(db_app: Flask) -> None:
+    """The welding appearance panel has five judges: a sixth is never seated, on the whole
+    event or on one welder already marked by five; a revoked judge with no marks frees a seat."""
+    admin = make_admin()
+    contest = make_contest(admin)
+    event = contest.events[0]
+    wang, li = add_entrants(contest, ("W01", "王建国", "市一建"), ("W02", "李强", "市二建"))
+    panel = [judges.create_judge(admin, contest.id, f"裁判{n}")[0] for n in range(1, 6)]
+    for judge in panel[:4]:
+        assignments.assign(admin, judge.id, event.id, "appearance")
+    assignments.assign(admin, panel[4].id, event.id, "appearance", wang.id)
+    sixth, _ = judges.create_judge(admin, contest.id, "裁判6")
+    full = ("panel_full", "the panel of 'appearance' has 5 judges, all seated already")
+    for criterion, entrant_id in (("appearance", wang.id), ("appearance", None), ("", None)):
+        with pytest.raises(Refused) as caught:
+            assignments.assign(admin, sixth.id, event.id, criterion, entrant_id)
+        assert refusal(caught) == full
+    assignments.assign(admin, sixth.id, event.id, "appearance", li.id)  # li has four
+    judges.revoke(admin, panel[0].id, "病假")
+    seventh, _ = judges.create_judge(admin, contest.id, "裁判7")
+    assignments.assign(admin, seventh.id, event.id, "appearance", wang.id)
+
+
+def test_a_revoked_judge_who_marked_keeps_the_seat(db_app: Flask) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    event = contest.events[0]
+    (wang,) = add_entrants(contest, ("W01", "王建国", "市一建"))
+    panel = [judges.create_judge(admin, contest.id, f"裁判{n}")[0] for n in range(1, 6)]
+    for judge in panel:
+        assignments.assign(admin, judge.id, event.id, "appearance")
+    db.session.add(
+        Mark(
+            event_id=event.id,
+            entrant_id=wang.id,
+            criterion="appearance",
+            judge_id=panel[0].id,
+            value="25",
+            entered_by="judge",
+        )
+    )
+    db.session.commit()
+    judges.revoke(admin, panel[0].id, "离场")
+    replacement, _ = judges.create_judge(admin, contest.id, "替补裁判")
+    with pytest.raises(Refused) as caught:
+        assignments.assign(admin, replacement.id, event.id, "appearance")
+    assert refusal(caught)[0] == "panel_full"
+
+
 def test_strangers_assign_nobody(db_app: Flask) -> None:
     admin = make_admin()
     stranger = make_user(admin, "stranger")

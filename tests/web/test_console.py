@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Contest, Entrant
-from competition.services import judges, lifecycle, marks
+from competition.services import assignments, judges, lifecycle, marks
 from competition.services.marks import MarkInput
 from tests.factories import REPOSITORY, make_admin, make_contest, make_user
 
@@ -148,6 +148,7 @@ ROUTES: list[tuple[str, str, int, int | None]] = [
     ("post", "/console/contests/{id}/judges/cards", 200, None),
     ("post", "/console/contests/{id}/judges/{judge}/revoke", 302, None),
     ("post", "/console/contests/{id}/judges/assignments", 302, None),
+    ("post", "/console/contests/{id}/judges/assignments/{assignment}/remove", 302, None),
     ("get", "/console/contests/{id}/blind/", 200, None),
     ("post", "/console/contests/{id}/blind/events/{event}/draw", 302, None),
     ("post", "/console/contests/{id}/blind/events/{event}/mapping", 302, None),
@@ -179,7 +180,13 @@ def test_authorisation_matrix(client: FlaskClient, who: str) -> None:
         assert client.get(f"/judge/login/{token}").status_code == 302
     elif who != "anonymous":
         sign_in(client, who)
-    ids = {"id": contest.id, "event": contest.events[0].id, "judge": judge.id}
+    seat = assignments.assign(admin, judge.id, contest.events[0].id, "appearance")
+    ids = {
+        "id": contest.id,
+        "event": contest.events[0].id,
+        "judge": judge.id,
+        "assignment": seat.id,
+    }
     for method, route, organiser_gets, admin_gets in ROUTES:
         expected = expected_status(who, route, organiser_gets, admin_gets)
         response = getattr(client, method)(route.format(**ids))

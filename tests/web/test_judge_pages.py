@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Entrant, Judge
-from competition.services import judges
+from competition.services import assignments, judges
 from competition.services.authority import Refused
 from tests.factories import make_admin, make_contest, make_user
 
@@ -115,3 +115,22 @@ def test_the_assignment_form_seats_a_judge_on_a_panel(client: FlaskClient) -> No
     )
     page = client.get(f"/console/contests/{contest.id}/judges/")
     assert page.text.count('class="tag"') == 4 and "canopy_pruning" in page.text
+
+
+def test_the_judges_page_unseats_a_judge_who_has_not_marked(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
+    seat = assignments.assign(admin, judge.id, contest.events[0].id, "appearance")
+    sign_in(client, "admin")
+    page = client.get(f"/console/contests/{contest.id}/judges/")
+    remove = f"/console/contests/{contest.id}/judges/assignments/{seat.id}/remove"
+    assert f'action="{remove}"' in page.text
+    done = client.post(remove, follow_redirects=True)
+    assert "已取消该分配" in done.text and assignments.assignments_of(judge.id) == []
+    other = make_contest(admin, name="别的竞赛")
+    again = assignments.assign(admin, judge.id, contest.events[0].id, "appearance")
+    elsewhere = client.post(
+        f"/console/contests/{other.id}/judges/assignments/{again.id}/remove", follow_redirects=True
+    )
+    assert "flash-error" in elsewhere.text and len(assignments.assignments_of(judge.id)) == 1
