@@ -115,9 +115,9 @@ def watched_page(
     blocked: list[str] = []
     opened.on(
         "console",
-        lambda message: blocked.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     try:
         yield opened

@@ -45,7 +45,10 @@ BOMBS = {
         WELDING.replace("    max: 100\n", "    max: 1e309\n", 1),
         "too many digits",
     ),
-    "1.0e+309": (WELDING.replace("    max: 100\n", "    max: 1.0e+309\n", 1), "more than 30 digits"),
+    "1.0e+309": (
+        WELDING.replace("    max: 100\n", "    max: 1.0e+309\n", 1),
+        "more than 30 digits",
+    ),
     "round to a billion digits": (
         with_derived("round(theory, 1000000000)"),
         "round() rounds to at most 12 digits",
