@@ -18,10 +18,10 @@ import pandas as pd
 from competition.rules.mark_checks import Collector, MarkColumns, check_shape
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import Judged, Measured
-from competition.rules.numbers import decimals_of, parse_decimal
+from competition.rules.numbers import PLAIN_DECIMAL, decimals_of, parse_mark
 from competition.rules.ruleset import RuleSet
 
-_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$", re.ASCII)
 
 Key = tuple[str, str]  # (entrant, item); item is "" for entrant-level values
 
@@ -59,7 +59,7 @@ def parse_duration(text: str) -> Fraction | None:
     """``"24:10"`` (minutes:seconds) or ``"1:02:03"`` → seconds; a plain number is seconds."""
     match = _DURATION.match(text.strip())
     if match is None:
-        return parse_decimal(text)
+        return parse_mark(text)
     hours, minutes, seconds = match.groups()
     return Fraction(int(hours or 0) * 3600 + int(minutes) * 60) + Fraction(Decimal(seconds))
 
@@ -88,6 +88,14 @@ def _judged(
     )
     codes, distinct = pd.factorize(rows["value"], sort=False)  # marks repeat: parse each once
     parsed = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    # the same notion of a number as the check before a tablet's mark is stored (parse_mark):
+    # pandas alone would also read 1e1, and Python's Decimal ５ or 1_0
+    plain = np.fromiter(
+        (PLAIN_DECIMAL.fullmatch(str(text).strip()) is not None for text in distinct),
+        dtype=bool,
+        count=len(distinct),
+    )
+    parsed = parsed.where(plain)
     numbers = parsed.to_numpy(dtype="float64")[codes] if len(codes) else np.zeros(0)
     finite = np.isfinite(numbers)
     if c.scale.step is None:
@@ -145,7 +153,7 @@ def _judged(
 
 def _measured_problem(name: str, c: Measured, text: str) -> Message | None:
     """Why a measured value's text cannot be used, or ``None`` when it can."""
-    value = parse_duration(text) if c.type == "duration" else parse_decimal(text)
+    value = parse_duration(text) if c.type == "duration" else parse_mark(text)
     if value is None:
         if c.type == "duration":
             return msg(
@@ -181,7 +189,7 @@ def value_problem(ruleset: RuleSet, criterion: str, text: str) -> Message | None
         return _measured_problem(criterion, c, text)
     if not isinstance(c, Judged):
         return msg(N_("'{name}' is not a criterion that is entered"), name=criterion)
-    value = parse_decimal(text)
+    value = parse_mark(text)
     scale = c.scale
     if value is None:
         return msg(N_("expected a number on the scale {min}–{max}"), min=scale.min, max=scale.max)
@@ -207,7 +215,7 @@ def value_problem(ruleset: RuleSet, criterion: str, text: str) -> Message | None
 def _measured(name: str, c: Measured, rows: pd.DataFrame, out: Collector) -> dict[Key, Fraction]:
     """Each distinct text is parsed and checked once: measured columns repeat values a lot."""
     codes, texts = pd.factorize(rows["value"], sort=False)
-    parse = parse_duration if c.type == "duration" else parse_decimal
+    parse = parse_duration if c.type == "duration" else parse_mark
     parsed: list[Fraction | None] = []
     for text in texts:
         problem = _measured_problem(name, c, str(text))

@@ -7,6 +7,7 @@ declares a rounding step; display turns the rational into a decimal string.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -35,6 +36,28 @@ def parse_decimal(text: str) -> Fraction | None:
     if not value.is_finite():
         return None
     return Fraction(value)
+
+
+# a mark as a judge or a marks file writes it: ASCII digits, at most one decimal point, an
+# optional sign; no exponent, no `_`, no full-width or Arabic-Indic digits, no inf or nan
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+MAX_MARK_LENGTH = 32
+
+
+def parse_mark(text: str) -> Fraction | None:
+    """The one reading of a mark's text, shared by the check before a mark is stored and by
+    the engine that computes the board: whatever one accepts the other can read."""
+    stripped = text.strip()
+    if len(stripped) > MAX_MARK_LENGTH or not PLAIN_DECIMAL.fullmatch(stripped):
+        return None
+    return Fraction(Decimal(stripped))
+
+
+def canonical_mark(text: str) -> str:
+    """The text a mark is stored as: ``5`` for 5, 05, 5.0 or +5; ``9.5`` for 9.50; ``0`` for
+    -0.0. Only for text :func:`parse_mark` accepts."""
+    value = Decimal(text.strip())
+    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 def to_fraction(value: Decimal | int | Fraction) -> Fraction:

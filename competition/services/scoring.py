@@ -11,6 +11,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Entrant, Event, Judge, Mark, SheetSignoff
 from competition.rules.inputs import value_problem
+from competition.rules.numbers import canonical_mark
 from competition.rules.messages import N_, msg
 from competition.services import assignments, audit, blind, notifications, outbox
 from competition.services.authority import Actor, Refused, require_role
@@ -214,6 +215,7 @@ def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Ma
     problem = value_problem(ruleset_of(event), old.criterion, value.strip())
     if problem is not None:
         raise Refused("invalid_value", problem)
+    value = canonical_mark(value)
     new = Mark(
         event_id=old.event_id,
         entrant_id=old.entrant_id,
