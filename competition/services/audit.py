@@ -25,23 +25,32 @@ from competition.services.authority import Actor
 
 def _canonical(value: Any) -> Any:
     """JSON-safe and stable: what is stored is exactly what was hashed."""
+    if value is None or _plain(value):
+        return value  # what the round trip below would give back
     return json.loads(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
 
 
+def _plain(value: Any) -> bool:
+    """A flat object of texts and whole numbers (a mark's before and after)."""
+    return type(value) is dict and all(
+        type(key) is str and (item is None or type(item) in (str, int))
+        for key, item in value.items()
+    )
+
+
 def entry_hash(entry: AuditEntry) -> str:
-    content = {
-        "seq": entry.seq,
-        "at": entry.at.isoformat(),
-        "actor": entry.actor,
-        "role": entry.role,
-        "action": entry.action,
-        "subject": entry.subject,
-        "reason": entry.reason,
-        "before": entry.before,
-        "after": entry.after,
-    }
+    return _hash({column: getattr(entry, column) for column in (*_HASHED, "prev_hash")})
+
+
+_HASHED = ("seq", "at", "actor", "role", "action", "subject", "reason", "before", "after")
+
+
+def _hash(columns: dict[str, Any]) -> str:
+    """The hash of an entry's columns, chained to the previous entry's (``prev_hash``)."""
+    content = {name: columns[name] for name in _HASHED}
+    content["at"] = content["at"].isoformat()
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((entry.prev_hash + text).encode("utf-8")).hexdigest()
+    return hashlib.sha256((columns["prev_hash"] + text).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -76,49 +85,31 @@ def record_all(drafts: list[Draft]) -> None:
     the head moved by their number, the entries, the head's new hash."""
     if not drafts:
         return
-    taken = db.session.execute(_TAKE_HEAD, {"count": len(drafts)}).one_or_none()
+    connection = db.session.connection()  # Core statements: the ORM has no part in them
+    taken = connection.execute(_TAKE_HEAD, {"count": len(drafts)}).one_or_none()
     if taken is None:  # the first entries ever
-        db.session.execute(insert(AuditHead.__table__).values(id=1, seq=0, hash=GENESIS))
-        taken = db.session.execute(_TAKE_HEAD, {"count": len(drafts)}).one()
+        connection.execute(insert(AuditHead.__table__).values(id=1, seq=0, hash=GENESIS))
+        taken = connection.execute(_TAKE_HEAD, {"count": len(drafts)}).one()
     last, previous = int(taken[0]), str(taken[1])
     now = utcnow()
     rows = []
     for seq, draft in enumerate(drafts, start=last - len(drafts) + 1):
-        entry = AuditEntry(
-            seq=seq,
-            at=now,
-            actor=draft.actor.label,
-            role=draft.role,
-            action=draft.action,
-            subject=draft.subject,
-            reason=draft.reason,
-            before=_canonical(draft.before),
-            after=_canonical(draft.after),
-            prev_hash=previous,
-        )
-        entry.hash = previous = entry_hash(entry)
-        rows.append(_columns(entry))
-    db.session.execute(_APPEND, rows)
-    db.session.execute(_MOVE_HEAD, {"hash": previous})
-
-
-def _columns(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        column: getattr(entry, column)
-        for column in (
-            "seq",
-            "at",
-            "actor",
-            "role",
-            "action",
-            "subject",
-            "reason",
-            "before",
-            "after",
-            "prev_hash",
-            "hash",
-        )
-    }
+        row = {
+            "seq": seq,
+            "at": now,
+            "actor": draft.actor.label,
+            "role": draft.role,
+            "action": draft.action,
+            "subject": draft.subject,
+            "reason": draft.reason,
+            "before": _canonical(draft.before),
+            "after": _canonical(draft.after),
+            "prev_hash": previous,
+        }
+        row["hash"] = previous = _hash(row)
+        rows.append(row)
+    connection.execute(_APPEND, rows)
+    connection.execute(_MOVE_HEAD, {"hash": previous})
 
 
 _HEAD = AuditHead.__table__

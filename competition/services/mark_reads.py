@@ -59,11 +59,12 @@ def read_cell(
         "item": item,
         "criterion": criterion,
     }
+    connection = db.session.connection()  # a Core statement: the ORM has no part in it
     if judge is None:
-        row = db.session.execute(_MEASURED, params).one()
+        row = connection.execute(_MEASURED, params).one()
         extra: dict[str, Any] = {}
     else:
-        row = db.session.execute(_JUDGED, params | {"judge_id": judge}).one()
+        row = connection.execute(_JUDGED, params | {"judge_id": judge}).one()
         extra = {
             "judge_contest": row[7],
             "judge_revoked": row[8] is not None,

@@ -125,11 +125,14 @@ def _write(batch: list[_Pending]) -> None:
     the same moment by a writer elsewhere, each mark is written again on its own."""
     try:
         together = mark_store.Batch()
+        together.read_ahead(
+            [p.mark.idempotency_key for p in batch if p.mark.idempotency_key],
+            [p.actor.id for p in batch if p.link is not None and p.actor.id is not None],
+        )
+        written = []
         for pending in batch:
             try:
-                pending.stored, pending.announce = mark_store.write(
-                    together, pending.actor, pending.event_id, pending.mark, pending.link
-                )
+                written.append((pending, _checked(together, pending)))
             except Refused as refused:
                 pending.failure = refused
         together.finish()
@@ -137,27 +140,31 @@ def _write(batch: list[_Pending]) -> None:
     except IntegrityError:
         db.session.rollback()
         for pending in batch:
-            pending.stored = pending.announce = pending.failure = None
+            pending.failure = None
             _write_alone(pending)
         return
     except BaseException as error:
         db.session.rollback()
         for pending in batch:
-            pending.stored = pending.announce = None
             pending.failure = _busy_or(error)
         if not isinstance(error, Exception):  # an interrupt, not the marks' fault
             raise
         return
+    for pending, done in written:
+        pending.stored, pending.announce = done.stored, done.announce
+
+
+def _checked(batch: mark_store.Batch, pending: _Pending) -> mark_store.Written:
+    return mark_store.write(batch, pending.actor, pending.event_id, pending.mark, pending.link)
 
 
 def _write_alone(pending: _Pending) -> None:
     try:
         alone = mark_store.Batch()
-        pending.stored, pending.announce = mark_store.write(
-            alone, pending.actor, pending.event_id, pending.mark, pending.link
-        )
+        done = _checked(alone, pending)
         alone.finish()
         db.session.commit()
+        pending.stored, pending.announce = done.stored, done.announce
     except Refused as refused:
         db.session.rollback()
         pending.failure = refused
@@ -165,14 +172,12 @@ def _write_alone(pending: _Pending) -> None:
         # the same key arrived twice at once (a resend racing its original, or two cells
         # superseding the same mark): the first one stored wins, the other gets its answer
         db.session.rollback()
-        pending.stored = pending.announce = None
         try:
             pending.stored = mark_store.stored_twin(pending.mark)
         except Refused as refused:
             pending.failure = refused
     except Exception as error:  # the one mark's own fault: its caller hears of it
         db.session.rollback()
-        pending.stored = pending.announce = None
         pending.failure = _busy_or(error)
 
 

@@ -62,7 +62,7 @@ def claim_event(event_id: int) -> Claim | None:
     """:func:`record`'s first half for a mark: raise the board version of the event's contest
     (taking its row until the commit) and read the contest's stage in the same statement;
     None when there is no such event. :func:`note` records what changed."""
-    row = db.session.execute(_CLAIM, {"event_id": event_id}).one_or_none()
+    row = db.session.connection().execute(_CLAIM, {"event_id": event_id}).one_or_none()
     return Claim(int(row[0]), int(row[1]), str(row[2])) if row is not None else None
 
 
@@ -90,7 +90,7 @@ def note_entrants(changes: list[tuple[int, int, int, int]]) -> None:
     if not changes:
         return
     now = utcnow()
-    db.session.execute(
+    db.session.connection().execute(
         _NOTE,
         [
             {
@@ -175,8 +175,10 @@ def versions(contest_ids: Iterable[int]) -> dict[int, int]:
     ids = list(contest_ids)
     if not ids:
         return {}
-    table = Contest.__table__
-    rows = db.session.execute(
-        select(table.c.id, table.c.board_version).where(table.c.id.in_(ids))
-    ).all()
+    rows = db.session.connection().execute(_VERSIONS, {"ids": ids}).all()
     return {int(i): int(v or 0) for i, v in rows}
+
+
+_VERSIONS = select(Contest.__table__.c.id, Contest.__table__.c.board_version).where(
+    Contest.__table__.c.id.in_(bindparam("ids", expanding=True))
+)

@@ -1,0 +1,108 @@
+"""Marks that arrive together are committed together: one transaction whose marks are
+inserted in one statement, and each mark still answered as if it had come alone (both
+databases)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from competition.extensions import db
+from competition.models import BoardChange, Mark
+from competition.services import audit, lifecycle, marks
+from competition.services.authority import Actor, Refused
+from competition.services.marks import MarkInput, _Pending, _write
+from tests.factories import make_admin
+from tests.services.test_marks import setup_orchards
+
+LINK = "a" * 64  # the link setup_orchards gives its judge
+
+
+def pruning(code: str, value: str, key: str) -> MarkInput:
+    return MarkInput(code, "canopy_pruning", value, idempotency_key=key)
+
+
+def orchards_in_scoring() -> tuple[int, int, Actor]:
+    """setup_orchards' contest open for scoring: its id, its event's and its judge."""
+    admin = make_admin()
+    contest, judge = setup_orchards(admin)
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    return contest.id, contest.events[0].id, judge
+
+
+def arrive_together(
+    judge: Actor, event_id: int, *inputs: MarkInput, links: list[str] | None = None
+) -> list[_Pending]:
+    """One batch from tablets, as the group commit writes the marks waiting at one moment."""
+    batch = [
+        _Pending(Actor("judge", judge.id, ""), event_id, mark, link)
+        for mark, link in zip(inputs, links or [LINK] * len(inputs), strict=True)
+    ]
+    _write(batch)
+    db.session.remove()
+    return batch
+
+
+def test_a_batch_answers_each_mark_and_stores_each_once(db_app: Flask) -> None:
+    _, event_id, judge = orchards_in_scoring()
+    first = pruning("YA001", "8", "k1")
+    batch = arrive_together(
+        judge,
+        event_id,
+        first,
+        pruning("YA002", "11", "k2"),  # off the scale
+        pruning("YA002", "7.5", "k3"),
+        first,  # a resend racing its original: answered with it
+    )
+    assert [p.failure.code if isinstance(p.failure, Refused) else None for p in batch] == [
+        None,
+        "invalid_value",
+        None,
+        None,
+    ]
+    stored = [p.stored for p in batch]
+    assert stored[0] is not None and stored[2] is not None
+    assert stored[3] == stored[0] and batch[3].announce is None  # stores nothing, says nothing
+    assert [p.announce is not None for p in batch[:3]] == [True, False, True]
+    rows = db.session.scalars(select(Mark).order_by(Mark.id)).all()
+    assert [(m.idempotency_key, m.value) for m in rows] == [("k1", "8"), ("k3", "7.5")]
+    assert [m.id for m in rows] == [stored[0].id, stored[2].id]  # ids in arrival order
+    changes = db.session.scalar(select(func.count()).select_from(BoardChange))
+    assert changes == 2 + 2  # the two entrants, and the board changes of the lifecycle
+    assert audit.verify().ok
+
+
+def test_two_marks_of_one_cell_in_a_batch_supersede_in_order(db_app: Flask) -> None:
+    """Nothing else would stop both: a first mark supersedes none, and NULLs never clash."""
+    contest_id, event_id, judge = orchards_in_scoring()
+    batch = arrive_together(
+        judge,
+        event_id,
+        pruning("YA001", "7", "a"),
+        pruning("YA001", "9", "b"),
+    )
+    older, newer = (p.stored for p in batch)
+    assert older is not None and newer is not None
+    assert newer.supersedes_id == older.id and older.supersedes_id is None
+    in_force = marks.current_marks(event_id)
+    assert list(in_force[in_force["criterion"] == "canopy_pruning"]["value"]) == ["9"]
+    assert audit.verify().ok
+    entries = audit.entries_about(contest_id, [event_id])
+    assert entries[0].before == {"value": "7"} and entries[0].after["value"] == "9"
+
+
+def test_a_mark_from_a_reissued_link_is_refused_alone(db_app: Flask) -> None:
+    contest_id, event_id, judge = orchards_in_scoring()
+    batch = arrive_together(
+        judge,
+        event_id,
+        pruning("YA001", "8", "old"),
+        pruning("YA002", "8", "new"),
+        links=["b" * 64, LINK],
+    )
+    assert isinstance(batch[0].failure, Refused) and batch[0].failure.code == "unauthorised"
+    assert batch[1].stored is not None and batch[1].failure is None
+    keys = db.session.scalars(select(Mark.idempotency_key)).all()
+    assert keys == ["new"]
+    entries = audit.entries_about(contest_id, [event_id])
+    assert entries[0].actor == f"judge:{judge.id}:{judge.name}"  # named from the database
