@@ -62,8 +62,16 @@ class Publisher:
 
     def touch(self, contest_id: int) -> None:
         """A change of the contest was committed here: look now rather than at the next
-        poll (a hint; the poll finds every change anyway)."""
-        if board_feed(self.app).is_watched(contest_id):
+        poll, or, when its last board went out less than an interval ago, as soon as the
+        next may go (a hint; the poll finds every change anyway). Marks at full speed touch
+        the contest after every batch: looking at the versions each time cost the event
+        loop a twentieth of its time for boards that could not go out yet."""
+        if not board_feed(self.app).is_watched(contest_id):
+            return
+        wait = self.sent_at.get(contest_id, 0.0) + self.interval - time.monotonic()
+        if wait > 0:
+            self._wake_in(wait)
+        else:
             self.wake.set()
 
     def stop(self) -> None:
