@@ -34,8 +34,11 @@ class TitleAward:
     needs_approval: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
+    """``key`` is the entrant's id, kept as an attribute: placing the field reads it tens of
+    thousands of times, and a property costs a call each time."""
+
     entrant: Entrant
     group: str | None
     status: Status
@@ -54,10 +57,10 @@ class Row:
     deductions: list[Deduction] = field(default_factory=list)
     penalty: str | None = None  # what disqualified or withdrew the entrant
     members: list[Row] = field(default_factory=list)  # a team's members
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return self.entrant.id
+    def __post_init__(self) -> None:
+        self.key = self.entrant.id
 
 
 @dataclass
