@@ -48,17 +48,19 @@ def _eligibility(standings: Standings) -> None:
     names = list(ruleset.rule.eligibility)
     if not names:
         return
-    members = [member for team in standings.rows for member in team.members]
-    alone = [row for row in members + standings.rows if not row.members]
-    held = {n: truths(standings, alone, f"eligibility.{n}") for n in names}
-    for index, row in enumerate(alone):
-        # every condition sees the row as it was before any was evaluated
-        row.eligibility = {**row.eligibility, **{n: held[n][index] for n in names}}
-    for row in members + standings.rows:
-        if row.members:  # a team is eligible when every member is
-            row.eligibility = {
-                n: all(m.eligibility.get(n, False) for m in row.members) for n in names
-            }
+    teams = [row for row in standings.rows if row.members]
+    members = [member for team in teams for member in team.members]
+    alone = (
+        [row for row in members + standings.rows if not row.members] if teams else standings.rows
+    )
+    held = [truths(standings, alone, f"eligibility.{n}") for n in names]
+    # every condition sees the row as it was before any was evaluated
+    for row, values in zip(alone, zip(*held, strict=True), strict=True):
+        found = dict(zip(names, values, strict=True))
+        row.eligibility = {**row.eligibility, **found} if row.eligibility else found
+    for row in [member for member in members if member.members] + teams:
+        # a team is eligible when every member is
+        row.eligibility = {n: all(m.eligibility.get(n, False) for m in row.members) for n in names}
 
 
 def _rank_group(standings: Standings, members: list[Row]) -> None:
@@ -66,18 +68,21 @@ def _rank_group(standings: Standings, members: list[Row]) -> None:
     keys = ["total", *(t.key for t in ranking.tiebreak)]
     orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
     ranked = [row for row in members if row.total is not None]
-    ids = [row.entrant.id for row in ranked]
+    ids = [row.key for row in ranked]
     columns = [_key_values(standings.table, ranked, ids, key) for key in keys[1:]]
-    rows_values = zip(*columns, strict=True) if columns else [()] * len(ranked)
-    for row, values in zip(ranked, rows_values, strict=True):
-        row.tiebreak = dict(zip(keys[1:], values, strict=True))
+    names = keys[1:]
+    for row, values in zip(
+        ranked, zip(*columns, strict=True) if columns else [()] * len(ranked), strict=True
+    ):
+        row.tiebreak = dict(zip(names, values, strict=True))
     totals = [row.total for row in ranked]
     by_key = dict(zip(ids, ranked, strict=True))
     size = len(ranked)
-    for result in rank_columns(ids, [totals, *columns], orders, keys, ranking.method):
-        row = by_key[result.key]
-        row.rank, row.shared, row.decided_by = result.rank, result.shared, result.decided_by
-        row.field_size = size
+    for key, rank_, decided_by, shared in rank_columns(
+        ids, [totals, *columns], orders, keys, ranking.method
+    ):
+        row = by_key[key]
+        row.rank, row.shared, row.decided_by, row.field_size = rank_, shared, decided_by, size
 
 
 def _run_checks(standings: Standings) -> None:
