@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from competition import database, i18n
 from competition.config import REPOSITORY_ROOT, configure
 from competition.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from competition.realtime.payloads import BoundedPacket
 from competition.web import (
     api,
     auth,
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE") or None,
         channel=app.config["SOCKETIO_CHANNEL"],
         cors_allowed_origins=None,  # same origin only; [] would switch the Origin check off
+        serializer=BoundedPacket,  # packets decoded within bounds (realtime/payloads.py)
     )
 
 

@@ -19,6 +19,7 @@ from competition.i18n import current_locale
 from competition.rules.messages import N_, msg
 from competition.services import monitor, notifications
 from competition.services.authority import Actor, Refused
+from competition.services.ids import parse_id
 
 NAMESPACE = "/monitor"
 
@@ -45,10 +46,10 @@ def watcher() -> Actor:
 
 
 def event_number(wanted: object) -> int:
-    try:
-        return int(str(wanted))
-    except ValueError:
-        raise Refused("not_found", msg(N_("no such event"))) from None
+    number = parse_id(wanted)
+    if number is None:
+        raise Refused("not_found", msg(N_("no such event")))
+    return number
 
 
 def answer(refused: Refused) -> tuple[str, dict[str, str]]:

@@ -26,6 +26,7 @@ from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.blind import numbers_by_code
 from competition.services.contests import ruleset_of
+from competition.services.ids import parse_id
 from competition.services.privacy import is_public
 from competition.services.standings import current_standings, event_standings, progress
 
@@ -44,9 +45,8 @@ def public_contests() -> list[Contest]:
 def public_contest(contest_id: object) -> Contest | None:
     """A contest the public may watch (any that has left the draft stage), by its id as
     a viewer sent it; None for anything else."""
-    try:
-        number = int(str(contest_id))
-    except ValueError:
+    number = parse_id(contest_id)
+    if number is None:
         return None
     contest = db.session.get(Contest, number)
     if contest is None or contest.status == "draft":

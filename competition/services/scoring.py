@@ -11,8 +11,8 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import Entrant, Event, Judge, Mark, SheetSignoff
 from competition.rules.inputs import value_problem
-from competition.rules.numbers import canonical_mark
 from competition.rules.messages import N_, msg
+from competition.rules.numbers import canonical_mark
 from competition.services import assignments, audit, blind, notifications, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of

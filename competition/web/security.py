@@ -11,8 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 from werkzeug.wrappers import Response
 
-# PostgreSQL's integer: the smallest id column of the two databases
-MAX_ID = 2**31 - 1
+from competition.services.ids import MAX_ID
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
