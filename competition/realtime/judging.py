@@ -16,6 +16,7 @@ from competition.models import Judge
 from competition.rules.messages import DEFAULT_LOCALE, LOCALES, N_, Message, msg
 from competition.services import judges, marks, notifications, scoring
 from competition.services.authority import Actor, Refused
+from competition.services.ids import parse_id
 from competition.services.marks import MarkInput
 
 NAMESPACE = "/judge"
@@ -174,9 +175,11 @@ def text(name: str, value: object, length: int) -> str:
 
 
 def whole_number(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    """An id the payload names (an event's): a whole number either database can hold."""
+    number = parse_id(value) if isinstance(value, int) else None
+    if number is None:
         raise malformed(msg(N_("malformed message: '{field}' must be a whole number"), field=name))
-    return value
+    return number
 
 
 def mark_value(value: object) -> str:
