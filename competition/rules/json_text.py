@@ -3,9 +3,9 @@ faster, and with pieces of text already encoded.
 
 With ``indent`` the standard library encodes in pure Python, key by key; a report of many
 entrants holds millions of keys. Here each distinct shape of object (its keys, at its depth)
-becomes a template once, and :class:`Rendered` text goes in as it is. The outermost levels
-are written as pieces joined once at the end: a report is a hundred megabytes, and each
-level built as one string would copy all of it again.
+becomes its text around the values once, and :class:`Rendered` text goes in as it is. The
+outermost levels are written as pieces joined once at the end: a report is a hundred
+megabytes, and each level built as one string would copy all of it again.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class _Encoder:
     """The standard library's tests in its order (most frequent kinds first here)."""
 
     def __init__(self) -> None:
-        self.shapes: dict[tuple[tuple[Any, ...], str], str] = {}
+        self.shapes: dict[tuple[tuple[Any, ...], str], list[str]] = {}
 
     def write(self, value: object, newline: str, pieces: list[str], levels: int) -> None:
         """Append ``value``'s text to ``pieces``, its outer ``levels`` piece by piece."""
@@ -95,17 +95,17 @@ class _Encoder:
         if not value:
             return "{}"
         keys = tuple(value)
-        template = self.shapes.get((keys, newline))
-        if template is None:
-            template = self.shapes[(keys, newline)] = _template(keys, newline)
+        fragments = self.shapes.get((keys, newline))
+        if fragments is None:
+            fragments = self.shapes[(keys, newline)] = _fragments(keys, newline)
         inner = newline + "  "
         string, encode = _string, self.encode
-        return template % tuple(
-            [
-                string(v) if type(v) is str else "null" if v is None else encode(v, inner)
-                for v in value.values()
-            ]
-        )
+        pieces = fragments.copy()
+        pieces[1::2] = [
+            string(v) if type(v) is str else "null" if v is None else encode(v, inner)
+            for v in value.values()
+        ]
+        return "".join(pieces)
 
     def array(self, value: list[Any] | tuple[Any, ...], newline: str) -> str:
         if not value:
@@ -124,11 +124,14 @@ def _labelled(value: dict[Any, Any] | list[Any] | tuple[Any, ...] | Streamed) ->
     return (("", element) for element in elements)
 
 
-def _template(keys: tuple[Any, ...], newline: str) -> str:
-    """An object of these keys at this depth, with ``%s`` for each value."""
+def _fragments(keys: tuple[Any, ...], newline: str) -> list[str]:
+    """An object of these keys at this depth as its text around each value, with a place
+    (every second piece) for each value: joined, one copy of every value's text."""
     inner = newline + "  "
-    fields = [_key(k).replace("%", "%%") + ": %s" for k in keys]
-    return "{" + inner + ("," + inner).join(fields) + newline + "}"
+    pieces = []
+    for index, key in enumerate(keys):
+        pieces += [f"{',' if index else '{'}{inner}{_key(key)}: ", ""]
+    return [*pieces, newline + "}"]
 
 
 def _key(key: object) -> str:
