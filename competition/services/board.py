@@ -91,10 +91,13 @@ def event_board(
     awaiting_codes = not open_ and not numbers
     shown = public_attributes(event) if open_ else []
     rows = []
+    sha256, blind = ruleset.sha256, contest.blind  # the same for every row: read once
+    kept = memo if memo is not None and not awards else {}
     for position, row in enumerate([] if awaiting_codes else standings.rows, start=1):
-        number = numbers.get(row.key)
+        key = row.key
+        number = numbers.get(key)
         made_of = (
-            ruleset.sha256,
+            sha256,
             row.entrant,
             row.rank,
             row.shared,
@@ -104,10 +107,10 @@ def event_board(
             row.group,
             number,
             open_,
-            contest.blind,
+            blind,
             position if not open_ and number is None else 0,
         )
-        known = memo.get(row.key) if memo is not None and not awards else None
+        known = kept.get(key)
         if known is not None and known[0] == made_of:
             rows.append(known[1])
             continue
