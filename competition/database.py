@@ -51,6 +51,8 @@ def release_connection() -> None:
     thread or greenlet, which may need one itself (a pool emptied by waiters would stall
     them all), when the session has nothing of its own to write; its objects are read again
     when next used."""
+    if not db.session.registry.has():  # none made here: nothing to give back
+        return
     session = db.session()
     if session.in_transaction() and not (session.new or session.dirty or session.deleted):
         session.commit()
