@@ -109,10 +109,10 @@ class _Queue:
                     following.lead = True
                 else:
                     self.leading = False
+            if following is not None:  # first: the next batch is written while these answer
+                following.woken.set()
             for pending in batch:
                 pending.woken.set()
-            if following is not None:
-                following.woken.set()
 
 
 def _queue(app: Flask) -> _Queue:
