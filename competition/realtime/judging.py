@@ -41,8 +41,20 @@ class JudgeNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships n
             kept = environ.get("saved_session") if environ else None
             if kept is not None:
                 with environ["flask.app"].app_context():
-                    return mark_answer(args[1], kept)
+                    try:
+                        return mark_answer(args[1], kept)
+                    except Exception as error:  # answered as Flask-SocketIO's way would
+                        return self._failed(error)
         return super().trigger_event(event, *args)
+
+    def _failed(self, error: Exception) -> Any:
+        socketio = self.socketio
+        handler = socketio.exception_handlers.get(
+            self.namespace, socketio.default_exception_handler
+        )
+        if handler is None:
+            raise error
+        return handler(error)
 
     def on_connect(self, auth: object = None) -> None:
         try:
