@@ -37,3 +37,25 @@ def test_upgrade_builds_the_models_schema(
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
     assert differences == []
+
+
+def test_the_upgrade_seals_the_head_of_an_existing_chain(tmp_path: Path) -> None:
+    from competition.services import audit
+    from tests.factories import make_admin
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'chain.db'}",
+            "SECRET_KEY": "the server's key",
+            "INSTANCE_PATH": tmp_path / "instance",
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        make_admin()
+        flask_migrate.downgrade(revision="0005")  # a chain written before heads were sealed
+        flask_migrate.upgrade()
+        db.session.remove()
+        result = audit.verify()
+        db.engine.dispose()
+    assert result.ok and result.entries == 1 and len(result.signature) == 64

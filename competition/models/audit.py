@@ -40,3 +40,6 @@ class AuditHead(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+    # HMAC of seq and hash with a key derived from the server's SECRET_KEY: whoever can write
+    # the database but does not hold the key cannot present a rewritten chain as intact
+    signature: Mapped[str | None] = mapped_column(String(64))

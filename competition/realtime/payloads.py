@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 class BoundedPacket(packet.Packet):  # type: ignore[misc]  # python-socketio ships no hints
     """The Socket.IO packet, decoded within bounds (the ``serializer`` of the server)."""
 
+    data: Any
+    packet_type: int
+    attachment_count: int
+
     def decode(self, encoded_packet: Any) -> int:
         if isinstance(encoded_packet, str) and len(encoded_packet) > MAX_PACKET:
             return self._header_only(encoded_packet)

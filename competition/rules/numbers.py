@@ -55,8 +55,11 @@ def parse_mark(text: str) -> Fraction | None:
 
 def canonical_mark(text: str) -> str:
     """The text a mark is stored as: ``5`` for 5, 05, 5.0 or +5; ``9.5`` for 9.50; ``0`` for
-    -0.0. Only for text :func:`parse_mark` accepts."""
-    value = Decimal(text.strip())
+    -0.0. A value that is not a plain decimal (a time such as ``24:10``) stays as written."""
+    stripped = text.strip()
+    if not PLAIN_DECIMAL.fullmatch(stripped):
+        return stripped
+    value = Decimal(stripped)
     return "0" if value == 0 else format(value.normalize(), "f")
 
 

@@ -3,16 +3,23 @@
 Each entry's hash covers its content and the previous entry's hash; ``verify`` recomputes
 the chain, so an edited, inserted or deleted row is found. The head (newest sequence number
 and hash) is kept in its own row, which every append updates first: appends are serialised
-on every database, and deleting the newest entry is caught too.
+on every database, and deleting the newest entry is caught too. The head is sealed with an
+HMAC under a key derived from SECRET_KEY, so whoever can write the database but does not
+hold the key cannot recompute the chain after an edit, cut it off or append to it and have
+it verify; each mark's entry holds a digest of the mark (services/audit_coverage.py); and an
+auditor can keep a copy of the head (``competition audit anchor``) to check later that the
+chain up to it is unchanged even against a rollback to an earlier sealed head.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import bindparam, insert, or_, select, update
 
 from competition.extensions import db
@@ -20,6 +27,7 @@ from competition.models import AuditEntry, AuditHead
 from competition.models.audit import GENESIS
 from competition.models.base import utcnow
 from competition.rules.messages import N_, Message, msg
+from competition.services import audit_coverage
 from competition.services.authority import Actor
 
 
@@ -109,7 +117,15 @@ def record_all(drafts: list[Draft]) -> None:
         row["hash"] = previous = _hash(row)
         rows.append(row)
     connection.execute(_APPEND, rows)
-    connection.execute(_MOVE_HEAD, {"hash": previous})
+    connection.execute(_MOVE_HEAD, {"hash": previous, "signature": head_signature(last, previous)})
+
+
+def head_signature(seq: int, head_hash: str) -> str:
+    """The head's seal: an HMAC of its seq and hash under a key derived from SECRET_KEY."""
+    key = hmac.new(
+        str(current_app.config["SECRET_KEY"]).encode(), b"audit head", hashlib.sha256
+    ).digest()
+    return hmac.new(key, f"{seq}:{head_hash}".encode(), hashlib.sha256).hexdigest()
 
 
 _HEAD = AuditHead.__table__
@@ -120,7 +136,11 @@ _TAKE_HEAD = (
     .returning(_HEAD.c.seq, _HEAD.c.hash)
 )
 _APPEND = insert(AuditEntry.__table__)
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("hash"))
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(hash=bindparam("hash"), signature=bindparam("signature"))
+)
 
 
 @dataclass
@@ -128,6 +148,8 @@ class Verification:
     entries: int = 0
     head: str = GENESIS
     problems: list[Message] = field(default_factory=list)
+    seq: int = 0
+    signature: str = ""
 
     @property
     def ok(self) -> bool:
@@ -165,8 +187,27 @@ def verify() -> Verification:
         result.problems.append(
             msg(N_("the newest entry should be {seq}: entries were removed"), seq=head_seq)
         )
-    result.head = previous
+    seal = (head.signature if head is not None else None) or ""
+    if (head is not None or result.entries) and not hmac.compare_digest(
+        seal, head_signature(head_seq, head_hash)
+    ):
+        result.problems.append(
+            msg(N_("the chain's head is not sealed with this server's key: it was rewritten"))
+        )
+    result.problems.extend(audit_coverage.mark_problems())
+    result.head, result.seq, result.signature = previous, head_seq, seal
     return result
+
+
+def anchor_problems(seq: int, expected_hash: str) -> list[Message]:
+    """An auditor's copy of an earlier head (``audit anchor``): the chain must still hold
+    that entry with that hash, so nothing up to it was cut off or rewritten."""
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.seq == seq))
+    if seq == 0 and expected_hash == GENESIS:
+        return []
+    if entry is None or entry.hash != expected_hash:
+        return [msg(N_("entry {seq} no longer has the hash the auditor holds"), seq=seq)]
+    return []
 
 
 def entries_about(contest_id: int, event_ids: list[int], limit: int = 500) -> list[AuditEntry]:

@@ -27,7 +27,8 @@ from competition.rules import RuleSet
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
 from competition.rules.model import Judged
-from competition.services import audit, judges, outbox
+from competition.rules.numbers import canonical_mark
+from competition.services import audit, audit_coverage, judges, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of_version
 from competition.services.mark_reads import Cell, read_cell
@@ -161,12 +162,14 @@ class Batch:
         if not rows:
             return
         now = utcnow()
-        ids = _run(_INSERT, [row.inserted(now) for row in rows]).scalars().all()
-        for row, new_id in zip(rows, ids, strict=True):
+        inserted = [row.inserted(now) for row in rows]
+        ids = _run(_INSERT, inserted).scalars().all()
+        for row, columns, new_id in zip(rows, inserted, ids, strict=True):
             stored = StoredMark(int(new_id), row.value, row.judge_id, row.supersedes)
             row.written.stored = stored
             row.written.announce = _payload(stored, row.mark, row.cell)
-            self.entries.append(_draft(row, stored))
+            digest = audit_coverage.mark_digest({"id": stored.id, **columns})
+            self.entries.append(_draft(row, stored, digest))
 
     def finish(self) -> None:
         """Before the commit: every checked mark, its outbox row and its audit entry."""
@@ -184,23 +187,31 @@ def write(
     :func:`competition.services.marks.record_mark`)."""
     if link is not None:
         actor = _linked_judge(batch, actor, link)
+    as_judge = actor.id if actor.kind == "judge" else None
     if mark.idempotency_key:
         existing = batch.stored_under(mark.idempotency_key)
         if existing is not None:
+            if existing.judge_id != as_judge:  # a key is its own judge's: no reading others'
+                raise Refused(
+                    "duplicate_key",
+                    msg(N_("this key belongs to another mark: send the mark with a new key")),
+                )
             return Written(existing, None)
     claimed = batch.claim(event_id)
-    as_judge = actor.id if actor.kind == "judge" else None
     cell = _read(claimed.contest_id, claimed.status, event_id, mark, as_judge)
-    if cell.entrant_id is None:
-        raise Refused("unknown_entrant", msg(N_("unknown entrant '{code}'"), code=mark.entrant))
     ruleset = ruleset_of_version(cell.rules_id, cell.rules_sha256)
     _check_item(ruleset, mark)
     judged = isinstance(ruleset.rule.criteria[mark.criterion], Judged)
+    # rights before the entrant and the value: a judge learns nothing of entrants they do
+    # not mark (an unknown code and another's entrant are both "not assigned")
     role = _authorise_judge(actor, cell) if judged else _authorise_entry(actor, cell)
+    if cell.entrant_id is None:
+        raise Refused("unknown_entrant", msg(N_("unknown entrant '{code}'"), code=mark.entrant))
     value = mark.value.strip()
     problem = value_problem(ruleset, mark.criterion, value)
     if problem is not None:
         raise Refused("invalid_value", problem)
+    value = canonical_mark(value)  # stored as 5, never 05, 5.0 or +5
     written = Written()
     batch.add(_Row(written, actor, role, cell, mark, value, as_judge if judged else None))
     batch.changed.add((cell.contest_id, claimed.version, event_id, cell.entrant_id))
@@ -211,7 +222,7 @@ def _read(contest_id: int, status: str, event_id: int, mark: MarkInput, judge: i
     return read_cell(contest_id, status, event_id, mark.entrant, mark.item, mark.criterion, judge)
 
 
-def _draft(row: _Row, stored: StoredMark) -> audit.Draft:
+def _draft(row: _Row, stored: StoredMark, digest: str) -> audit.Draft:
     mark, cell = row.mark, row.cell
     return audit.Draft(
         row.actor,
@@ -224,6 +235,7 @@ def _draft(row: _Row, stored: StoredMark) -> audit.Draft:
             "item": mark.item,
             "value": stored.value,
             "mark": stored.id,
+            "row": digest,  # the mark's columns: `audit verify` sees a changed mark
         },
     )
 

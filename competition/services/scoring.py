@@ -13,7 +13,14 @@ from competition.models import Entrant, Event, Judge, Mark, SheetSignoff
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
 from competition.rules.numbers import canonical_mark
-from competition.services import assignments, audit, blind, notifications, outbox
+from competition.services import (
+    assignments,
+    audit,
+    audit_coverage,
+    blind,
+    notifications,
+    outbox,
+)
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 
@@ -230,6 +237,7 @@ def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Ma
     db.session.add(new)
     db.session.flush()
     outbox.record(event.contest_id, outbox.ENTRANT, event.id, [old.entrant_id])
+    columns = {name: getattr(new, name) for name in audit_coverage.COLUMNS}
     audit.record(
         actor,
         "mark.correct",
@@ -237,7 +245,7 @@ def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Ma
         role=role,
         reason=reason.strip(),
         before={"mark": old.id, "value": old.value},
-        after={"mark": new.id, "value": new.value},
+        after={"mark": new.id, "value": new.value, "row": audit_coverage.mark_digest(columns)},
     )
     return new
 

@@ -46,3 +46,25 @@ def test_verify_fails_on_a_tampered_row(database: Path) -> None:
     result = invoke("audit", "verify")
     assert result.exit_code == 1
     assert result.stderr == "entry 1 was changed after it was written\n"
+
+
+def test_an_anchor_printed_for_the_auditor_is_checked_later(database: Path, tmp_path: Path) -> None:
+    import json
+
+    invoke("db", "upgrade")
+    invoke("users", "create-admin", "--username", "zhang", "--password", "s3cret-pw")
+    printed = invoke("audit", "anchor")
+    assert printed.exit_code == 0
+    anchor = json.loads(printed.stdout)
+    assert anchor["seq"] == 1 and len(anchor["hash"]) == 64 and len(anchor["seal"]) == 64
+    kept = tmp_path / "anchor.json"
+    kept.write_text(printed.stdout, encoding="utf-8")
+    invoke("users", "create-admin", "--username", "li", "--password", "s3cret-pw")
+    assert invoke("audit", "verify", "--anchor", str(kept)).exit_code == 0
+    kept.write_text(json.dumps({**anchor, "hash": "0" * 64}), encoding="utf-8")
+    forged = invoke("audit", "verify", "--anchor", str(kept))
+    assert forged.exit_code == 1
+    assert forged.stderr == "entry 1 no longer has the hash the auditor holds\n"
+    kept.write_text("not json", encoding="utf-8")
+    broken = invoke("audit", "verify", "--anchor", str(kept))
+    assert broken.exit_code == 2 and "is not an anchor printed by `audit anchor`" in broken.stderr

@@ -74,3 +74,7 @@ def test_what_the_check_accepts_the_engine_reads_as_the_same_number(text: str) -
 )
 def test_a_mark_is_stored_canonical(text: str, stored: str) -> None:
     assert canonical_mark(text) == stored
+
+
+def test_a_time_is_stored_as_written() -> None:
+    assert canonical_mark(" 24:10 ") == "24:10"

@@ -14,6 +14,7 @@ from competition.extensions import db
 from competition.models import Entrant, Mark
 from competition.rules.datafiles import marks_frame
 from competition.rules.engine import compute_standings
+from competition.rules.numbers import canonical_mark
 from competition.services import assignments, contests, judges, lifecycle, marks, standings
 from competition.services.authority import Actor, Refused
 from competition.services.contests import RuleSource
@@ -97,7 +98,7 @@ def test_concurrent_marks_and_resends_are_stored_exactly_once(db_app: Flask) -> 
     db.session.expire_all()
     assert db.session.query(Mark).count() == JUDGES * ENTRANTS
     stored = {(m.judge_id, m.entrant.code): m.value for m in db.session.query(Mark)}
-    assert stored == intended
+    assert stored == {cell: canonical_mark(value) for cell, value in intended.items()}
     live = standings.event_standings(event)
     scratch = compute_standings(
         contests.ruleset_of(event),

@@ -122,6 +122,58 @@ def test_a_resend_stores_nothing_new_and_a_change_supersedes(db_app: Flask) -> N
     ]
 
 
+def test_a_key_answers_only_its_own_judge(db_app: Flask) -> None:
+    """Another judge replaying a key reads nothing of the mark stored under it."""
+    admin = make_admin()
+    contest, judge = setup_orchards(admin)
+    event = contest.events[0]
+    other = Judge(contest_id=contest.id, name="专家二", token_hash="b" * 64)
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(Assignment(judge_id=other.id, event_id=event.id))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    mark = MarkInput("YA001", "canopy_pruning", "7", idempotency_key="k1")
+    marks.record_mark(judge, event.id, mark)
+    for someone in (Actor("judge", other.id, other.name), admin):
+        with pytest.raises(Refused) as caught:
+            marks.record_mark(someone, event.id, mark)
+        assert caught.value.code == "duplicate_key" and "7" not in caught.value.render("en")
+    assert db.session.query(Mark).count() == 1
+
+
+def test_a_judge_learns_nothing_of_entrants_they_do_not_mark(db_app: Flask) -> None:
+    """An unknown code and an existing entrant of another judge get the same answer."""
+    admin = make_admin()
+    contest, _judge = setup_orchards(admin)
+    event = contest.events[0]
+    stranger = Judge(contest_id=contest.id, name="专家三", token_hash="c" * 64)
+    db.session.add(stranger)
+    db.session.flush()
+    yours = db.session.query(Entrant).filter_by(event_id=event.id, code="YA002").one()
+    db.session.add(Assignment(judge_id=stranger.id, event_id=event.id, entrant_id=yours.id))
+    db.session.commit()
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    actor = Actor("judge", stranger.id, stranger.name)
+    answers = []
+    for code in ("YA001", "YA999"):
+        with pytest.raises(Refused) as caught:
+            marks.record_mark(actor, event.id, MarkInput(code, "canopy_pruning", "1_0"))
+        answers.append((caught.value.code, caught.value.render("en")))
+    assert answers[0] == answers[1] == ("not_assigned", "you are not assigned to mark this")
+
+
+def test_a_mark_is_stored_canonical(db_app: Flask) -> None:
+    admin = make_admin()
+    contest, judge = setup_orchards(admin)
+    lifecycle.advance(admin, contest.id, "open_scoring")
+    stored = marks.record_mark(
+        judge, contest.events[0].id, MarkInput("YA001", "canopy_pruning", " 08.50 ")
+    )
+    assert stored.value == "8.5"
+    assert db.session.query(Mark.value).scalar() == "8.5"
+
+
 def test_standings_follow_the_marks_in_force(db_app: Flask) -> None:
     admin = make_admin()
     contest, _ = setup_orchards(admin)
