@@ -3,36 +3,31 @@ official needs to check every number by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, TypeVar
 
-from competition.rules.breakdown import PanelIndex, PanelRun
+from competition.rules.breakdown import PanelIndex
 from competition.rules.collection import cycles_paused
 from competition.rules.messages import DEFAULT_LOCALE
 from competition.rules.numbers import format_exact
 from competition.rules.standings import Row, Standings
 
 K = TypeVar("K", bound=Hashable)
-MarksOf = Callable[[PanelRun], object]  # a panel's marks as the document holds them
 
 
-def _mark_dicts(index: PanelIndex) -> MarksOf:
-    dicts = {name: marks.dicts() for name, marks in index.marks.items()}
-    return lambda run: dicts[run.criterion][run.start : run.stop]
-
-
-class _Report:
+class Report:
     """What every entrant's breakdown reads, prepared once per report: the marks in order,
-    each value's text (values are shared objects, so each distinct one is formatted once)."""
+    each value's text (values are shared objects, so each distinct one is formatted once).
 
-    def __init__(
-        self, standings: Standings, locale: str, marks_as: Callable[[PanelIndex], MarksOf]
-    ) -> None:
+    The parts every entrant repeats (its item points, its items' values, its panels) are
+    plain data here; :mod:`competition.rules.report_json` gives them as JSON text."""
+
+    def __init__(self, standings: Standings, locale: str) -> None:
         self.standings = standings
         self.locale = locale
         self.panels = PanelIndex(standings)
-        self.marks_of = marks_as(self.panels)
         criteria = standings.ruleset.rule.criteria
         self.methods = {
             name: getattr(criteria[name], "aggregate", None) for name in self.panels.marks
@@ -42,24 +37,55 @@ class _Report:
         self.item_values = {n: _texts(standings, n, c) for n, c in table.item_columns.items()}
         self.rounding = standings.ruleset.rule.total.round.model_dump(mode="json")
 
-    def panels_of(self, entrant: str) -> list[dict[str, Any]]:
+    def points_of(self, row: Row) -> object:
+        """The row's ``items``: each item's points and whether they count."""
+        return item_points(self.standings, row)
+
+    def items_of(self, entrant: str) -> object:
+        """The breakdown's ``items``: each of the entrant's items with its values."""
+        items = self.item_values.items()
+        return {
+            item: {name: texts.get((entrant, item)) for name, texts in items}
+            for item in self.standings.table.item_rows.get(entrant, [])
+        }
+
+    @cached_property
+    def mark_dicts(self) -> dict[str, list[dict[str, Any]]]:
+        """Every judged criterion's marks as the document lists them, in breakdown order."""
+        return {name: marks.dicts() for name, marks in self.panels.marks.items()}
+
+    def panels_of(self, entrant: str) -> object:
+        """The breakdown's ``panels``: each panel with every judge's mark."""
+        dicts = self.mark_dicts
         return [
             {
                 "criterion": run.criterion,
                 "item": run.item or None,
                 "method": self.methods[run.criterion],
-                "marks": self.marks_of(run),
-                "result": self._result(run.criterion, entrant, run.item),
+                "marks": dicts[run.criterion][run.start : run.stop],
+                "result": self.result(run.criterion, entrant, run.item),
             }
             for run in self.panels.of(entrant)
         ]
 
-    def _result(self, name: str, entrant: str, item: str) -> str | None:
+    def result(self, name: str, entrant: str, item: str) -> str | None:
         """As ``table.value`` finds it: the item's value, else the entrant's."""
         if item and name in self.item_values:
             return self.item_values[name].get((entrant, item))
         column = self.values.get(name)
         return column.get(entrant) if column is not None else None
+
+
+def item_points(standings: Standings, row: Row) -> list[dict[str, Any]]:
+    points_name = standings.ruleset.item_points or ""
+    return [
+        {
+            "item": p.item,
+            "points": standings.value_text(points_name, p.points),
+            "counted": p.counted,
+        }
+        for p in row.items
+    ]
 
 
 def _texts(
@@ -76,7 +102,7 @@ def _texts(
     return result
 
 
-def breakdown(report: _Report, row: Row) -> dict[str, Any]:
+def breakdown(report: Report, row: Row) -> dict[str, Any]:
     standings = report.standings
     table = standings.table
     if row.members:
@@ -95,14 +121,10 @@ def breakdown(report: _Report, row: Row) -> dict[str, Any]:
             "tiebreak": _tiebreak(standings, row),
         }
     key = row.key
-    items = report.item_values
     locale = report.locale
     return {
         "values": {name: texts.get(key) for name, texts in report.values.items()},
-        "items": {
-            item: {name: texts.get((key, item)) for name, texts in items.items()}
-            for item in table.item_rows.get(key, [])
-        },
+        "items": report.items_of(key),
         "panels": report.panels_of(key),
         "raw_total": format_exact(row.raw_total) if row.raw_total is not None else None,
         "deductions": [
@@ -132,15 +154,10 @@ def _money(value: Fraction | None) -> str | None:
 
 @cycles_paused()
 def standings_dict(
-    standings: Standings,
-    locale: str = DEFAULT_LOCALE,
-    with_breakdown: bool = True,
-    *,
-    marks_as: Callable[[PanelIndex], MarksOf] | None = None,
+    standings: Standings, locale: str = DEFAULT_LOCALE, with_breakdown: bool = True
 ) -> dict[str, Any]:
-    """The JSON document of ``competition rank --format json``. ``marks_as`` makes each
-    panel's marks (by default a list of dicts; the JSON writer has them as text)."""
-    entries = standings_entries(standings, locale, with_breakdown, marks_as=marks_as)
+    """The JSON document of ``competition rank --format json``."""
+    entries = standings_entries(standings, locale, with_breakdown)
     return standings_document(standings, list(entries))
 
 
@@ -162,11 +179,11 @@ def standings_entries(
     locale: str = DEFAULT_LOCALE,
     with_breakdown: bool = True,
     *,
-    marks_as: Callable[[PanelIndex], MarksOf] | None = None,
+    report_as: type[Report] = Report,
 ) -> Iterator[dict[str, Any]]:
-    """Each row of the standings as the document lists it, one at a time."""
-    report = _Report(standings, locale, marks_as or _mark_dicts) if with_breakdown else None
-    points_name = standings.ruleset.item_points or ""
+    """Each row of the standings as the document lists it, one at a time; ``report_as``
+    makes the parts each entrant repeats."""
+    report = report_as(standings, locale) if with_breakdown else None
     for row in standings.rows:
         entry: dict[str, Any] = {
             "entrant": row.key,
@@ -175,14 +192,7 @@ def standings_entries(
             "total": standings.total_text(row),
             "award": row.award,
             "titles": [t.name for t in row.titles],
-            "items": [
-                {
-                    "item": p.item,
-                    "points": standings.value_text(points_name, p.points),
-                    "counted": p.counted,
-                }
-                for p in row.items
-            ],
+            "items": item_points(standings, row) if report is None else report.points_of(row),
             "status": row.status,
             "group": row.group,
             "prize": _money(row.prize),

@@ -3,45 +3,106 @@ ensure_ascii=False, indent=2)`` writes, in a fraction of its time.
 
 With ``indent`` the standard library encodes in pure Python, token by token; a breakdown
 holds every judge's mark, so 10,000 entrants make a 100 MB document and seconds of encoding.
-Here each distinct mark is encoded once and each panel's marks are joined as text, and the
-rest of the document goes through a small encoder with the same layout.
+Here each distinct mark is encoded once, the parts every entrant repeats (its item points,
+its items' values, its panels with their marks) are written from templates, and the rest of
+the document goes through a small encoder with the same layout.
 """
 
 from __future__ import annotations
 
+from json.encoder import encode_basestring as _string
+
 import numpy as np
 import pandas as pd
 
-from competition.rules.breakdown import OrderedMarks, PanelIndex, PanelRun
+from competition.rules.breakdown import OrderedMarks
 from competition.rules.collection import cycles_paused
 from competition.rules.json_text import Rendered, Streamed, indented_json
 from competition.rules.messages import DEFAULT_LOCALE
-from competition.rules.report import MarksOf, standings_document, standings_entries
-from competition.rules.standings import Standings
+from competition.rules.report import Report, standings_document, standings_entries
+from competition.rules.standings import Row, Standings
 
 
 @cycles_paused()
 def standings_json(standings: Standings, locale: str = DEFAULT_LOCALE) -> str:
     """The document of ``competition rank --format json``, with its final newline."""
-    entries = standings_entries(standings, locale, marks_as=_rendered_marks)
+    entries = standings_entries(standings, locale, report_as=RenderedReport)
     return indented_json(standings_document(standings, Streamed(entries)), end="\n")
 
 
-# where a panel's marks sit in the document: standings[i].breakdown.panels[j].marks (a
+def _newline(depth: int) -> str:
+    return "\n" + "  " * depth
+
+
+# where the repeated parts sit in the document: standings[i].items at depth 3, and in
+# standings[i].breakdown the items and panels at depth 4, each panel's marks at depth 6 (a
 # team member's are deeper, and indented again on the way in)
-MARKS_NEWLINE = "\n" + "  " * 6
+POINTS_NEWLINE, PARTS_NEWLINE, MARKS_NEWLINE = _newline(3), _newline(4), _newline(6)
 
 
-def _rendered_marks(index: PanelIndex) -> MarksOf:
-    inner = MARKS_NEWLINE + "  "
-    texts = {name: mark_texts(marks, inner) for name, marks in index.marks.items()}
-    separator = "," + inner
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
 
-    def rendered(run: PanelRun) -> Rendered:
-        marks = separator.join(texts[run.criterion][run.start : run.stop])
-        return Rendered(f"[{inner}{marks}{MARKS_NEWLINE}]", MARKS_NEWLINE)
 
-    return rendered
+def _listed(elements: list[str], newline: str) -> str:
+    """A JSON array of these elements' texts, laid out at the depth of ``newline``."""
+    if not elements:
+        return "[]"
+    inner = newline + "  "
+    return f"[{inner}{(',' + inner).join(elements)}{newline}]"
+
+
+class RenderedReport(Report):
+    """The parts every entrant repeats as JSON text, laid out where an entrant's entry has
+    them: ten thousand entrants repeat them sixty thousand times, and text made from
+    templates here costs a fraction of dicts that the encoder then takes apart."""
+
+    def __init__(self, standings: Standings, locale: str) -> None:
+        super().__init__(standings, locale)
+        inner = MARKS_NEWLINE + "  "
+        self.mark_texts = {name: mark_texts(m, inner) for name, m in self.panels.marks.items()}
+        self.points_name = standings.ruleset.item_points or ""
+
+    def points_of(self, row: Row) -> Rendered:
+        at = POINTS_NEWLINE + "    "
+        value_text, name = self.standings.value_text, self.points_name
+        points = [
+            f'{{{at}"item": {_string(p.item)},{at}"points": {_text(value_text(name, p.points))},'
+            f'{at}"counted": {"true" if p.counted else "false"}{POINTS_NEWLINE}  }}'
+            for p in row.items
+        ]
+        return Rendered(_listed(points, POINTS_NEWLINE), POINTS_NEWLINE)
+
+    def items_of(self, entrant: str) -> Rendered:
+        items = dict.fromkeys(self.standings.table.item_rows.get(entrant, []))
+        if not items:
+            return Rendered("{}", PARTS_NEWLINE)
+        at, inner = PARTS_NEWLINE + "    ", PARTS_NEWLINE + "  "
+        labels = [(f"{at}{_string(name)}: ", texts) for name, texts in self.item_values.items()]
+        parts = []
+        for item in items:
+            pair = (entrant, item)
+            values = ",".join([label + _text(texts.get(pair)) for label, texts in labels])
+            parts.append(
+                f"{_string(item)}: {{{values}{inner}}}" if values else f"{_string(item)}: {{}}"
+            )
+        return Rendered(f"{{{inner}{(',' + inner).join(parts)}{PARTS_NEWLINE}}}", PARTS_NEWLINE)
+
+    def panels_of(self, entrant: str) -> Rendered:
+        at, marks_at = PARTS_NEWLINE + "    ", MARKS_NEWLINE + "  "
+        separator = "," + marks_at
+        panels = []
+        for run in self.panels.of(entrant):
+            marks = separator.join(self.mark_texts[run.criterion][run.start : run.stop])
+            result = self.result(run.criterion, entrant, run.item)
+            panels.append(
+                f'{{{at}"criterion": {_string(run.criterion)},'
+                f'{at}"item": {_text(run.item or None)},'
+                f'{at}"method": {_text(self.methods[run.criterion])},'
+                f'{at}"marks": [{marks_at}{marks}{MARKS_NEWLINE}],{at}"result": {_text(result)}'
+                f"{PARTS_NEWLINE}  }}"
+            )
+        return Rendered(_listed(panels, PARTS_NEWLINE), PARTS_NEWLINE)
 
 
 def mark_texts(marks: OrderedMarks, newline: str) -> list[str]:

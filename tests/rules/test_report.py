@@ -22,7 +22,7 @@ from competition.rules.numbers import format_exact
 from competition.rules.report import standings_dict
 from competition.rules.report_json import standings_json
 from competition.rules.standings import Row, Standings
-from tests.factories import make_marks, make_rules
+from tests.factories import make_entrants, make_marks, make_rules, standings_of
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scoring_rules"
 SAMPLES = sorted(SHIPPED.glob("**/*.sample.csv"))
@@ -182,3 +182,30 @@ def test_streamed_elements_are_written_as_a_list_at_any_depth() -> None:
     for shape in shapes:
         expected = json.dumps(shape(rows), indent=2) + "\n"
         assert indented_json(shape(Streamed(row for row in rows)), end="\n") == expected
+
+
+def test_a_teams_members_are_reported_with_their_panels_items_and_points() -> None:
+    rules = make_rules("""\
+contest: pairs
+entrants:
+  kind: team
+  team: {score: sum}
+  attributes:
+    team: {type: text}
+items: {count: 2}
+criteria:
+  score: {kind: judged, judges: 2, scale: {min: 0, max: 10, step: 0.5}, aggregate: mean}
+  runs: {kind: items, of: score, combine: sum}
+total: {formula: runs}
+""")
+    members = [("a1", "红队"), ("a2", "红队"), ("b1", "蓝队"), ("b2", "蓝队")]
+    entrants = make_entrants([{"entrant": e, "team": t} for e, t in members])
+    marks = [
+        (e, item, "score", f"J{j}", (n + j + int(item)) % 10)
+        for n, (e, _) in enumerate(members)
+        for item in "12"
+        for j in (1, 2)
+    ]
+    standings = standings_of(rules, marks, entrants)
+    assert all(row.members for row in standings.rows)
+    assert_report_matches(standings)
