@@ -163,32 +163,35 @@ class Hostile:
 @pytest.fixture
 def hostile(venue: Venue) -> Iterator[Hostile]:  # noqa: F811  - the imported fixture
     server = start(venue, "hostile")
-    judge = requests.Session()
-    assert judge.get(f"{server.url}/judge/login/{venue.token}", allow_redirects=False).ok
-    admin = requests.Session()
-    form = admin.get(f"{server.url}/login", timeout=30).text
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
-    assert found is not None, form
-    signed = admin.post(
-        f"{server.url}/login",
-        data={"username": "admin", "password": PASSWORD, "csrf_token": found.group(1)},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert signed.status_code == 302, signed.text
+    sockets: dict[str, RawSocket] = {}
+    try:
+        judge = requests.Session()
+        assert judge.get(f"{server.url}/judge/login/{venue.token}", allow_redirects=False).ok
+        admin = requests.Session()
+        form = admin.get(f"{server.url}/login", timeout=30).text
+        found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+        assert found is not None, form
+        signed = admin.post(
+            f"{server.url}/login",
+            data={"username": "admin", "password": PASSWORD, "csrf_token": found.group(1)},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert signed.status_code == 302, signed.text
+        sockets["/judge"] = RawSocket(server.url, cookie_of(judge), "/judge")
+        sockets["/live"] = RawSocket(server.url, "", "/live", f"&contest={venue.contest_id}")
+        sockets["/monitor"] = RawSocket(
+            server.url, cookie_of(admin), "/monitor", f"&event={venue.event_id}"
+        )
+        yield Hostile(server, venue, sockets)
+    finally:  # the server goes even when signing in failed
+        for raw in sockets.values():
+            raw.close()
+        kill(server)
 
-    def cookie(session: requests.Session) -> str:
-        return "; ".join(f"{k}={v}" for k, v in session.cookies.items())
 
-    sockets = {
-        "/judge": RawSocket(server.url, cookie(judge), "/judge"),
-        "/live": RawSocket(server.url, "", "/live", f"&contest={venue.contest_id}"),
-        "/monitor": RawSocket(server.url, cookie(admin), "/monitor", f"&event={venue.event_id}"),
-    }
-    yield Hostile(server, venue, sockets)
-    for raw in sockets.values():
-        raw.close()
-    kill(server)
+def cookie_of(session: requests.Session) -> str:
+    return "; ".join(f"{k}={v}" for k, v in session.cookies.items())
 
 
 def marks_stored(place: Venue) -> int:
