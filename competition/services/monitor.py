@@ -8,12 +8,12 @@ from fractions import Fraction
 
 from competition.extensions import db
 from competition.models import Event, Judge, Mark
-from competition.rules.messages import N_, msg
+from competition.rules.messages import N_, Message, msg
 from competition.rules.numbers import format_exact
 from competition.services import assignments, audit, notifications, scoring
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.scoring import SheetEntrant
-from competition.services.standings import current_standings
+from competition.services.standings import current_standings, unusable_marks
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,20 @@ class Deviation:
     criterion_label: str
 
 
+@dataclass(frozen=True)
+class Unusable:
+    """A mark in force the board leaves out: the engine cannot use it (see
+    :func:`competition.services.standings.unusable_marks`)."""
+
+    mark_id: int
+    judge_id: int | None
+    entrant: str
+    item: str
+    criterion: str
+    value: str
+    reason: Message
+
+
 @dataclass
 class Monitor:
     """The chief judge's view of an event: who has marked whom, and marks far from the
@@ -39,6 +53,7 @@ class Monitor:
     owed: dict[tuple[int, str], int]  # (judge id, entrant code) → marks the judge owes
     signed: set[int]
     deviations: list[Deviation]
+    unusable: list[Unusable]
 
 
 def watched_event(actor: Actor, event_id: int) -> Event:
@@ -70,7 +85,27 @@ def monitor(actor: Actor, event_id: int) -> Monitor:
         if sheet.signed_at is not None:
             signed.add(judge.id)
     ordered = sorted(entrants.values(), key=lambda e: e.label)
-    return Monitor(seated, ordered, done, owed, signed, _deviations(event))
+    return Monitor(seated, ordered, done, owed, signed, _deviations(event), _unusable(event))
+
+
+def _unusable(event: Event) -> list[Unusable]:
+    found = []
+    for problem in unusable_marks(event):
+        mark = db.session.get(Mark, problem.line)
+        if mark is None:
+            continue
+        found.append(
+            Unusable(
+                mark.id,
+                mark.judge_id,
+                mark.entrant.code,
+                mark.item,
+                mark.criterion,
+                mark.value,
+                problem.message,
+            )
+        )
+    return found
 
 
 def _deviations(event: Event) -> list[Deviation]:

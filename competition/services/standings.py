@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, select
 
@@ -20,6 +21,7 @@ from competition.offload import off_the_loop
 from competition.rules.datafiles import Entrant as EngineEntrant
 from competition.rules.datafiles import read_marks_text
 from competition.rules.engine import compute_standings
+from competition.rules.errors import DataFileError, Problem
 from competition.rules.incremental import can_update, update_many
 from competition.rules.model import Measured
 from competition.rules.standings import Standings
@@ -27,20 +29,67 @@ from competition.services import outbox
 from competition.services.contests import ruleset_of
 from competition.services.marks import current_marks
 
+QUARANTINE_ROUNDS = 5
+
 
 def event_standings(
     event: Event, provisional: bool = True, as_of: datetime | None = None
 ) -> Standings:
     """The event's standings now (provisional while marks are still coming in), or as they
-    stood at ``as_of``."""
-    return compute_standings(
-        ruleset_of(event),
-        current_marks(event.id, as_of),
-        _entrants(event),
-        provisional=provisional,
-        marks_source=f"event {event.name}",
-        entrants_source=f"event {event.name}",
-    )
+    stood at ``as_of``; marks the engine cannot use are left out (:func:`_despite`)."""
+    standings, _left_out = _despite(event, current_marks(event.id, as_of), provisional)
+    return standings
+
+
+def unusable_marks(event: Event) -> list[Problem]:
+    """The marks in force the engine cannot use, each with its reason (``line`` is the
+    mark's id): what the board leaves out, for the chief judge's monitor."""
+    return _despite(event, current_marks(event.id), True)[1]
+
+
+def _despite(
+    event: Event, marks: pd.DataFrame, provisional: bool
+) -> tuple[Standings, list[Problem]]:
+    """The standings, and the marks left out to compute them. The engine refuses a whole
+    marks table over one row it cannot use (a value stored before the mark check and the
+    engine agreed on what a number is, a mark beyond a panel's size); a board must not stop
+    for it. The cells of the rows the engine names are left out (their entrants show as
+    incomplete, so no official result can pass) and the rest is placed, in a few rounds at
+    most."""
+    ruleset, entrants = ruleset_of(event), _entrants(event)
+    source = _marks_source(event)
+    left_out: list[Problem] = []
+    for attempt in range(QUARANTINE_ROUNDS + 1):
+        try:
+            standings = compute_standings(
+                ruleset,
+                marks,
+                entrants,
+                provisional=provisional,
+                marks_source=source,
+                entrants_source=f"event {event.name} entrants",
+            )
+            return standings, left_out
+        except DataFileError as error:
+            named = [p for p in error.problems if p.source == source and p.line is not None]
+            if not named or attempt == QUARANTINE_ROUNDS:
+                raise
+            left_out.extend(named)
+            marks = _without_cells_of(marks, {p.line for p in named})
+    raise AssertionError("unreachable: the last round returns or raises")
+
+
+def _without_cells_of(marks: pd.DataFrame, lines: set[int | None]) -> pd.DataFrame:
+    """``marks`` without every mark of the cells (entrant, item, criterion) of ``lines``: of a
+    panel with one mark too many, none can be told to be the extra one."""
+    cell = ["entrant", "item", "criterion"]
+    bad = marks.loc[marks["line"].isin(lines), cell].drop_duplicates()
+    hit = marks[cell].merge(bad, how="left", on=cell, indicator=True)["_merge"] == "both"
+    return marks[~hit.to_numpy()]
+
+
+def _marks_source(event: Event) -> str:
+    return f"event {event.name}"
 
 
 @dataclass(frozen=True)
@@ -133,7 +182,7 @@ class StandingsService:
                 marks_source=f"event {event.name}",
                 entrants_source=f"event {event.name}",
             )
-        except ValueError:  # a case the incremental path leaves to a full computation
+        except (ValueError, DataFileError):  # left to a full computation (and its checks)
             return None
         self.incremental += 1
         return result
