@@ -6,18 +6,23 @@ run, and on PostgreSQL each statement is a round trip to the server.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CompoundSelect,
     ScalarSelect,
     Select,
     bindparam,
     exists,
+    literal,
     or_,
     select,
+    union_all,
 )
 
 from competition.extensions import db
@@ -43,6 +48,43 @@ class Cell:
     signed: bool = False  # the judge's sheet of the event is signed
 
 
+AT_ONCE = 32  # judges' cells read in one statement at most
+Wanted = tuple[int, str, str, str, int]  # event, entrant code, item, criterion, judge
+_AHEAD = "mark_reads.ahead"  # the session's cells read ahead, and in which transaction
+
+
+def read_ahead(contest_id: int, status: str, wanted: list[Wanted]) -> None:
+    """Judges' cells of one contest read together, in a statement per AT_ONCE of them (on
+    PostgreSQL each statement is a round trip), for :func:`read_cell` to hand out in the
+    same transaction, each once: asked again (the batch wrote a mark of it since), a cell
+    is read anew."""
+    session = db.session()
+    connection = session.connection()
+    transaction = session.get_transaction()
+    kept, found = session.info.get(_AHEAD, (None, {}))
+    if kept is not transaction:
+        found = {}
+    for start in range(0, len(wanted), AT_ONCE):
+        part = wanted[start : start + AT_ONCE]
+        params: dict[str, Any] = {}
+        for n, (event_id, code, item, criterion, judge) in enumerate(part):
+            params |= {f"m{n}_event_id": event_id, f"m{n}_code": code, f"m{n}_item": item}
+            params |= {f"m{n}_criterion": criterion, f"m{n}_judge_id": judge}
+        for row in connection.execute(_judged_cells(len(part)), params):
+            one = part[int(row[-1])]
+            found.setdefault(one, []).append(_cell(contest_id, status, one[0], row, True))
+    session.info[_AHEAD] = (transaction, found)
+
+
+def _taken_ahead(wanted: Wanted) -> Cell | None:
+    session = db.session()
+    transaction, found = session.info.get(_AHEAD, (None, {}))
+    if transaction is None or transaction is not session.get_transaction():
+        return None
+    cells = found.get(wanted)
+    return cells.pop() if cells else None
+
+
 def read_cell(
     contest_id: int,
     status: str,
@@ -53,6 +95,10 @@ def read_cell(
     judge: int | None,
 ) -> Cell:
     """The cell of a judge's mark (``judge``) or of a measured value (``judge`` None)."""
+    if judge is not None:
+        ahead = _taken_ahead((event_id, code, item, criterion, judge))
+        if ahead is not None:
+            return ahead
     params: dict[str, Any] = {
         "event_id": event_id,
         "code": code,
@@ -62,9 +108,14 @@ def read_cell(
     connection = db.session.connection()  # a Core statement: the ORM has no part in it
     if judge is None:
         row = connection.execute(_MEASURED, params).one()
-        extra: dict[str, Any] = {}
     else:
         row = connection.execute(_JUDGED, params | {"judge_id": judge}).one()
+    return _cell(contest_id, status, event_id, row, judge is not None)
+
+
+def _cell(contest_id: int, status: str, event_id: int, row: Sequence[Any], judged: bool) -> Cell:
+    extra: dict[str, Any] = {}
+    if judged:
         extra = {
             "judge_contest": row[7],
             "judge_revoked": row[8] is not None,
@@ -77,37 +128,40 @@ def read_cell(
     )
 
 
-def _entrant() -> ScalarSelect[int]:
+Param = Callable[[str], BindParameter[Any]]  # a bind parameter by its name in one read
+
+
+def _entrant(p: Param) -> ScalarSelect[int]:
     entrants = Entrant.__table__
     return (
         select(entrants.c.id)
-        .where(entrants.c.event_id == bindparam("event_id"), entrants.c.code == bindparam("code"))
+        .where(entrants.c.event_id == p("event_id"), entrants.c.code == p("code"))
         .scalar_subquery()
     )
 
 
-def _round_status(item: BindParameter[str] | str) -> ScalarSelect[str]:
+def _round_status(p: Param, item: BindParameter[str] | str) -> ScalarSelect[str]:
     rounds = Round.__table__
     return (
         select(rounds.c.status)
-        .where(rounds.c.event_id == bindparam("event_id"), rounds.c.item == item)
+        .where(rounds.c.event_id == p("event_id"), rounds.c.item == item)
         .scalar_subquery()
     )
 
 
-def _previous(column: str, judged: bool) -> ScalarSelect[Any]:
+def _previous(p: Param, column: str, judged: bool) -> ScalarSelect[Any]:
     """The newest mark of the cell that nothing supersedes yet."""
     marks, newer = Mark.__table__, Mark.__table__.alias("newer")
     judge: ColumnElement[bool] = (
-        marks.c.judge_id == bindparam("judge_id") if judged else marks.c.judge_id.is_(None)
+        marks.c.judge_id == p("judge_id") if judged else marks.c.judge_id.is_(None)
     )
     return (
         select(marks.c[column])
         .where(
-            marks.c.event_id == bindparam("event_id"),
-            marks.c.entrant_id == _entrant(),
-            marks.c.item == bindparam("item"),
-            marks.c.criterion == bindparam("criterion"),
+            marks.c.event_id == p("event_id"),
+            marks.c.entrant_id == _entrant(p),
+            marks.c.item == p("item"),
+            marks.c.criterion == p("criterion"),
             judge,
             ~exists().where(newer.c.supersedes_id == marks.c.id),
         )
@@ -117,47 +171,60 @@ def _previous(column: str, judged: bool) -> ScalarSelect[Any]:
     )
 
 
-def _seat() -> list[Any]:
+def _seat(p: Param) -> list[Any]:
     """The judge's contest and revocation, whether an assignment covers the cell, and whether
     the judge's sheet is signed."""
     judges, seats, signoffs = Judge.__table__, Assignment.__table__, SheetSignoff.__table__
 
     def of_judge(column: str) -> ScalarSelect[Any]:
-        return (
-            select(judges.c[column]).where(judges.c.id == bindparam("judge_id")).scalar_subquery()
-        )
+        return select(judges.c[column]).where(judges.c.id == p("judge_id")).scalar_subquery()
 
     covered = exists().where(
-        seats.c.judge_id == bindparam("judge_id"),
-        seats.c.event_id == bindparam("event_id"),
-        or_(seats.c.criterion == "", seats.c.criterion == bindparam("criterion")),
-        or_(seats.c.entrant_id.is_(None), seats.c.entrant_id == _entrant()),
+        seats.c.judge_id == p("judge_id"),
+        seats.c.event_id == p("event_id"),
+        or_(seats.c.criterion == "", seats.c.criterion == p("criterion")),
+        or_(seats.c.entrant_id.is_(None), seats.c.entrant_id == _entrant(p)),
     )
     signed = exists().where(
-        signoffs.c.judge_id == bindparam("judge_id"), signoffs.c.event_id == bindparam("event_id")
+        signoffs.c.judge_id == p("judge_id"), signoffs.c.event_id == p("event_id")
     )
     return [of_judge("contest_id"), of_judge("revoked_at"), covered, signed]
 
 
-def _statement(judged: bool) -> Select[Any]:
+def _statement(judged: bool, p: Param = bindparam) -> Select[Any]:
     versions = RuleVersion.__table__
     columns: list[Any] = [
         versions.c.id,
         versions.c.sha256,
-        _entrant(),
-        _round_status(bindparam("item")),
-        _round_status(""),
-        _previous("id", judged),
-        _previous("value", judged),
+        _entrant(p),
+        _round_status(p, p("item")),
+        _round_status(p, ""),
+        _previous(p, "id", judged),
+        _previous(p, "value", judged),
     ]
     if judged:
-        columns += _seat()
+        columns += _seat(p)
     return (
         select(*columns)
-        .where(versions.c.event_id == bindparam("event_id"))
+        .where(versions.c.event_id == p("event_id"))
         .order_by(versions.c.version.desc())
         .limit(1)
     )
+
+
+@functools.lru_cache(maxsize=AT_ONCE)
+def _judged_cells(count: int) -> CompoundSelect[Any]:
+    """``count`` judges' cells in one statement: each read as :data:`_JUDGED` does, with its
+    parameters numbered, and its number as the last column."""
+
+    def reading(n: int) -> Select[Any]:
+        def p(name: str) -> BindParameter[Any]:
+            return bindparam(f"m{n}_{name}")  # not name_1: SQLAlchemy names its own so
+
+        one = _statement(True, p).subquery(f"cell_{n}")
+        return select(*one.c, literal(n).label("n"))
+
+    return union_all(*(reading(n) for n in range(count)))
 
 
 _JUDGED = _statement(judged=True)

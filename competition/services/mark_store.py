@@ -163,7 +163,7 @@ class Batch:
             return
         now = utcnow()
         inserted = [row.inserted(now) for row in rows]
-        ids = _run(_INSERT, inserted).scalars().all()
+        ids = _new_ids(inserted)
         for row, columns, new_id in zip(rows, inserted, ids, strict=True):
             stored = StoredMark(int(new_id), row.value, row.judge_id, row.supersedes)
             row.written.stored = stored
@@ -261,6 +261,13 @@ def _run(statement: Executable, params: Any) -> CursorResult[*tuple[Any, ...]]:
     return db.session.connection().execute(statement, params)
 
 
+def _new_ids(inserted: list[dict[str, object]]) -> list[int]:
+    """The ids of marks inserted in one statement, in their order (no two of them share a
+    cell: :meth:`Batch.add` writes the first before a second is read)."""
+    found = {tuple(row[1:]): int(row[0]) for row in _run(_INSERT, inserted)}
+    return [found[tuple(columns[name] for name in _CELL)] for columns in inserted]
+
+
 def by_key(key: str) -> StoredMark | None:
     row = _run(_BY_KEY, {"key": key}).one_or_none()
     return _stored(row) if row is not None else None
@@ -346,8 +353,10 @@ _BY_KEY = select(*_STORED).where(_MARKS.c.idempotency_key == bindparam("key"))
 _BY_KEYS = select(_MARKS.c.idempotency_key, *_STORED).where(
     _MARKS.c.idempotency_key.in_(bindparam("keys", expanding=True))
 )
-# in the order of the rows given: on SQLite and PostgreSQL one statement for them all
-_INSERT = insert(_MARKS).returning(_MARKS.c.id, sort_by_parameter_order=True)
+# matched back by cell: SQLite chooses the order of RETURNING, and asking SQLAlchemy for the
+# order given (sort_by_parameter_order) has it insert the rows one at a time there
+_CELL = ("entrant_id", "item", "criterion", "judge_id")
+_INSERT = insert(_MARKS).returning(_MARKS.c.id, *(_MARKS.c[name] for name in _CELL))
 _JUDGES = Judge.__table__
 _LINKS = select(_JUDGES.c.id, _JUDGES.c.name, _JUDGES.c.token_hash).where(
     _JUDGES.c.id.in_(bindparam("judge_ids", expanding=True)),

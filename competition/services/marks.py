@@ -28,7 +28,7 @@ from competition.models import Entrant, Mark
 from competition.offload import off_the_loop
 from competition.rules.datafiles import marks_frame
 from competition.rules.messages import N_, msg
-from competition.services import mark_store, notifications
+from competition.services import mark_reads, mark_store, notifications
 from competition.services.authority import Actor, Refused
 from competition.services.mark_store import MEASURED_STAGES, MarkInput, StoredMark
 
@@ -127,8 +127,9 @@ def _write(batch: list[_Pending]) -> None:
         together = mark_store.Batch()
         together.read_ahead(
             [p.mark.idempotency_key for p in batch if p.mark.idempotency_key],
-            [p.actor.id for p in batch if p.link is not None and p.actor.id is not None],
+            list({p.actor.id: p for p in batch if p.link is not None and p.actor.id is not None}),
         )
+        _cells_ahead(together, batch)
         written = []
         for pending in batch:
             try:
@@ -152,6 +153,24 @@ def _write(batch: list[_Pending]) -> None:
         return
     for pending, done in written:
         pending.stored, pending.announce = done.stored, done.announce
+
+
+def _cells_ahead(together: mark_store.Batch, batch: list[_Pending]) -> None:
+    """The cells of the batch's new judges' marks, read in one statement for them all once
+    their contest's row is taken (``mark_store.write`` reads a cell itself otherwise)."""
+    wanted: dict[int, list[mark_reads.Wanted]] = {}
+    for pending in batch:
+        actor, mark = pending.actor, pending.mark
+        if actor.kind != "judge" or actor.id is None or mark.idempotency_key in together.known:
+            continue
+        cell = (pending.event_id, mark.entrant, mark.item, mark.criterion, actor.id)
+        wanted.setdefault(pending.event_id, []).append(cell)
+    for event_id, cells in wanted.items():
+        try:
+            claimed = together.claim(event_id)
+        except Refused:
+            continue  # no such event: each of its marks hears so from write
+        mark_reads.read_ahead(claimed.contest_id, claimed.status, cells)
 
 
 def _checked(batch: mark_store.Batch, pending: _Pending) -> mark_store.Written:

@@ -5,7 +5,7 @@ databases)."""
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from competition.extensions import db
 from competition.models import BoardChange, Mark
@@ -106,3 +106,31 @@ def test_a_mark_from_a_reissued_link_is_refused_alone(db_app: Flask) -> None:
     assert keys == ["new"]
     entries = audit.entries_about(contest_id, [event_id])
     assert entries[0].actor == f"judge:{judge.id}:{judge.name}"  # named from the database
+
+
+def test_a_batch_costs_the_statements_of_one_mark(db_app: Flask) -> None:
+    """On PostgreSQL each statement is a round trip: a batch reads its cells together and
+    inserts its marks together, so seven marks cost what one does."""
+    _, event_id, judge = orchards_in_scoring()
+    criteria = ["canopy_pruning", "soil_fertiliser_water", "pest_control_green"]
+    criteria.append("records_traceability")
+    cells = [
+        MarkInput(c, k, "5", idempotency_key=c + k) for c in ("YA001", "YA002") for k in criteria
+    ]
+    counted: list[str] = []
+
+    def count(*args: object) -> None:
+        counted.append(str(args[2]))
+
+    with db.engine.connect():  # the pool's first connection is made outside the count
+        pass
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        arrive_together(judge, event_id, cells[0])
+        one = len(counted)
+        counted.clear()
+        batch = arrive_together(judge, event_id, *cells[1:])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert all(p.stored is not None for p in batch)
+    assert len(counted) == one, [c[:40] for c in counted]
