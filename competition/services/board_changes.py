@@ -55,7 +55,7 @@ def _changed_rows(
     patches: list[dict[str, Any]] = []
     for key, row in new.items():
         before = old.get(key)
-        if before == row:
+        if before is row or before == row:  # the live board hands an unchanged row out again
             continue
         if before is None or before.keys() != row.keys():
             whole.append(row)
