@@ -24,9 +24,29 @@ class RuleFileSummary:
         return not self.problems
 
 
+# (path, locale) → (the file's mtime and size when checked, its summary): the home page lists
+# every rule file on every visit, and checking them all again took 300 ms a request
+_CHECKED: dict[tuple[str, str], tuple[tuple[int, int], RuleFileSummary]] = {}
+
+
 def list_rule_files(root: Path, locale: str = DEFAULT_LOCALE) -> list[RuleFileSummary]:
-    """Every rule file under `root`, sorted by path; problems rendered in `locale`."""
-    return [summarise(path, root, locale) for path in sorted(root.rglob(RULE_FILE_PATTERN))]
+    """Every rule file under `root`, sorted by path; problems rendered in `locale`. A file is
+    checked again only when it changed (its modification time or size)."""
+    return [_summary(path, root, locale) for path in sorted(root.rglob(RULE_FILE_PATTERN))]
+
+
+def _summary(path: Path, root: Path, locale: str) -> RuleFileSummary:
+    try:
+        stat = path.stat()
+    except OSError:
+        return summarise(path, root, locale)
+    stamp, key = (stat.st_mtime_ns, stat.st_size), (str(path), locale)
+    known = _CHECKED.get(key)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    summary = summarise(path, root, locale)
+    _CHECKED[key] = (stamp, summary)
+    return summary
 
 
 def summarise(path: Path, root: Path, locale: str = DEFAULT_LOCALE) -> RuleFileSummary:
