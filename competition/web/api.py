@@ -21,6 +21,7 @@ from competition.services.board import (
 )
 from competition.services.live_boards import reader_board
 from competition.services.publication import settle
+from competition.web.board_text import api_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -68,7 +69,7 @@ def standings(contest_id: int) -> Response | tuple[Response, int]:
     cached = reader_board(contest)
     if cached is None:  # back in draft meanwhile
         return error(404, "not_found", msg(N_("no such contest")))
-    return jsonify({"version": cached.version, "board": cached.board})
+    return api_response(contest.id, cached)
 
 
 @bp.get("/contests/<int:contest_id>/awards")

@@ -13,6 +13,7 @@ from competition.models import Contest
 from competition.services.board import public_contest
 from competition.services.judge_cards import qr_svg
 from competition.services.live_boards import reader_board
+from competition.web.board_text import page_data
 
 bp = Blueprint("live", __name__)
 
@@ -54,7 +55,7 @@ def _render(template: str, contest: Contest, **context: object) -> str | tuple[s
     return render_template(
         template,
         contest=contest,
-        live={"version": current.version, "board": current.board},
+        live_data=page_data(contest.id, current),
         standings_url=url_for("api.standings", contest_id=contest.id),
         **context,
     )
