@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from flask import Flask
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from competition import database, i18n
@@ -100,3 +102,5 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(429, errors.too_many)
     app.register_error_handler(CSRFError, errors.bad_form)
     app.register_error_handler(500, errors.server_error)
+    app.register_error_handler(PoolTimeout, errors.database_unavailable)
+    app.register_error_handler(OperationalError, errors.database_unavailable)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
-from werkzeug.exceptions import HTTPException
+import logging
+
+from flask import current_app, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from competition.database import is_busy
+from competition.extensions import db
+from competition.i18n import current_locale
+from competition.rules.messages import N_, msg
+
+log = logging.getLogger(__name__)
 
 
 def forbidden(_error: HTTPException) -> tuple[str, int]:
@@ -32,3 +43,17 @@ def too_large(_error: HTTPException) -> tuple[str, int]:
 def too_many(_error: HTTPException) -> tuple[str, int]:
     """Too many failed attempts from one address (Flask-Limiter)."""
     return render_template("errors/429.html"), 429
+
+
+def database_unavailable(error: Exception) -> tuple[str | Response, int]:
+    """Every connection of this process stayed taken (the pool's timeout) or other writers
+    held the database too long: ``503 busy``, answered at once and with a reason, never a
+    hung request or a 500 (the API answers JSON)."""
+    if isinstance(error, OperationalError) and not is_busy(error):
+        log.error("database error: %r", error, exc_info=error)
+        return server_error(InternalServerError())
+    db.session.rollback()
+    message = msg(N_("the server is busy: try again in a moment")).render(current_locale())
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": "busy", "message": message}}), 503
+    return render_template("errors/503.html", message=message), 503
