@@ -32,7 +32,7 @@ def test_a_request_that_finds_every_connection_taken_is_answered_busy(
             assert api.json == {
                 "error": {"code": "busy", "message": "the server is busy: try again in a moment"}
             }
-            page = app.test_client().get("/")
+            page = app.test_client().get("/?lang=zh_CN")
             assert page.status_code == 503 and "服务器繁忙" in page.text
         finally:
             held.close()
