@@ -53,17 +53,18 @@ Wanted = tuple[int, str, str, str, int]  # event, entrant code, item, criterion,
 _AHEAD = "mark_reads.ahead"  # the session's cells read ahead, and in which transaction
 
 
-def read_ahead(contest_id: int, status: str, wanted: list[Wanted]) -> None:
+def read_ahead(contest_id: int, status: str, wanted: list[Wanted]) -> dict[int, tuple[str, str]]:
     """Judges' cells of one contest read together, in a statement per AT_ONCE of them (on
     PostgreSQL each statement is a round trip), for :func:`read_cell` to hand out in the
     same transaction, each once: asked again (the batch wrote a mark of it since), a cell
-    is read anew."""
+    is read anew. Returns the name and link hash of each of their judges not revoked."""
     session = db.session()
     connection = session.connection()
     transaction = session.get_transaction()
     kept, found = session.info.get(_AHEAD, (None, {}))
     if kept is not transaction:
         found = {}
+    links: dict[int, tuple[str, str]] = {}
     for start in range(0, len(wanted), AT_ONCE):
         part = wanted[start : start + AT_ONCE]
         params: dict[str, Any] = {}
@@ -73,7 +74,10 @@ def read_ahead(contest_id: int, status: str, wanted: list[Wanted]) -> None:
         for row in connection.execute(_judged_cells(len(part)), params):
             one = part[int(row[-1])]
             found.setdefault(one, []).append(_cell(contest_id, status, one[0], row, True))
+            if row[8] is None and row[-3] is not None:  # not revoked, and there is such a judge
+                links[one[4]] = (str(row[-3]), str(row[-2]))
     session.info[_AHEAD] = (transaction, found)
+    return links
 
 
 def _taken_ahead(wanted: Wanted) -> Cell | None:
@@ -215,14 +219,19 @@ def _statement(judged: bool, p: Param = bindparam) -> Select[Any]:
 @functools.lru_cache(maxsize=AT_ONCE)
 def _judged_cells(count: int) -> CompoundSelect[Any]:
     """``count`` judges' cells in one statement: each read as :data:`_JUDGED` does, with its
-    parameters numbered, and its number as the last column."""
+    parameters numbered, then the judge's name and link hash, and its number last."""
+    judges = Judge.__table__
 
     def reading(n: int) -> Select[Any]:
         def p(name: str) -> BindParameter[Any]:
             return bindparam(f"m{n}_{name}")  # not name_1: SQLAlchemy names its own so
 
         one = _statement(True, p).subquery(f"cell_{n}")
-        return select(*one.c, literal(n).label("n"))
+        link = [
+            select(judges.c[column]).where(judges.c.id == p("judge_id")).scalar_subquery()
+            for column in ("name", "token_hash")
+        ]
+        return select(*one.c, *link, literal(n).label("n"))
 
     return union_all(*(reading(n) for n in range(count)))
 

@@ -125,10 +125,7 @@ def _write(batch: list[_Pending]) -> None:
     the same moment by a writer elsewhere, each mark is written again on its own."""
     try:
         together = mark_store.Batch()
-        together.read_ahead(
-            [p.mark.idempotency_key for p in batch if p.mark.idempotency_key],
-            list({p.actor.id: p for p in batch if p.link is not None and p.actor.id is not None}),
-        )
+        together.read_ahead([p.mark.idempotency_key for p in batch if p.mark.idempotency_key], [])
         _cells_ahead(together, batch)
         written = []
         for pending in batch:
@@ -156,8 +153,9 @@ def _write(batch: list[_Pending]) -> None:
 
 
 def _cells_ahead(together: mark_store.Batch, batch: list[_Pending]) -> None:
-    """The cells of the batch's new judges' marks, read in one statement for them all once
-    their contest's row is taken (``mark_store.write`` reads a cell itself otherwise)."""
+    """The cells of the batch's new judges' marks and their judges' links, read in one
+    statement for them all once their contest's row is taken (``mark_store.write`` reads a
+    cell, or a link, itself otherwise)."""
     wanted: dict[int, list[mark_reads.Wanted]] = {}
     for pending in batch:
         actor, mark = pending.actor, pending.mark
@@ -170,7 +168,9 @@ def _cells_ahead(together: mark_store.Batch, batch: list[_Pending]) -> None:
             claimed = together.claim(event_id)
         except Refused:
             continue  # no such event: each of its marks hears so from write
-        mark_reads.read_ahead(claimed.contest_id, claimed.status, cells)
+        # the judges' links come with their cells: a resend's is read when it is checked
+        together.links |= mark_reads.read_ahead(claimed.contest_id, claimed.status, cells)
+        together.linked.update(cell[4] for cell in cells)
 
 
 def _checked(batch: mark_store.Batch, pending: _Pending) -> mark_store.Written:
