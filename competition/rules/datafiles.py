@@ -77,6 +77,14 @@ def _frame(text: str, source: str) -> pd.DataFrame:
         raise DataFileError(
             [Problem(source, None, "", msg(N_("not CSV: {detail}"), detail=error))]
         ) from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # the row after the header has a cell more than the header, and pandas took that
+        # column for an index (any later row like it is a ParserError, worded as below)
+        line = reader.line_num + 1
+        detail = f"Expected {len(header)} fields in line {line}, saw {len(header) + 1}"
+        raise DataFileError(
+            [Problem(source, line, "", msg(N_("not CSV: {detail}"), detail=detail))]
+        )
     frame.columns = header
     codes = np.frombuffer(data, dtype=np.uint8)
     if _may_have_blank_line(codes) and _BLANK_LINE.search(text):

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from competition.rules.datafiles import MARK_COLUMNS, read_marks_text
+from competition.rules.datafiles import MARK_COLUMNS, read_entrants_csv, read_marks_text
+from competition.rules.errors import DataFileError
 
 cells = st.sampled_from(["A", "B7", " 1 ", "score", "\tJ1", "9.5 ", "", "名字", 'a "q"', "x,y"])
 rows = st.lists(st.one_of(st.lists(cells, min_size=5, max_size=5), st.just([])), max_size=12)
@@ -32,3 +35,18 @@ def test_cells_are_read_stripped_with_the_line_each_came_from(
     ]
     got = list(zip(frame[list(MARK_COLUMNS)].values.tolist(), frame["line"], strict=True))
     assert got == expected
+
+
+def test_a_first_row_with_a_cell_more_than_the_header_is_an_error_naming_its_line(
+    tmp_path: Path,
+) -> None:
+    text = "entrant,item,criterion,judge,value\nE1,1,score,J1,5,9\nE2,1,score,J1,5\n"
+    with pytest.raises(DataFileError) as marks_error:
+        read_marks_text(text, "marks.csv")
+    entrants = tmp_path / "entrants.csv"
+    entrants.write_text("entrant,name\nA,张三,1\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as entrants_error:
+        read_entrants_csv(entrants)
+    found = [(p.line, p.message.render("en")) for p in marks_error.value.problems]
+    assert found == [(2, "not CSV: Expected 5 fields in line 2, saw 6")]
+    assert [p.line for p in entrants_error.value.problems] == [2]
