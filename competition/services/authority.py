@@ -66,4 +66,19 @@ def require_role(actor: Actor, contest_id: int, allowed: Iterable[str]) -> str:
     for role in ("admin", *allowed):
         if role in held:
             return role
-    raise Refused("forbidden", msg(N_("this needs the role: {roles}"), roles=", ".join(allowed)))
+    raise Refused("forbidden", needs_role(list(allowed)))
+
+
+ROLE_LABELS = {
+    "admin": N_("an admin"),
+    "organiser": N_("the organiser of this contest"),
+    "chief_judge": N_("the chief judge of this contest"),
+}
+
+
+def needs_role(allowed: list[str]) -> Message:
+    """Who may do this, in the reader's language (never a role's id)."""
+    labels = [msg(ROLE_LABELS.get(role, role)) for role in allowed]
+    if len(labels) == 1:
+        return msg(N_("only {who} may do this"), who=labels[0])
+    return msg(N_("only {first} or {second} may do this"), first=labels[0], second=labels[-1])

@@ -35,7 +35,7 @@ from competition.services import (
     standings,
     users,
 )
-from competition.services.authority import Actor, Refused
+from competition.services.authority import Actor, Refused, roles_in
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
 from competition.web.forms import (
@@ -159,6 +159,12 @@ def _rule_source(form: ContestForm, root: Path) -> RuleSource | None:
     return None
 
 
+def _held_roles(contest_id: int) -> list[str]:
+    """Every role the signed-in account holds in the contest (an admin is just that)."""
+    held = roles_in(actor(), contest_id)
+    return ["admin"] if "admin" in held else [r for r in ("organiser", "chief_judge") if r in held]
+
+
 @bp.get("/contests/<int:contest_id>")
 def contest(contest_id: int) -> str:
     found, role = contest_or_abort(contest_id)
@@ -167,6 +173,7 @@ def contest(contest_id: int) -> str:
         "console/contest.html",
         contest=found,
         role=role,
+        held=_held_roles(found.id),
         counts=contests.entrant_counts(found),
         steps=lifecycle.STEPS,
         form=ReasonForm(),

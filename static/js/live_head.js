@@ -41,6 +41,10 @@
         text = T.hidden;
       } else if (board.mode === "frozen") {
         text = fmt(T.frozen, { time: when(board.frozen_at) });
+      } else if (board.status === "locked") {
+        text = T.locked; kind = "locked";
+      } else if (board.status === "review") {
+        text = T.review; kind = "review";
       } else {
         text = T.provisional;
       }

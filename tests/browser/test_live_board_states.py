@@ -320,3 +320,27 @@ def test_a_blind_board_says_the_numbers_are_not_drawn_until_the_draw_fills_it(
     expect(rows).to_have_count(3)
     expect(rows.locator(".label")).to_have_text([re.compile(r"^A-\d$")] * 3)
     expect(phone.locator("#live-events")).not_to_contain_text("焊工W0")
+
+
+def test_the_banner_says_when_scoring_has_closed_and_when_the_results_are_locked(
+    phone: Page, live_server: LiveServer
+) -> None:
+    with live_server.app.app_context():
+        scene = orchard_contest(admin_actor(), 2)
+        for code in scene.codes:
+            inspect(scene, code, "8")
+        db.session.remove()
+    open_board(phone, live_server, scene.contest_id)
+    banner = phone.locator("#live-banner")
+    expect(banner).to_contain_text("临时排名")
+    with live_server.app.app_context():
+        lifecycle.advance(scene.admin, scene.contest_id, "close_scoring")
+        db.session.remove()
+    expect(banner).to_have_text("评分已结束：成绩正在复核，不再随评分变化。")
+    with live_server.app.app_context():
+        for judge in scene.judges:
+            scoring.sign_sheet(judge, scene.event_id)
+        lifecycle.advance(scene.admin, scene.contest_id, "lock")
+        db.session.remove()
+    expect(banner).to_have_text("成绩已锁定：即将发布。")
+    expect(banner).not_to_contain_text("临时排名")

@@ -210,7 +210,7 @@ def test_only_an_organiser_imports_and_only_before_scoring(
         entrants.import_entrants(stranger, event_id, data, "a.xlsx")
     assert (caught.value.code, caught.value.render("en")) == (
         "forbidden",
-        "this needs the role: organiser",
+        "only the organiser of this contest may do this",
     )
     lifecycle.advance(organiser, welding.id, "open_registration")
     entrants.import_entrants(organiser, event_id, xlsx([WELDING_HEADERS, WELDERS[0]]), "a.xlsx")

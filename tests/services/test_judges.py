@@ -18,6 +18,11 @@ from competition.services import assignments, judge_cards, judges, users
 from competition.services.authority import Actor, Refused
 from tests.factories import make_admin, make_contest, make_user
 
+ORGANISER_OR_CHIEF = (
+    "forbidden",
+    "only the organiser of this contest or the chief judge of this contest may do this",
+)
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -214,7 +219,7 @@ def test_only_organisers_manage_judges(db_app: Flask) -> None:
     ):
         with pytest.raises(Refused) as caught:
             attempt()
-        assert refusal(caught) == ("forbidden", "this needs the role: organiser")
+        assert refusal(caught) == ("forbidden", "only the organiser of this contest may do this")
 
 
 # --- assignments ----------------------------------------------------------------------------
@@ -404,7 +409,7 @@ def test_strangers_assign_nobody(db_app: Flask) -> None:
     judge, _ = judges.create_judge(admin, contest.id, "赵裁判")
     with pytest.raises(Refused) as caught:
         assignments.assign(stranger, judge.id, contest.events[0].id)
-    assert refusal(caught) == ("forbidden", "this needs the role: organiser, chief_judge")
+    assert refusal(caught) == ORGANISER_OR_CHIEF
 
 
 def test_a_judge_is_assigned_only_in_their_own_contest(db_app: Flask) -> None:

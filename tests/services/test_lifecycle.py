@@ -44,7 +44,7 @@ def test_steps_need_the_right_role_and_state(db_app: Flask) -> None:
     contest = make_contest(admin, organisers=(organiser.id or 0,))
     with pytest.raises(Refused) as caught:
         lifecycle.advance(stranger, contest.id, "open_registration")
-    assert refusal(caught) == ("forbidden", "this needs the role: organiser")
+    assert refusal(caught) == ("forbidden", "only the organiser of this contest may do this")
     with pytest.raises(Refused) as caught:
         lifecycle.advance(organiser, contest.id, "open_scoring")
     assert refusal(caught) == (

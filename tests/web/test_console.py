@@ -314,3 +314,18 @@ def test_rounds_open_and_close_item_by_item_while_scoring(client: FlaskClient) -
     assert states == {"": "closed", "1": "open"}
     entries = client.get(f"/console/contests/{contest.id}/audit").text
     assert "round.open" in entries and "round.closed" in entries
+
+
+def test_the_dashboard_names_every_role_the_account_holds(client: FlaskClient) -> None:
+    admin = make_admin()
+    organiser = make_user(admin, "organiser")
+    contest = make_contest(admin, organisers=(organiser.id or 0,))
+    sign_in(client, "organiser")
+    page = client.get(f"/console/contests/{contest.id}")
+    assert "你的角色: 组织者" in page.text
+    client.post(
+        f"/console/contests/{contest.id}/roles",
+        data={"username": "organiser", "role": "chief_judge"},
+    )
+    page = client.get(f"/console/contests/{contest.id}")
+    assert "你的角色: 组织者 / 裁判长" in page.text
