@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.services.board import PUBLISHED, public_contests
@@ -26,3 +27,9 @@ def index() -> str:
         stage_names=STAGE_NAMES,
         published=PUBLISHED,
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Where a browser looks for the site's icon when a page does not name one."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

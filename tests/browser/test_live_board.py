@@ -120,6 +120,10 @@ def test_a_judges_mark_moves_the_board_and_the_followed_entrant_stays_highlighte
         # following is remembered on the phone
         phone.reload()
         expect(phone.locator('tr.live-row[data-key="E01"]')).to_have_class(FOLLOWED)
+        star = phone.locator('tr.live-row[data-key="E01"] button.follow').bounding_box()
+        assert star is not None and star["width"] >= 44 and star["height"] >= 44  # a thumb's
+        ARTIFACTS.mkdir(exist_ok=True)
+        phone.screenshot(path=str(ARTIFACTS / "live_phone.png"), full_page=True)
     finally:
         viewer.close()
         tablet.close()

@@ -96,3 +96,13 @@ def test_the_home_page_lists_the_contests_the_public_may_follow(db_app: Flask) -
     page = db_app.test_client().get("/").get_data(as_text=True)
     assert "2026 焊工技能竞赛" in page and f"/live/{open_.id}" in page
     assert "草稿中的竞赛" not in page  # a draft is not public
+
+
+def test_every_page_has_an_icon_and_the_browsers_default_address_finds_it(
+    client: FlaskClient,
+) -> None:
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    moved = client.get("/favicon.ico")
+    assert moved.status_code == 301 and moved.headers["Location"] == "/static/favicon.svg"
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
