@@ -173,11 +173,10 @@ class StandingsService:
         ):
             return None
         changed = _entrants_by_id(event, changes.entrants)
-        codes = [e.id for e in changed]
         try:
             result = update_many(
                 known.standings,
-                current_marks(event.id, entrants=codes),
+                current_marks(event.id, entrant_ids=changes.entrants),
                 changed,
                 marks_source=f"event {event.name}",
                 entrants_source=f"event {event.name}",
