@@ -1030,7 +1030,9 @@ def section(results: Sequence[Result], options: Options, command: str) -> str:
         "`threading`, gevent for `gevent`); the same judges send the same marks and the "
         "same viewers are connected (to `/live`, which sends them nothing). **Serve**: "
         f"{queue}, `--threads`/`--connections` {options.connections}, on a fresh copy of a "
-        "SQLite file or PostgreSQL database whose schema `competition db upgrade` made.",
+        "SQLite file or PostgreSQL database whose schema `competition db upgrade` made "
+        "(PostgreSQL's statistics gathered after the setup, as autovacuum would within a "
+        "minute of it).",
         f"- The contest (`bench/ingest_scene.py`, through the project's services): "
         f"{options.entrants:,} entrants, {options.judges} judges, one judged criterion on a "
         "0–100000 scale in steps of 0.01, a panel of one judge per entrant (entrant *i* "
