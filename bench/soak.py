@@ -111,8 +111,11 @@ class Tablet(SocketIO):
             await asyncio.sleep(0.3)
 
     async def read(self, port: int) -> None:
-        with contextlib.suppress(OSError):
+        try:
             await self.run_socket(port, headers=[("Cookie", self.cookie)])
+        except OSError:  # the server is down: say so now, not after connect()'s timeout
+            self.closed = True
+            self.joined.set()
 
     def _reset(self) -> None:
         self.closed = False
