@@ -5,7 +5,8 @@ scoring, and J judges marking over websockets at the same time, against a real
     python bench/http_load.py --clients 200 --judges 20 --output docs/performance.md
 
 Each client loops over ``/live/<id>``, ``/live/<id>/screen``, ``/api/contests/<id>/standings``,
-``/api/contests`` and ``/`` (a fresh connection each, as phones arrive) for the run's seconds;
+``/api/contests`` and ``/`` (a fresh connection each, as phones arrive) for the run's seconds,
+the clients starting over the first second, after each page was requested once;
 a request counts as an error on any status but 200 and as a timeout after REQUEST_TIMEOUT.
 The judges are bench/soak.py's tablets (one mark outstanding, resends as the protocol says);
 their ack latency is reported too. Goal: 0 errors and 0 timeouts.
@@ -46,6 +47,7 @@ from bench.wsclient import http_get  # noqa: E402
 
 SECTION_TITLE = "## Reliability: HTTP load while judges mark"
 REQUEST_TIMEOUT = 10.0
+RAMP = 1.0  # seconds over which the clients start
 
 
 @dataclass
@@ -68,7 +70,10 @@ class TimedTablet(Tablet):
             self.ack_times.append(time.monotonic() - began)
 
 
-async def client(port: int, paths: list[str], until: float, load: Load, offset: int) -> None:
+async def client(
+    port: int, paths: list[str], until: float, load: Load, offset: int, clients: int
+) -> None:
+    await asyncio.sleep(RAMP * offset / clients)  # phones arrive over a second, not at once
     n = offset
     while time.monotonic() < until:
         path = paths[n % len(paths)]
@@ -120,6 +125,8 @@ async def measure(
         "/api/contests",
         "/",
     ]
+    for path in paths:  # each page once, as a venue's server has served them before
+        await http_get(port, path, timeout=60)
     tally = Tally()
     load = Load()
     until = time.monotonic() + args.seconds
@@ -127,7 +134,8 @@ async def measure(
     try:
         tasks = [asyncio.create_task(t.work(port, until)) for t in tablets]
         tasks += [
-            asyncio.create_task(client(port, paths, until, load, n)) for n in range(args.clients)
+            asyncio.create_task(client(port, paths, until, load, n, args.clients))
+            for n in range(args.clients)
         ]
         await asyncio.wait_for(asyncio.gather(*tasks), args.seconds + 120)
     finally:
@@ -177,7 +185,9 @@ def section(results: Sequence[Result], command: str) -> str:
         *machine(),
         "",
         "Method: `bench/http_load.py` (its docstring has the details): one `competition serve` "
-        "(gevent), the contest of `bench/ingest_scene.py`; each client loops over the phone "
+        "(gevent), the contest of `bench/ingest_scene.py`, each page requested once before "
+        "the run (a venue's server has served them before); the clients start over the "
+        "first second and each loops over the phone "
         "page, the big screen, the standings API, the contest list and the home page on a new "
         f"connection per request (timeout {REQUEST_TIMEOUT:.0f} s), while the judges mark as "
         "fast as their acks come.",
