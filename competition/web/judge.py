@@ -38,6 +38,7 @@ bp = Blueprint("judge", __name__, url_prefix="/judge")
 TABLET_ASSETS = (
     "css/app.css",
     "css/judge.css",
+    "favicon.svg",
     "vendor/socket.io.min.js",
     "js/dom.js",
     "js/judge_scale.js",

@@ -37,7 +37,8 @@
   // "conflict": the same cell arrived twice at once, send again; "busy": the database was
   // held by other writers too long, send again; "unauthorised": the session ended (link
   // reissued): the mark stays queued until the judge opens the new link
-  var RETRY_CODES = { conflict: true, busy: true };
+  // a server that failed on the mark stored nothing: like busy, the mark stays queued
+  var RETRY_CODES = { conflict: true, busy: true, server_error: true };
   var SIGNED_OUT_CODES = { unauthorised: true };
   // refusals that mean the sheet on the tablet is out of date (a round closed, a sheet signed)
   var STALE_SHEET_CODES = {
