@@ -106,7 +106,7 @@ class Tablet(SocketIO):
                 if not self.closed and self.refusal is None:
                     return
                 self.cookie = ""  # refused: sign in with the link again
-            except (OSError, TimeoutError, ConnectionError):
+            except (OSError, TimeoutError, ValueError, IndexError):  # a server going down
                 pass
             await asyncio.sleep(0.3)
 
@@ -301,9 +301,10 @@ class Result:
 async def soak(
     database: str, scene: dict[str, Any], options: argparse.Namespace, log: Path
 ) -> tuple[Tally, list[float], Server]:
-    """The run; the server it ends with is left running for the checks."""
+    """The run; the server it ends with is left running for the checks (and killed if the
+    run fails: no server is ever left behind)."""
     port = free_port()
-    server = start(database, port, log)
+    running = [start(database, port, log)]  # the server of the moment
     tally = Tally()
     kills: list[float] = []
     began = time.monotonic()
@@ -315,18 +316,21 @@ async def soak(
             await asyncio.sleep(
                 began + options.seconds * n / (options.kills + 1) - time.monotonic()
             )
-            kill(server)
+            kill(running[0])
             kills.append(time.monotonic() - began)
             await asyncio.sleep(RESTART_PAUSE)
-            server = await asyncio.get_running_loop().run_in_executor(
+            running[0] = await asyncio.get_running_loop().run_in_executor(
                 None, start, database, port, log
             )
         await asyncio.wait_for(asyncio.gather(*work), options.seconds + 120)
+    except BaseException:
+        kill(running[0])
+        raise
     finally:
         for tablet in tablets:
             tablet.close()
     await asyncio.sleep(2)  # the publisher's last board
-    return tally, kills, server
+    return tally, kills, running[0]
 
 
 def check(

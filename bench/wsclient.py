@@ -167,6 +167,8 @@ async def http_get(
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
+        if not raw:  # the server went away (killed, restarting) before answering
+            raise ConnectionError(f"no answer to GET {path}")
         head, _, body = raw.partition(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         fields = [tuple(h.split(":", 1)) for h in header_lines if ":" in h]
