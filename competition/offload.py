@@ -46,3 +46,17 @@ def off_the_loop(app: Flask, work: Callable[[], T]) -> T:
 
     release_connection()
     return cast(T, gevent.get_hub().threadpool.apply(run))
+
+
+def pool_lock() -> threading.Lock:
+    """A lock taken only by work running off the loop (:func:`off_the_loop`): under gevent
+    the operating system's lock that monkey-patching replaced, since the pool's threads are
+    real threads and a gevent lock waited on in one of them and released in another has to
+    wake the waiter's own hub (a waiter stalled 10 s and more under a burst of requests);
+    in threading mode the usual lock."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return threading.Lock()
+    allocate = monkey.get_original("threading", "Lock")
+    return cast(threading.Lock, allocate())

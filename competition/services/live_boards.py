@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from competition.database import release_connection
 from competition.extensions import db, process_state
 from competition.models import Contest
-from competition.offload import off_the_loop
+from competition.offload import off_the_loop, pool_lock
 from competition.services import board, board_changes, outbox
 from competition.services.publication import settle
 from competition.services.standings import standings_service
@@ -118,7 +118,7 @@ class BoardFeed:
 
     def _lock_of(self, contest_id: int) -> threading.Lock:
         with self.guard:
-            return self.locks.setdefault(contest_id, threading.Lock())
+            return self.locks.setdefault(contest_id, pool_lock())
 
     def step(self, contest_id: int, fresh: Board) -> Message | None:
         """With ``send_lock`` held: ``fresh`` becomes the last board sent; the message that

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, select
 from competition.database import release_connection
 from competition.extensions import db, process_state
 from competition.models import Entrant, Event
-from competition.offload import off_the_loop
+from competition.offload import off_the_loop, pool_lock
 from competition.rules.datafiles import Entrant as EngineEntrant
 from competition.rules.datafiles import read_marks_text
 from competition.rules.engine import compute_standings
@@ -140,7 +140,7 @@ class StandingsService:
 
     def _lock_of(self, event_id: int) -> threading.Lock:
         with self.guard:
-            return self.locks.setdefault(event_id, threading.Lock())
+            return self.locks.setdefault(event_id, pool_lock())
 
     def _of(self, event_id: int, contest_id: int) -> Standings:
         version = outbox.versions([contest_id]).get(contest_id, 0)
