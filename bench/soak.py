@@ -47,7 +47,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/soak.py`
 import sqlalchemy  # noqa: E402
 
 from bench.performance_doc import rewrite_section  # noqa: E402
-from bench.viewers import POSTGRES_SERVER, Server, free_port, machine, wait_until_up  # noqa: E402
+from bench.viewers import Server, free_port, machine, own_database, wait_until_up  # noqa: E402
 from bench.wsclient import SocketIO, http_get  # noqa: E402
 
 SECTION_TITLE = "## Reliability: kill -9 under marking"
@@ -225,20 +225,12 @@ def run_checked(command: list[str], database: str, log: Path) -> str:
 
 @contextlib.contextmanager
 def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """A SQLite file in ``folder``, or a PostgreSQL database of this run (bench/viewers.py's)."""
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'soak.db'}"
         return
-    name = f"competition_bench_soak_{os.getpid()}"
-    admin = sqlalchemy.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{POSTGRES_SERVER}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database() as url:
+        yield url
 
 
 # --- the checks ------------------------------------------------------------------------------
