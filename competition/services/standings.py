@@ -57,26 +57,29 @@ def _despite(
     incomplete, so no official result can pass) and the rest is placed, in a few rounds at
     most."""
     ruleset, entrants = ruleset_of(event), _entrants(event)
-    source = _marks_source(event)
+    source = f"event {event.name}"
+
+    def computed(marks: pd.DataFrame) -> Standings:
+        return compute_standings(
+            ruleset,
+            marks,
+            entrants,
+            provisional=provisional,
+            marks_source=source,
+            entrants_source=f"event {event.name} entrants",
+        )
+
     left_out: list[Problem] = []
-    for attempt in range(QUARANTINE_ROUNDS + 1):
+    for _round in range(QUARANTINE_ROUNDS):
         try:
-            standings = compute_standings(
-                ruleset,
-                marks,
-                entrants,
-                provisional=provisional,
-                marks_source=source,
-                entrants_source=f"event {event.name} entrants",
-            )
-            return standings, left_out
+            return computed(marks), left_out
         except DataFileError as error:
             named = [p for p in error.problems if p.source == source and p.line is not None]
-            if not named or attempt == QUARANTINE_ROUNDS:
+            if not named:
                 raise
             left_out.extend(named)
             marks = _without_cells_of(marks, {p.line for p in named})
-    raise AssertionError("unreachable: the last round returns or raises")
+    return computed(marks), left_out  # its refusal, if any, goes to the caller
 
 
 def _without_cells_of(marks: pd.DataFrame, lines: set[int | None]) -> pd.DataFrame:
@@ -86,10 +89,6 @@ def _without_cells_of(marks: pd.DataFrame, lines: set[int | None]) -> pd.DataFra
     bad = marks.loc[marks["line"].isin(lines), cell].drop_duplicates()
     hit = marks[cell].merge(bad, how="left", on=cell, indicator=True)["_merge"] == "both"
     return marks[~hit.to_numpy()]
-
-
-def _marks_source(event: Event) -> str:
-    return f"event {event.name}"
 
 
 @dataclass(frozen=True)
