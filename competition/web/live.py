@@ -7,6 +7,8 @@ starts) keeps them up to date.
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, render_template, request, url_for
 
 from competition.models import Contest
@@ -39,8 +41,15 @@ def screen(contest_id: int) -> str | tuple[str, int]:
     low, high = PAGE_SECONDS_RANGE
     seconds = min(max(request.args.get("seconds", PAGE_SECONDS, type=int), low), high)
     return _render(
-        "live/screen.html", contest, phone_url=phone_url, qr=qr_svg(phone_url), seconds=seconds
+        "live/screen.html", contest, phone_url=phone_url, qr=_phone_qr(phone_url), seconds=seconds
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _phone_qr(phone_url: str) -> str:
+    """The big screen's QR code of the phone page, drawn once per URL: every screen shows the
+    same one, and drawing it per request took a sixth of the event loop with 200 readers."""
+    return qr_svg(phone_url)
 
 
 def missing() -> tuple[str, int]:
