@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from competition.rules.datafiles import Entrant
-from competition.rules.errors import DataFileError, Problem
+from competition.rules.errors import DataFileError, Problem, capped
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import Attribute as AttributeSpec
 from competition.rules.numbers import parse_decimal
@@ -50,7 +50,7 @@ def typed_attributes(
         result[entrant.id] = typed
         problems += [Problem(source, entrant.line, column, message) for column, message in found]
     if problems:
-        raise DataFileError(problems[:200])
+        raise DataFileError(capped(problems))
     return result
 
 

@@ -78,22 +78,87 @@ class RuleChecker(CriteriaChecks):
             self.require_names(where, self.parse(where, check.when), known)
 
     def check_ranking(self) -> None:
-        known = self.entrant_names() | {"total"}
+        counted_back: dict[str, int] = {}
         for index, tiebreak in enumerate(self.rule.ranking.tiebreak):
-            if tiebreak.key not in known:
+            where = f"ranking.tiebreak.{index}"
+            if (tiebreak.key is None) == (tiebreak.countback is None):
+                self.problem(where, N_("give exactly one of key or countback"))
+            elif tiebreak.key is not None:
+                self.check_tiebreak_key(f"{where}.key", tiebreak.key)
+            else:
+                self.check_countback(f"{where}.countback", tiebreak.name, counted_back)
+                counted_back.setdefault(tiebreak.name, index)
+            if tiebreak.items is not None and tiebreak.countback is None:
+                self.problem(f"{where}.items", N_("items: N goes with countback only"))
+
+    def check_tiebreak_key(self, dotted: str, name: str) -> None:
+        known = self.entrant_names() | {"total"}
+        if self.levels.get(name) == "item":
+            self.per_item_key_problem(dotted, name)
+        elif name not in known:
+            self.problem(
+                dotted,
+                N_("unknown name '{name}'; known names: {known}"),
+                name=name,
+                known=", ".join(sorted(known)),
+            )
+        attribute = self.rule.entrants.attributes.get(name)
+        if attribute is not None and attribute.type == "text":
+            self.problem(dotted, N_("'{name}' is text; a tie-break needs a number"), name=name)
+
+    def per_item_key_problem(self, dotted: str, name: str) -> None:
+        """Say why a tie-break key is per item: a criterion with no level of its own is per
+        item because it uses a per-item value, and that value is what to look at."""
+        criterion = self.rule.criteria[name]
+        uses = sorted(d for d in self.dependencies(name) if self.levels.get(d) == "item")
+        if criterion.level is None and uses:
+            self.problem(
+                dotted,
+                N_(
+                    "'{name}' is a per-item value (it uses '{uses}', given per item); a "
+                    "tie-break key needs one value per entrant (combine it with kind: items, "
+                    "or use countback: {name})"
+                ),
+                name=name,
+                uses=uses[0],
+            )
+            return
+        self.problem(
+            dotted,
+            N_(
+                "'{name}' is a per-item value; a tie-break key needs one value per entrant "
+                "(combine it with kind: items, or use countback: {name})"
+            ),
+            name=name,
+        )
+
+    def check_countback(self, dotted: str, name: str, counted_back: dict[str, int]) -> None:
+        """A countback ranks the values of each item, so it needs a per-item criterion."""
+        per_item = {n for n in self.rule.criteria if self.levels.get(n) == "item"}
+        if name in per_item:
+            if name in counted_back:
                 self.problem(
-                    f"ranking.tiebreak.{index}.key",
-                    N_("unknown name '{name}'; known names: {known}"),
-                    name=tiebreak.key,
-                    known=", ".join(sorted(known)),
+                    dotted,
+                    N_("'{name}' is already counted back in tie-break {index}"),
+                    name=name,
+                    index=counted_back[name],
                 )
-            attribute = self.rule.entrants.attributes.get(tiebreak.key)
-            if attribute is not None and attribute.type == "text":
-                self.problem(
-                    f"ranking.tiebreak.{index}.key",
-                    N_("'{name}' is text; a tie-break needs a number"),
-                    name=tiebreak.key,
-                )
+        elif name in self.entrant_names() | {"total"}:
+            self.problem(
+                dotted,
+                N_(
+                    "'{name}' has one value per entrant; a countback compares per-item "
+                    "values (use key: {name})"
+                ),
+                name=name,
+            )
+        else:
+            self.problem(
+                dotted,
+                N_("unknown name '{name}'; per-item values: {known}"),
+                name=name,
+                known=", ".join(sorted(per_item)) or "—",
+            )
 
     def predicate_names(self) -> set[str]:
         return self.entrant_names() | set(self.rule.eligibility) | {"total", "rank", "field_size"}

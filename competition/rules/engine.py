@@ -13,7 +13,7 @@ import pandas as pd
 from competition.rules.attributes import typed_attributes
 from competition.rules.collection import cycles_paused
 from competition.rules.datafiles import Entrant
-from competition.rules.errors import DataFileError, Problem
+from competition.rules.errors import DataFileError, Problem, capped
 from competition.rules.inputs import read_inputs
 from competition.rules.messages import N_, Message, msg
 from competition.rules.placing import place
@@ -78,7 +78,7 @@ def _check(table: ValueTable, rows: list[Row], source: str, provisional: bool) -
             if row.status == "incomplete":
                 problems += _incomplete_problems(table, source, row)
     if problems:
-        raise DataFileError(sorted(problems, key=lambda p: (p.line or 0, p.field))[:200])
+        raise DataFileError(capped(sorted(problems, key=lambda p: (p.line or 0, p.field))))
 
 
 def _excess_problem(

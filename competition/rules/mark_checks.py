@@ -7,12 +7,10 @@ from collections.abc import Callable, Collection
 import numpy as np
 import pandas as pd
 
-from competition.rules.errors import DataFileError, Problem
+from competition.rules.errors import MAX_PROBLEMS, DataFileError, Problem, more_problems
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import Judged, Measured
 from competition.rules.ruleset import RuleSet
-
-MAX_PROBLEMS = 200
 
 
 class Collector:
@@ -35,11 +33,7 @@ class Collector:
             return
         problems = sorted(self.problems, key=lambda p: (p.line or 0, p.field))
         if self.more:
-            problems.append(
-                Problem(
-                    self.source, None, "", msg(N_("… and {count} more problems"), count=self.more)
-                )
-            )
+            problems.append(more_problems(self.source, self.more))
         raise DataFileError(problems)
 
 

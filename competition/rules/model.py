@@ -255,8 +255,31 @@ class Penalty(Strict):
 
 
 class TieBreak(Strict):
-    key: Name
-    order: Literal["desc", "asc"] = "desc"
+    """One step of the chain: an entrant's single value (``key``), or a countback over a
+    per-item value (``countback``) that compares the best item, then the next best."""
+
+    key: Name | None = Field(None, description="A value with one number per entrant.")
+    countback: Name | None = Field(
+        None, description="A per-item value: best item first, then the next best, and so on."
+    )
+    order: Literal["desc", "asc"] | None = Field(
+        None, description="Which end is best: desc for key, the ranking's order for countback."
+    )
+    items: int | None = Field(
+        None, ge=1, le=1000, description="With countback: compare only the best N items."
+    )
+
+    @property
+    def name(self) -> str:
+        """The value this step compares (the loader makes sure there is exactly one)."""
+        return self.key or self.countback or ""
+
+    def sense(self, ranking_order: Literal["desc", "asc"]) -> Literal["desc", "asc"]:
+        """Which end is best: as written, else desc for a key (as it always was) and the
+        ranking's own order for a countback (times count back from the fastest run)."""
+        if self.order is not None:
+            return self.order
+        return ranking_order if self.countback is not None else "desc"
 
 
 class Ranking(Strict):

@@ -10,14 +10,14 @@ from competition.rules.collection import cycles_paused
 from competition.rules.messages import N_, msg
 from competition.rules.model import Awards, Tier
 from competition.rules.predicates import column_truths, row_truth, truths
-from competition.rules.ranking import rank, rank_columns
+from competition.rules.ranking import rank_columns
 from competition.rules.standings import (
     AwardSummary,
     Row,
     Standings,
     TitleAward,
 )
-from competition.rules.values import ValueTable
+from competition.rules.tiebreaks import tiebreak_columns
 
 STATUS_ORDER = {"ok": 0, "incomplete": 1, "withdrawn": 2, "dq": 3}  # of the unranked
 Qualifying = Callable[[Tier, list[str]], list[bool]]
@@ -65,21 +65,20 @@ def _eligibility(standings: Standings) -> None:
 
 def _rank_group(standings: Standings, members: list[Row]) -> None:
     ranking = standings.ruleset.rule.ranking
-    keys = ["total", *(t.key for t in ranking.tiebreak)]
-    orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
     ranked = [row for row in members if row.total is not None]
+    columns = tiebreak_columns(standings, ranked)
+    names = [column.name for column in columns]
+    for index, row in enumerate(ranked):
+        row.tiebreak = {column.name: column.values[index] for column in columns}
     ids = [row.key for row in ranked]
-    columns = [_key_values(standings.table, ranked, ids, key) for key in keys[1:]]
-    names = keys[1:]
-    for row, values in zip(
-        ranked, zip(*columns, strict=True) if columns else [()] * len(ranked), strict=True
-    ):
-        row.tiebreak = dict(zip(names, values, strict=True))
-    totals = [row.total for row in ranked]
     by_key = dict(zip(ids, ranked, strict=True))
     size = len(ranked)
     for key, rank_, decided_by, shared in rank_columns(
-        ids, [totals, *columns], orders, keys, ranking.method
+        ids,
+        [[row.total for row in ranked], *(column.values for column in columns)],
+        [ranking.order, *(column.order for column in columns)],
+        ["total", *names],
+        ranking.method,
     ):
         row = by_key[key]
         row.rank, row.shared, row.decided_by, row.field_size = rank_, shared, decided_by, size
@@ -95,25 +94,6 @@ def _run_checks(standings: Standings) -> None:
         for check, hit in zip(checks, hits, strict=True):
             if hit[index]:
                 standings.table.flag(row.key, msg(N_("check: {label}"), label=check.label))
-
-
-def _key_values(
-    table: ValueTable, rows: list[Row], ids: list[str], key: str
-) -> list[Fraction | None]:
-    """A tie-break's value for each row: the criterion's, else a number or yes/no
-    attribute's (yes counts 1)."""
-    if key == "total":
-        return [row.total for row in rows]
-    column = table.entrant_columns.get(key, {})
-    values = [column.get(entrant) for entrant in ids]
-    for index, value in enumerate(values):
-        if value is None:
-            attribute = table.attributes.get(ids[index], {}).get(key)
-            if isinstance(attribute, bool):
-                values[index] = Fraction(int(attribute))
-            elif isinstance(attribute, Fraction):
-                values[index] = attribute
-    return values
 
 
 def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
@@ -151,16 +131,19 @@ def _award(standings: Standings, groups: dict[str | None, list[Row]]) -> None:
 
 def _candidates(standings: Standings, ranked: list[Row], across_groups: bool) -> list[Candidate]:
     """Award candidates in rank order; across groups they are ranked again, on one list,
-    by the same total and tie-breaks."""
+    by the same total and tie-breaks (a countback as long as the longest of them all)."""
     if not across_groups:
         return [Candidate(row.key, row.rank or 0) for row in ranked]
     ranking = standings.ruleset.rule.ranking
-    keys = ["total", *(t.key for t in ranking.tiebreak)]
-    orders = [ranking.order, *(t.order for t in ranking.tiebreak)]
-    entries = [(r.key, [r.total, *(r.tiebreak.get(k) for k in keys[1:])]) for r in ranked]
-    return [
-        Candidate(result.key, result.rank) for result in rank(entries, orders, keys, ranking.method)
-    ]
+    columns = tiebreak_columns(standings, ranked)
+    ranks = rank_columns(
+        [row.key for row in ranked],
+        [[row.total for row in ranked], *(column.values for column in columns)],
+        [ranking.order, *(column.order for column in columns)],
+        ["total", *(column.name for column in columns)],
+        ranking.method,
+    )
+    return [Candidate(result.key, result.rank) for result in ranks]
 
 
 def _qualifying(standings: Standings, awards: Awards, ranked: list[Row]) -> Qualifying:

@@ -141,8 +141,10 @@ def breakdown(report: Report, row: Row) -> dict[str, Any]:
 
 
 def _tiebreak(standings: Standings, row: Row) -> dict[str, Any]:
+    """The tie-break values; a countback position (``score#2``) is shown as its criterion
+    says, like the criterion's own values."""
     return {
-        "keys": {k: standings.value_text(k, v) for k, v in row.tiebreak.items()},
+        "keys": {k: standings.value_text(k.partition("#")[0], v) for k, v in row.tiebreak.items()},
         "decided_by": row.decided_by,
         "shared": row.shared,
     }

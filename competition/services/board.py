@@ -9,7 +9,7 @@ results are published; from then on it is the newest publication.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from competition.models import Contest, Event, Publication
 from competition.models.base import utcnow
 from competition.models.contest import BOARD_MODES
 from competition.rules.messages import N_, msg
+from competition.rules.model import CriterionBase
 from competition.rules.numbers import format_exact
 from competition.rules.report import awards_dict
 from competition.rules.standings import Row, Standings
@@ -138,6 +139,18 @@ def event_board(
     }
 
 
+def _decided_label(criteria: Mapping[str, CriterionBase], decided: str | None) -> str | None:
+    """The deciding tie-break by its criterion's label; a countback position ``score#2``
+    keeps its number after the label."""
+    if decided is None:
+        return None
+    name, mark, position = decided.partition("#")
+    if name not in criteria:
+        return decided
+    label = criteria[name].label or name
+    return f"{label} #{position}" if mark else label
+
+
 def _row(
     contest: Contest,
     standings: Standings,
@@ -152,14 +165,13 @@ def _row(
         key, label = row.key, row.entrant.name
     else:
         key, label = number or f"#{position}", number or "—"
-    decided = row.decided_by
     return {
         "key": key,
         "label": label,
         "number": number if contest.blind else row.key,
         "rank": row.rank,
         "shared": row.shared,
-        "decided_by": (criteria[decided].label or decided) if decided in criteria else decided,
+        "decided_by": _decided_label(criteria, row.decided_by),
         "total": standings.total_text(row),
         "status": row.status,
         "group": row.group,

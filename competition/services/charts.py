@@ -293,9 +293,10 @@ def attribute_values_svg(
 
 
 def chart_choice(standings: Standings) -> tuple[str, str] | None:
-    """(value, attribute) for the 'value by group' chart: the first tie-break value (the
-    orchard's net income per mu) or the total, by the first public attribute with declared
-    values (the county); None when the rule file has no such attribute."""
+    """(value, attribute) for the 'value by group' chart: the first tie-break key (the
+    orchard's net income per mu; a countback has no one value per entrant) or the total,
+    by the first public attribute with declared values (the county); None when the rule
+    file has no such attribute."""
     rule = standings.ruleset.rule
     attribute = next(
         (n for n, a in rule.entrants.attributes.items() if a.values and is_public(n, a)),
@@ -303,7 +304,7 @@ def chart_choice(standings: Standings) -> tuple[str, str] | None:
     )
     if attribute is None:
         return None
-    keys = [t.key for t in rule.ranking.tiebreak] if rule.ranking else []
+    keys = [t.key for t in rule.ranking.tiebreak if t.key is not None] if rule.ranking else []
     return (keys[0] if keys else "total"), attribute
 
 

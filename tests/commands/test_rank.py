@@ -298,3 +298,16 @@ def test_an_output_file_that_cannot_be_written_is_an_error_not_a_traceback(files
         assert result.exit_code == 1
         assert result.stderr.startswith(f"{target}: cannot write the file: ")
         assert "Traceback" not in result.output
+
+
+def test_a_long_list_of_incomplete_entrants_ends_saying_how_many_more(files: Path) -> None:
+    # 250 entrants with both runs judged and no theory mark: one problem each, 200 shown
+    complete_runs = "".join(
+        f"E{n:03},{i},score,J{j},7\n" for n in range(250) for i in (1, 2) for j in (1, 2, 3)
+    )
+    result = rank(files, HEADER + complete_runs)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 201
+    assert lines[0].endswith("entrant E000: incomplete: theory: no value")
+    assert lines[-1] == f"{files / 'm.csv'}: … and 50 more problems"

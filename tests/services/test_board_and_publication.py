@@ -4,6 +4,7 @@ appeals that revise the results, certificates and the final state (both database
 from __future__ import annotations
 
 import json
+import textwrap
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from competition.models import (
     Publication,
 )
 from competition.models.base import utcnow
+from competition.rules import load_rule_text
 from competition.services import (
     appeals,
     audit,
@@ -39,7 +41,7 @@ from competition.services.appeals import Correction
 from competition.services.authority import Refused
 from competition.services.contests import RuleSource
 from competition.services.marks import MarkInput
-from tests.factories import REPOSITORY, make_admin, make_contest, make_user
+from tests.factories import REPOSITORY, make_admin, make_contest, make_user, standings_of
 from tests.scenes import Orchards, inspect, orchard_contest, publish
 
 
@@ -358,3 +360,31 @@ def test_results_become_final_when_the_window_closes_with_no_appeal_pending(
     with pytest.raises(Refused) as closed:
         appeals.record_appeal(orchards.admin, orchards.event_id, "YA001", "x", "y")
     assert closed.value.code == "wrong_state"
+
+
+def test_the_board_names_a_countback_position_by_its_criterions_label(db_app: Flask) -> None:
+    text = textwrap.dedent("""\
+        contest: U 型场地
+        items: {label: 轮次, count: 3}
+        criteria:
+          score: {kind: measured, label: 轮次得分, min: 0, max: 100}
+          best: {kind: items, of: score, combine: best}
+        total: {formula: best}
+        ranking:
+          tiebreak:
+            - { countback: score }
+        """)
+    admin = make_admin()
+    contest = contests.create_contest(admin, "U 型场地", [("决赛", RuleSource("u.yaml", text))])
+    lifecycle.advance(admin, contest.id, "open_registration")
+    marks_ = [
+        (rider, str(run), "score", "", str(value))
+        for rider, values in {"A": [90, 70, 10], "B": [80, 90, 20]}.items()
+        for run, value in enumerate(values, 1)
+    ]
+    standings = standings_of(load_rule_text(text, "u.yaml"), marks_)
+    document = board.event_board(contest, contest.events[0], standings, awards=False)
+    assert [(r["key"], r["rank"], r["decided_by"]) for r in document["rows"]] == [
+        ("B", 1, "轮次得分 #2"),
+        ("A", 2, "轮次得分 #2"),
+    ]

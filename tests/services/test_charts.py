@@ -16,6 +16,7 @@ from competition.rules.standings import Standings
 from competition.services.charts import (
     attribute_values,
     attribute_values_svg,
+    chart_choice,
     judge_consistency_svg,
     judge_deviations,
     score_bins,
@@ -214,3 +215,25 @@ def test_text_from_entrants_is_escaped_and_the_svg_still_parses(
     assert "<b>刘 & 子</b> (1)" in texts(root, "label")
     tips = [d.findtext(f"{SVG}title") for d in of_class(root, "circle", "dot")]
     assert "宝塔<script> (YA001): 45.19" in tips
+
+
+def test_the_group_chart_skips_a_countback_for_the_first_tie_break_key() -> None:
+    rules = make_rules("""\
+        contest: runs
+        entrants:
+          attributes:
+            county: {type: text, values: [宝塔区, 洛川县]}
+        items: {count: 2}
+        criteria:
+          score: {kind: measured, min: 0, max: 100}
+          best: {kind: items, of: score, combine: best}
+          age: {kind: measured, level: entrant}
+        total: {formula: best}
+        ranking:
+          tiebreak:
+            - {countback: score}
+            - {key: age, order: asc}
+        """)
+    marks = [("A", "1", "score", "", "80"), ("A", "2", "score", "", "70")]
+    standings = standings_of(rules, [*marks, ("A", "", "age", "", "30")])
+    assert chart_choice(standings) == ("age", "county")
