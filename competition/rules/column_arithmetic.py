@@ -1,6 +1,7 @@
 """The formula language's operators on whole columns, exact and row by row.
 
-Each result row is present only where every operand row is, and only where the row-by-row
+Each result row is present only where every operand row it needs is (a conditional or
+``and``/``or`` needs only the operands it evaluates), and only where the row-by-row
 evaluator would give a value without an error (a division by zero is not present): the
 engine evaluates the rows that are not present one by one, so errors and missing values
 keep their row-by-row meaning.
@@ -102,11 +103,27 @@ def compare(a: Column, b: Column, op: Callable[[np.ndarray, np.ndarray], np.ndar
 
 
 def choose(test: Column, body: Column, orelse: Column) -> Column:
-    """``body if test else orelse``: present where the test and the chosen branch are (the
-    other branch is not evaluated row by row, but it is computed here: its absence only
-    sends the row to the row-by-row evaluator)."""
+    """``body if test else orelse``: each row is the branch its test takes, present where
+    that branch is (both are computed for the column; the one not taken counts for nothing,
+    as row by row, even where it is missing or divides by zero)."""
     chosen = truth(test)
-    return _where(chosen, body, orelse, test.present & body.present & orelse.present)
+    present = test.present & np.where(chosen, body.present, orelse.present)
+    return _where(chosen, body, orelse, present)
+
+
+def short_circuit(operands: Sequence[Column], both: bool) -> Column:
+    """``a and b and …`` (``both``) or ``a or b or …``: each row is decided by its first
+    operand that settles it (false for and, true for or), as row by row; the operands after
+    it count for nothing, even where missing. A row is present where every operand up to
+    the deciding one is."""
+    rows = len(operands[0])
+    undecided = np.ones(rows, dtype=bool)
+    present = np.ones(rows, dtype=bool)
+    for operand in operands:
+        present &= ~undecided | operand.present
+        settles = truth(operand) != both
+        undecided &= operand.present & ~settles
+    return boolean(undecided if both else ~undecided, present)
 
 
 def _where(chosen: np.ndarray, a: Column, b: Column, present: np.ndarray) -> Column:

@@ -109,6 +109,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Value], int, int | None]] = {
     "round": (_round, 1, 2),
     "clamp": (_clamp, 3, 3),
 }
+MISSING = "missing"  # missing(x): whether x has no value; it takes a name, not a value
 
 _ARITHMETIC: dict[type[ast.operator], Callable[[Fraction, Fraction], Fraction]] = {
     ast.Add: lambda a, b: a + b,
@@ -130,6 +131,7 @@ _COMPARISONS: dict[type[ast.cmpop], Callable[[Value, Value], bool]] = {
 class Formula:
     text: str
     names: frozenset[str]
+    tested: frozenset[str]  # the names the formula asks missing() about
     _evaluate: Evaluator
 
     def evaluate(self, env: Env) -> Value:
@@ -140,6 +142,7 @@ class _Compiler:
     def __init__(self, text: str) -> None:
         self.text = text
         self.names: set[str] = set()
+        self.tested: set[str] = set()
 
     def fail(self, text: str, **params: object) -> FormulaSyntaxError:
         return FormulaSyntaxError(msg(text, **params))
@@ -160,8 +163,7 @@ class _Compiler:
         if isinstance(node, ast.Compare):
             return self._compare(node)
         if isinstance(node, ast.IfExp):
-            test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
-            return lambda env: body(env) if _truth(test(env)) else orelse(env)
+            return self._conditional(node)
         if isinstance(node, ast.Call):
             return self._call(node)
         segment = ast.get_source_segment(self.text, node) or type(node).__name__
@@ -193,7 +195,7 @@ class _Compiler:
         if name in ("true", "false"):
             constant = name == "true"
             return lambda env: constant
-        if name in FUNCTIONS:
+        if name in FUNCTIONS or name == MISSING:
             raise self.fail(N_("'{name}' is a function: call it as {name}(...)"), name=name)
         self.names.add(name)
 
@@ -232,7 +234,15 @@ class _Compiler:
             return lambda env: not _truth(operand(env))
         return self._reject(ast.get_source_segment(self.text, node) or "")
 
+    def _conditional(self, node: ast.IfExp) -> Evaluator:
+        """Only the branch taken is evaluated: a missing value or an error in the other one
+        (``0 if missing(goe) else base_value + goe``) has no effect on the result."""
+        test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
+        return lambda env: body(env) if _truth(test(env)) else orelse(env)
+
     def _boolean(self, node: ast.BoolOp) -> Evaluator:
+        """``and``/``or`` stop at the first operand that decides, as in Python, so the
+        operands after it may be missing or in error; the result is a truth value."""
         parts = [self.compile(value) for value in node.values]
         if isinstance(node.op, ast.And):
             return lambda env: all(_truth(part(env)) for part in parts)
@@ -254,37 +264,58 @@ class _Compiler:
         return compare
 
     def _call(self, node: ast.Call) -> Evaluator:
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+        if not isinstance(node.func, ast.Name) or node.func.id not in (*FUNCTIONS, MISSING):
             segment = ast.get_source_segment(self.text, node.func) or ""
             raise self.fail(
                 N_("unknown function '{name}'; allowed: {allowed}"),
                 name=segment,
-                allowed=", ".join(FUNCTIONS),
+                allowed=", ".join((*FUNCTIONS, MISSING)),
             )
         if node.keywords:
             raise self.fail(N_("functions take positional arguments only"))
         name = node.func.id
-        function, fewest, most = FUNCTIONS[name]
         count = len(node.args)
-        if count < fewest or (most is not None and count > most):
-            if most is None:
-                expected = f"{fewest}+"
-            elif fewest == most:
-                expected = str(fewest)
-            else:
-                expected = f"{fewest}–{most}"
-            raise self.fail(
-                N_("{name}() takes {expected} arguments, found {count}"),
-                name=name,
-                expected=expected,
-                count=count,
-            )
+        if name == MISSING:
+            self._check_count(name, count, 1, 1)
+            return self._missing(node.args[0])
+        function, fewest, most = FUNCTIONS[name]
+        self._check_count(name, count, fewest, most)
         if name == "round" and count == 2:
             digits = _literal_int(node.args[1])
             if digits is not None and abs(digits) > MAX_ROUND_DIGITS:
                 raise FormulaSyntaxError(_round_digits_message())
         arguments = [self.compile(arg) for arg in node.args]
         return lambda env: function(*(argument(env) for argument in arguments))
+
+    def _check_count(self, name: str, count: int, fewest: int, most: int | None) -> None:
+        if fewest <= count and (most is None or count <= most):
+            return
+        if most is None:
+            expected = f"{fewest}+"
+        elif fewest == most:
+            expected = str(fewest)
+        else:
+            expected = f"{fewest}–{most}"
+        raise self.fail(
+            N_("{name}() takes {expected} arguments, found {count}"),
+            name=name,
+            expected=expected,
+            count=count,
+        )
+
+    def _missing(self, argument: ast.expr) -> Evaluator:
+        """``missing(x)`` asks whether the value ``x`` is absent, so ``x`` must be a name
+        (a computed value has no "absent" of its own); its answer is never missing."""
+        reserved = ("true", "false", *FUNCTIONS, MISSING)
+        if not isinstance(argument, ast.Name) or argument.id in reserved:
+            raise self.fail(
+                N_("missing() takes the name of a criterion or an attribute, found '{argument}'"),
+                argument=ast.get_source_segment(self.text, argument) or "",
+            )
+        name = argument.id
+        self.names.add(name)
+        self.tested.add(name)
+        return lambda env: env.get(name) is None
 
 
 def _digits_fit(number: Decimal) -> bool:
@@ -342,7 +373,7 @@ def parse_formula(text: str) -> Formula:
         raise FormulaSyntaxError(_depth_message())
     compiler = _Compiler(source)
     evaluate = compiler.compile(tree)
-    return Formula(source, frozenset(compiler.names), evaluate)
+    return Formula(source, frozenset(compiler.names), frozenset(compiler.tested), evaluate)
 
 
 def _depth_message() -> Message:

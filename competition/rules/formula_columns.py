@@ -5,7 +5,9 @@ thousands of closure calls on Fractions. The common operators compile here to co
 operations (:mod:`competition.rules.column_arithmetic`); a formula with anything else (text,
 ``round`` to a computed number of digits) compiles to ``None`` and the engine keeps the
 row-by-row evaluator. Rows the column cannot give (a missing input, a division by zero) are
-not present in the result: the engine evaluates those rows one by one.
+not present in the result: the engine evaluates those rows one by one. Conditionals and
+``and``/``or`` are lazy as row by row: both branches are computed for the whole column, but a
+row is present when the branch it takes is, whatever the other holds.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from competition.rules import column_arithmetic as ops
 from competition.rules.columns import Column, constant, from_values, rounded, to_fractions
+from competition.rules.formula import MISSING
 from competition.rules.numbers import RoundingMode
 
 Inputs = Mapping[str, Column]
@@ -120,14 +123,7 @@ class _Compiler:
     def _boolean(self, node: ast.BoolOp) -> ColumnEvaluator:
         parts = [self.compile(value) for value in node.values]
         both = isinstance(node.op, ast.And)
-
-        def combined(inputs: Inputs, rows: int) -> Column:
-            values = [part(inputs, rows) for part in parts]
-            truths = [ops.truth(v) for v in values]
-            result = np.logical_and.reduce(truths) if both else np.logical_or.reduce(truths)
-            return ops.boolean(result, np.logical_and.reduce([v.present for v in values]))
-
-        return combined
+        return lambda i, r: ops.short_circuit([part(i, r) for part in parts], both)
 
     def _compare(self, node: ast.Compare) -> ColumnEvaluator:
         operands = [self.compile(node.left), *(self.compile(c) for c in node.comparators)]
@@ -148,6 +144,8 @@ class _Compiler:
         name = node.func.id
         if name == "round":
             return self._round(node)
+        if name == MISSING:
+            return self._missing(node)
         arguments = [self.compile(argument) for argument in node.args]
         if name in ("min", "max"):
             larger = name == "max"
@@ -160,6 +158,16 @@ class _Compiler:
         single = {"abs": ops.absolute, "ceil": ops.ceil, "floor": ops.floor}[name]
         (argument,) = arguments
         return lambda i, r: single(argument(i, r))
+
+    def _missing(self, node: ast.Call) -> ColumnEvaluator:
+        argument = node.args[0]
+        assert isinstance(argument, ast.Name)
+        name = argument.id
+
+        def absent(inputs: Inputs, rows: int) -> Column:
+            return ops.boolean(~inputs[name].present, np.ones(rows, dtype=bool))
+
+        return absent
 
     def _round(self, node: ast.Call) -> ColumnEvaluator:
         value = self.compile(node.args[0])

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from competition.rules.inputs import Inputs, JudgedMarks, Key
-from competition.rules.messages import N_, msg
+from competition.rules.messages import N_, Message, msg
 from competition.rules.model import FIELD_METHODS, Judged, Measured
 from competition.rules.panels import PanelResult, aggregate_panel
 
@@ -36,30 +36,45 @@ def input_column(
                         problem=message,
                     ),
                 )
-        need = table.ruleset.judges[name]
-        for key in keys:
-            if result[key] is None and key not in panel.excess:
-                have, need = panel.pending.get(key, (0, need))
-                table.missing.setdefault(key[0], []).append(
-                    msg(
-                        N_("{criterion}{where}: {have} of {need} marks"),
-                        criterion=name,
-                        where=_where(key[1]),
-                        have=have,
-                        need=need,
-                    )
-                )
+        _list_missing(table, name, [key for key in keys if result[key] is None])
         return result
     assert isinstance(criterion, Measured)
     given = inputs.measured[name]
     fallback = Fraction(criterion.default) if criterion.default is not None else None
     result = {key: given.get(key, fallback) for key in keys}
-    for key in keys:
-        if result[key] is None:
-            table.missing.setdefault(key[0], []).append(
-                msg(N_("{criterion}{where}: no value"), criterion=name, where=_where(key[1]))
-            )
+    _list_missing(table, name, [key for key in keys if result[key] is None])
     return result
+
+
+def _list_missing(table: ValueTable, name: str, keys: list[Key]) -> None:
+    """Note what each row lacks. Of a criterion the rules ask ``missing()`` about, only the
+    rows part-marked (marks are coming); the formulas needing the others say so."""
+    if name in table.ruleset.deferred_inputs:
+        pending = table.panels[name].pending if name in table.panels else {}
+        keys = [key for key in keys if key in pending]
+    for key in keys:
+        message = missing_input(table, name, key)
+        if message is not None:
+            table.missing.setdefault(key[0], []).append(message)
+
+
+def missing_input(table: ValueTable, name: str, key: Key) -> Message | None:
+    """What the entered criterion ``name`` lacks for the row ``key``: ``None`` where it has
+    too many marks (an error of the marks file, not a value still to come)."""
+    where = _where(key[1])
+    if isinstance(table.ruleset.rule.criteria[name], Measured):
+        return msg(N_("{criterion}{where}: no value"), criterion=name, where=where)
+    panel = table.panels[name]
+    if key in panel.excess:
+        return None
+    have, need = panel.pending.get(key, (0, table.ruleset.judges[name]))
+    return msg(
+        N_("{criterion}{where}: {have} of {need} marks"),
+        criterion=name,
+        where=where,
+        have=have,
+        need=need,
+    )
 
 
 def _panel(table: ValueTable, name: str, criterion: Judged, inputs: Inputs) -> PanelResult:

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from competition.rules.formula import FUNCTIONS, Formula
-from competition.rules.model import FIELD_METHODS, Judged, Measured, OverItems, Points, RuleFile
+from competition.rules.formula import FUNCTIONS, MISSING, Formula
+from competition.rules.model import (
+    FIELD_METHODS,
+    Judged,
+    Measured,
+    OverItems,
+    Points,
+    RuleFile,
+    Weighted,
+)
 
 Level = Literal["item", "entrant"]
 
@@ -17,7 +26,13 @@ Level = Literal["item", "entrant"]
 ENGINE_NAMES = frozenset(
     {"total", "rank", "field_size", "award", "entrant", "name", "group", "status", "item"}
 )
-RESERVED = ENGINE_NAMES | frozenset(keyword.kwlist) | frozenset(FUNCTIONS) | {"true", "false"}
+RESERVED = (
+    ENGINE_NAMES | frozenset(keyword.kwlist) | frozenset(FUNCTIONS) | {MISSING, "true", "false"}
+)
+
+# The formulas that list a value they need and do not have among what an entrant is missing
+# (conditions take a missing value as "not so" and list nothing).
+_LISTING = re.compile(r"criteria\.\w+\.formula|total\.formula|penalties\.\d+\.deduct")
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,44 @@ class RuleSet:
             ):
                 return True
         return False
+
+    @cached_property
+    def deferred_inputs(self) -> frozenset[str]:
+        """Entered criteria whose missing marks count only where a formula needs them.
+
+        A formula asks ``missing(goe)`` because no marks is a state of the contest (a void
+        element), not a delay: the entrant is complete once every formula that needs the
+        value has it. That holds only when the value is used in formulas alone, all of them
+        listing what they lack; used anywhere else, every missing mark counts as before."""
+        tested = frozenset[str]().union(*(f.tested for f in self.formulas.values()))
+        plain = self._named_outside_formulas()
+        return frozenset(
+            name
+            for name in tested
+            if isinstance(self.rule.criteria.get(name), (Judged, Measured))
+            and name not in plain
+            and all(
+                _LISTING.fullmatch(path)
+                for path, formula in self.formulas.items()
+                if name in formula.names
+            )
+        )
+
+    def _named_outside_formulas(self) -> set[str]:
+        """Criteria a rule file names outside formulas: weights, of, a panel's penalty,
+        the items' points, tie-breaks."""
+        rule = self.rule
+        names = set(rule.total.weights or {}) | {t.key for t in rule.ranking.tiebreak}
+        if rule.items is not None and rule.items.points is not None:
+            names.add(rule.items.points)
+        for criterion in rule.criteria.values():
+            if isinstance(criterion, Weighted):
+                names |= set(criterion.weights)
+            elif isinstance(criterion, (Points, OverItems)):
+                names.add(criterion.of)
+            elif isinstance(criterion, Judged) and criterion.penalty:
+                names.add(criterion.penalty)
+        return names
 
     def judged(self) -> dict[str, Judged]:
         return {n: c for n, c in self.rule.criteria.items() if isinstance(c, Judged)}

@@ -22,7 +22,7 @@ from competition.rules.combined import over_items, weighted_sum
 from competition.rules.datafiles import Entrant
 from competition.rules.formula import FormulaRuntimeError, MissingValue, Value
 from competition.rules.formula_columns import evaluate_inputs, evaluate_values
-from competition.rules.input_values import input_column
+from competition.rules.input_values import input_column, missing_input
 from competition.rules.inputs import Inputs, Key
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import (
@@ -110,11 +110,20 @@ def _evaluate(table: ValueTable, path: str, env: RowEnv) -> tuple[Fraction | Non
     try:
         return _number(table.ruleset.formula(path).evaluate(env)), None
     except MissingValue as missing:
+        if missing.name in table.ruleset.deferred_inputs:
+            return None, _needed_input(table, missing.name, env)
         if missing.name in table.ruleset.rule.criteria:
             return None, None  # already listed where the criterion's input is missing
         return None, ("missing", msg(N_("{name}: no value"), name=missing.name))
     except FormulaRuntimeError as error:
         return None, ("flag", msg(N_("{field}: {problem}"), field=path, problem=error.message))
+
+
+def _needed_input(table: ValueTable, name: str, env: RowEnv) -> Problem:
+    """What a row lacks of an entered criterion listed only where a formula needs it."""
+    item = (env.item or "") if table.ruleset.levels[name] == "item" else ""
+    message = missing_input(table, name, (env.entrant, item))
+    return None if message is None else ("missing", message)
 
 
 def _note(table: ValueTable, entrant: str, problem: tuple[str, Message]) -> None:
@@ -131,7 +140,8 @@ def _derived_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
     rounding and parsing share them) share one evaluation: a cache on ``id`` is exact."""
     path = f"criteria.{name}.formula"
     keys = _row_keys(table, name)
-    formula = table.ruleset.formula(path)
+    ruleset = table.ruleset
+    formula = ruleset.formula(path)
     names = sorted(formula.names)
     inputs = [_inputs_of(table, n, keys) for n in names]
     columns = evaluate_values(formula.text, dict(zip(names, inputs, strict=True)), len(keys))
@@ -140,10 +150,14 @@ def _derived_column(table: ValueTable, name: str) -> dict[Key, Fraction | None]:
     if columns is not None:
         values, present = columns
         left = np.flatnonzero(~present).tolist()
-    done: dict[tuple[int, ...], tuple[Fraction | None, Problem]] = {}
+    # what a row lacks of these inputs names its item: such rows share no evaluation
+    deferred = [i for n, i in zip(names, inputs, strict=True) if n in ruleset.deferred_inputs]
+    done: dict[tuple[object, ...], tuple[Fraction | None, Problem]] = {}
     for row in left:
         key = keys[row]
-        cache_key = tuple(id(column[row]) for column in inputs)
+        cache_key: tuple[object, ...] = tuple(id(column[row]) for column in inputs)
+        if any(column[row] is None for column in deferred):
+            cache_key = (*cache_key, key)
         outcome = done.get(cache_key)
         if outcome is None:
             env = table.env(key[0], key[1] or None)

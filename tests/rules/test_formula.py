@@ -81,3 +81,53 @@ def test_a_missing_value_is_reported_by_name_and_division_by_zero_is_an_error() 
     assert missing.value.name == "b"
     with pytest.raises(FormulaRuntimeError):
         evaluate("a / b", a=Fraction(1), b=Fraction(0))
+
+
+def test_missing_asks_whether_a_value_is_absent_and_is_never_missing_itself() -> None:
+    void = "0 if missing(goe) else base_value + goe"
+    assert evaluate(void, base_value=Fraction(4)) == 0
+    assert evaluate(void, base_value=Fraction(4), goe=Fraction(-1, 3)) == Fraction(11, 3)
+    assert evaluate("missing(goe)", goe=None) is True
+    assert evaluate("missing(goe)", goe=Fraction(0)) is False
+    assert evaluate("missing(county)", county="") is False  # an empty text is a value
+    formula = parse_formula("missing(goe) or goe < 0")
+    assert (formula.names, formula.tested) == ({"goe"}, {"goe"})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "missing(theory + 1)",
+            "missing() takes the name of a criterion or an attribute, found 'theory + 1'",
+        ),
+        ("missing()", "missing() takes 1 arguments, found 0"),
+        ("missing(a, b)", "missing() takes 1 arguments, found 2"),
+        ("missing(true)", "missing() takes the name of a criterion or an attribute, found 'true'"),
+        ("missing(min)", "missing() takes the name of a criterion or an attribute, found 'min'"),
+        ("missing", "'missing' is a function: call it as missing(...)"),
+        (
+            "sqrt(a)",
+            "unknown function 'sqrt'; allowed: min, max, abs, ceil, floor, round, clamp, missing",
+        ),
+    ],
+)
+def test_missing_takes_exactly_one_name(text: str, message: str) -> None:
+    with pytest.raises(FormulaSyntaxError) as caught:
+        parse_formula(text)
+    assert caught.value.message.render("en") == message
+
+
+def test_a_conditional_evaluates_only_the_branch_taken() -> None:
+    assert evaluate("0 if void else base_value + goe", void=True, base_value=Fraction(4)) == 0
+    assert evaluate("1 if b == 0 else a / b", a=Fraction(1), b=Fraction(0)) == 1
+    with pytest.raises(MissingValue):
+        evaluate("0 if void else base_value + goe", void=False, base_value=Fraction(4))
+
+
+def test_and_or_stop_at_the_first_operand_that_decides() -> None:
+    assert evaluate("void or goe > 0", void=True) is True
+    assert evaluate("not void and goe > 0", void=True) is False
+    assert evaluate("b != 0 and a / b > 1", a=Fraction(1), b=Fraction(0)) is False
+    with pytest.raises(MissingValue):
+        evaluate("goe > 0 or void", void=True)  # the first operand is always needed

@@ -163,7 +163,36 @@ def groups() -> Contest:
     return Contest(GROUPS, entrants, cells, {"score": ["6", "7", "9"], "time": ["1", "2"]})
 
 
-CONTESTS = {"welding": welding(), "runs": runs(), "placing": placing(), "groups": groups()}
+VOID = make_rules("""\
+contest: elements without marks are void and score 0
+items: {label: element, count: 2, points: element}
+criteria:
+  base_value: {kind: measured, min: 0, max: 10, step: 0.5}
+  goe: {kind: judged, judges: 2, scale: {min: -3, max: 3, step: 1}, aggregate: mean}
+  element: {kind: derived, formula: "0 if missing(goe) else base_value + goe"}
+  elements: {kind: items, of: element, combine: sum}
+total: {formula: elements}
+""")
+
+
+def void() -> Contest:
+    ids = ["V1", "V2", "V3"]
+    cells: list[Cell] = []
+    for entrant in ids:
+        for item in ("1", "2"):
+            cells += [(entrant, item, "goe", f"J{j}") for j in (1, 2)]
+            cells.append((entrant, item, "base_value", ""))
+    values = {"goe": ["-3", "0", "1", "3"], "base_value": ["0", "2.5", "7"]}
+    return Contest(VOID, make_entrants({"entrant": e} for e in ids), cells, values)
+
+
+CONTESTS = {
+    "welding": welding(),
+    "runs": runs(),
+    "placing": placing(),
+    "groups": groups(),
+    "void": void(),
+}
 
 
 class MarksLog:
