@@ -8,7 +8,15 @@ from functools import cached_property
 from typing import Literal
 
 from competition.rules.formula import FUNCTIONS, Formula
-from competition.rules.model import FIELD_METHODS, Judged, Measured, OverItems, Points, RuleFile
+from competition.rules.model import (
+    FIELD_METHODS,
+    Judged,
+    Measured,
+    OverItems,
+    PanelSize,
+    Points,
+    RuleFile,
+)
 
 Level = Literal["item", "entrant"]
 
@@ -21,6 +29,29 @@ RESERVED = ENGINE_NAMES | frozenset(keyword.kwlist) | frozenset(FUNCTIONS) | {"t
 
 
 @dataclass(frozen=True)
+class PanelRange:
+    """How many judges a panel has: a cell is complete with ``min`` to ``max`` marks (a
+    rule file's ``judges: N`` is the range N–N)."""
+
+    min: int
+    max: int
+
+    @classmethod
+    def of(cls, judges: int | PanelSize) -> PanelRange:
+        if isinstance(judges, PanelSize):
+            return cls(judges.min, judges.max)
+        return cls(judges, judges)
+
+    @property
+    def sizes(self) -> range:
+        return range(self.min, self.max + 1)
+
+    def __str__(self) -> str:
+        """As messages and the breakdown show it: ``9``, or ``8–9``."""
+        return str(self.max) if self.min == self.max else f"{self.min}–{self.max}"
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rule: RuleFile
     source: str
@@ -29,7 +60,7 @@ class RuleSet:
     item_ids: list[str] | None
     levels: dict[str, Level]
     order: list[str]  # criteria in an order where every value follows what it uses
-    judges: dict[str, int]  # expected panel size per judged criterion
+    panel_range: dict[str, PanelRange]  # how many judges each judged criterion's cell has
     formulas: dict[str, Formula] = field(default_factory=dict)  # keyed by field path
 
     @property
@@ -39,6 +70,11 @@ class RuleSet:
     @property
     def has_items(self) -> bool:
         return self.rule.items is not None
+
+    @cached_property
+    def judges(self) -> dict[str, int]:
+        """Per judged criterion, the most judges its panel seats."""
+        return {name: sizes.max for name, sizes in self.panel_range.items()}
 
     @cached_property
     def item_points(self) -> str | None:
