@@ -94,6 +94,11 @@ class PanelIndex:
 
     def _add(self, name: str, panel: PanelResult, penalised: bool) -> None:
         frame = panel.marks
+        if frame.empty:  # every cell absent
+            none = np.zeros(0, dtype=object)
+            counted = np.zeros(0, dtype=bool)
+            self.marks[name] = OrderedMarks(none, none, counted, none if penalised else None)
+            return
         entrant_codes, entrants = pd.factorize(frame["entrant"], sort=False)
         item_codes, items = pd.factorize(frame["item"], sort=False)
         # a pair (entrant, item) numbered in the order of its first row: that is the order in
