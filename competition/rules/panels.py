@@ -138,14 +138,11 @@ def _group(
 def _drops(c: Judged, declared: PanelRange, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per panel, the lowest and highest marks dropped at its own size: looked up in a table
     by size (a size outside the range drops none; such a panel gets no value)."""
-    low, high = (
-        np.zeros(declared.max + 2, dtype=np.int64),
-        np.zeros(declared.max + 2, dtype=np.int64),
-    )
+    by_size = np.zeros((2, declared.max + 2), dtype=np.int64)
     for size in declared.sizes:
-        low[size], high[size] = c.dropped(size)
+        by_size[:, size] = c.dropped(size)
     index = np.minimum(sizes, declared.max + 1)
-    return low[index], high[index]
+    return by_size[0, index], by_size[1, index]
 
 
 def _panel_order(group_key: np.ndarray, scaled: np.ndarray) -> np.ndarray:
