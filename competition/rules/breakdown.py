@@ -22,7 +22,8 @@ from competition.rules.standings import Standings
 
 
 class PanelRun(NamedTuple):
-    """One entrant's panel: rows ``start:stop`` of its criterion's ordered marks."""
+    """One entrant's panel: rows ``start:stop`` of its criterion's ordered marks (none for a
+    cell valued ``absent``, listed after the entrant's marked panels of the criterion)."""
 
     criterion: str
     item: str
@@ -78,15 +79,26 @@ class PanelIndex:
         criteria = standings.ruleset.rule.criteria
         for name, panel in standings.table.panels.items():
             criterion = criteria[name]
-            if not panel.marks.empty:
+            if not panel.marks.empty or panel.absent:
                 penalised = isinstance(criterion, Judged) and criterion.penalty is not None
                 self._add(name, panel, bool(penalised))
+                self._add_absent(name, panel)
 
     def of(self, entrant: str) -> list[PanelRun]:
         return self.runs.get(entrant, [])
 
+    def _add_absent(self, name: str, panel: PanelResult) -> None:
+        runs = self.runs
+        for entrant, item in panel.absent:
+            runs.setdefault(entrant, []).append(PanelRun(name, item, 0, 0))
+
     def _add(self, name: str, panel: PanelResult, penalised: bool) -> None:
         frame = panel.marks
+        if frame.empty:  # every cell absent
+            none = np.zeros(0, dtype=object)
+            counted = np.zeros(0, dtype=bool)
+            self.marks[name] = OrderedMarks(none, none, counted, none if penalised else None)
+            return
         entrant_codes, entrants = pd.factorize(frame["entrant"], sort=False)
         item_codes, items = pd.factorize(frame["item"], sort=False)
         # a pair (entrant, item) numbered in the order of its first row: that is the order in

@@ -29,7 +29,10 @@ class CheckerBase:
         self.attributes = set(rule.entrants.attributes)
 
     def problem(self, dotted: str, text: str, **params: object) -> None:
-        line = self.source_map.line_of(_split(dotted))
+        # a mapping keyed by numbers (drops per panel size) keeps its keys as text
+        line = self.source_map.lines.get(tuple(dotted.split("."))) or self.source_map.line_of(
+            _split(dotted)
+        )
         self.problems.append(Problem(self.source, line, dotted, msg(text, **params)))
 
     def parse(self, dotted: str, text: str) -> Formula | None:

@@ -13,7 +13,7 @@ class RuleChecker(CriteriaChecks):
     def compile(self, text: str, sha256: str) -> RuleSet:
         self.check_entrants()
         item_ids = self.check_items()
-        judges = self.check_inputs()
+        panel_range = self.check_inputs()
         order = self.check_dependencies()
         for name in order:
             self.check_computed(name)
@@ -33,7 +33,7 @@ class RuleChecker(CriteriaChecks):
             item_ids=item_ids,
             levels=self.levels,
             order=order,
-            judges=judges,
+            panel_range=panel_range,
             formulas=self.formulas,
         )
 

@@ -85,20 +85,29 @@ def _excess_problem(
     table: ValueTable, source: str, name: str, key: tuple[str, str], lines: list[int]
 ) -> Problem:
     entrant, item = key
+    sizes = table.ruleset.panel_range[name]
+    text = (
+        N_(
+            "{count} marks for entrant {entrant}{where} on '{criterion}', but its panel has "
+            "{judges} judges (lines {lines})"
+        )
+        if sizes.min == sizes.max
+        else N_(
+            "{count} marks for entrant {entrant}{where} on '{criterion}', but its panel has "
+            "at most {judges} judges (lines {lines})"
+        )
+    )
     return Problem(
         source,
         lines[0],
         "judge",
         msg(
-            N_(
-                "{count} marks for entrant {entrant}{where} on '{criterion}', but its panel has "
-                "{judges} judges (lines {lines})"
-            ),
+            text,
             count=len(lines),
             entrant=entrant,
             where=f" [{item}]" if item else "",
             criterion=name,
-            judges=table.ruleset.judges[name],
+            judges=sizes.max,
             lines=", ".join(map(str, lines)),
         ),
     )

@@ -237,6 +237,7 @@ def _merged_panel(
         max(before.digits, alone.digits),
         _replaced(before.flags, old, alone.flags),
         _replaced(before.first_line, old, alone.first_line),
+        _replaced(before.absent, old, alone.absent),
     )
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from competition.rules.check_base import CheckerBase
 from competition.rules.messages import N_
 from competition.rules.model import (
     FIELD_METHODS,
     Judged,
     Measured,
 )
-from competition.rules.ruleset import RESERVED
+from competition.rules.panel_checks import PanelChecks
+from competition.rules.ruleset import RESERVED, PanelRange
 
 
-class InputChecks(CheckerBase):
+class InputChecks(PanelChecks):
     """Entrants, items, panels and scales."""
 
     def check_entrants(self) -> None:
@@ -58,8 +58,9 @@ class InputChecks(CheckerBase):
             return [str(i) for i in range(1, items.count + 1)]
         return None
 
-    def check_inputs(self) -> dict[str, int]:
-        judges: dict[str, int] = {}
+    def check_inputs(self) -> dict[str, PanelRange]:
+        self.check_panels()
+        judges: dict[str, PanelRange] = {}
         for name, criterion in self.rule.criteria.items():
             where = f"criteria.{name}"
             if name in RESERVED:
@@ -70,49 +71,20 @@ class InputChecks(CheckerBase):
                 )
             if isinstance(criterion, Judged):
                 self.levels[name] = criterion.level or self.default_level()
-                size = self.check_judged(name, criterion)
-                if size is not None:
-                    judges[name] = size
+                sizes = self.check_judged(name, criterion)
+                if sizes is not None:
+                    judges[name] = sizes
             elif isinstance(criterion, Measured):
                 self.levels[name] = criterion.level or self.default_level()
                 self.check_measured(name, criterion)
         return judges
 
-    def check_judged(self, name: str, c: Judged) -> int | None:
+    def check_judged(self, name: str, c: Judged) -> PanelRange | None:
         where = f"criteria.{name}"
         self.check_scale(f"{where}.scale", c.scale.min, c.scale.max, c.scale.step)
-        size = c.judges
-        if c.panel is not None:
-            panel = self.rule.panels.get(c.panel)
-            if panel is None:
-                self.problem(
-                    f"{where}.panel", N_("no panel named '{name}' in panels"), name=c.panel
-                )
-            elif size is not None and size != panel.judges:
-                self.problem(
-                    f"{where}.judges",
-                    N_("{count} judges, but panel '{panel}' has {size}"),
-                    count=size,
-                    panel=c.panel,
-                    size=panel.judges,
-                )
-            else:
-                size = panel.judges
-        if size is None and c.panel is None:
-            self.problem(where, N_("give the number of judges: judges: N, or panel: NAME"))
+        sizes = self.panel_range(name, c)
         self.check_field_method(name, c)
-        trimmed = c.aggregate.startswith("trimmed")
-        if not trimmed and (c.drop_high or c.drop_low):
-            self.problem(
-                f"{where}.aggregate", N_("drop_high and drop_low need trimmed_mean or trimmed_sum")
-            )
-        if trimmed and size is not None and c.drop_high + c.drop_low >= size:
-            self.problem(
-                where,
-                N_("dropping {dropped} of {size} judges leaves no mark to count"),
-                dropped=c.drop_high + c.drop_low,
-                size=size,
-            )
+        self.check_drops(name, c, sizes)
         if c.penalty is not None:
             penalty = self.rule.criteria.get(c.penalty)
             if not isinstance(penalty, Measured):
@@ -125,7 +97,7 @@ class InputChecks(CheckerBase):
                     N_("'{name}' must be entered at the same level"),
                     name=c.penalty,
                 )
-        return size
+        return sizes
 
     def check_field_method(self, name: str, c: Judged) -> None:
         where = f"criteria.{name}"

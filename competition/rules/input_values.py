@@ -36,6 +36,7 @@ def input_column(
                         problem=message,
                     ),
                 )
+        _absent(table, name, criterion, panel, result)
         _list_missing(table, name, [key for key in keys if result[key] is None])
         return result
     assert isinstance(criterion, Measured)
@@ -44,6 +45,24 @@ def input_column(
     result = {key: given.get(key, fallback) for key in keys}
     _list_missing(table, name, [key for key in keys if result[key] is None])
     return result
+
+
+def _absent(
+    table: ValueTable,
+    name: str,
+    criterion: Judged,
+    panel: PanelResult,
+    result: dict[Key, Fraction | None],
+) -> None:
+    """A cell no judge marked takes the value ``absent`` where the rule gives one (a short
+    panel stays missing; an overfull one is an error)."""
+    if criterion.absent is None:
+        return
+    absent = Fraction(criterion.absent)
+    for key, value in result.items():
+        if value is None and key not in panel.excess and panel.pending.get(key, 0) == 0:
+            result[key] = panel.values[key] = absent
+            panel.absent[key] = None
 
 
 def _list_missing(table: ValueTable, name: str, keys: list[Key]) -> None:
@@ -67,13 +86,23 @@ def missing_input(table: ValueTable, name: str, key: Key) -> Message | None:
     panel = table.panels[name]
     if key in panel.excess:
         return None
-    have, need = panel.pending.get(key, (0, table.ruleset.judges[name]))
+    have = panel.pending.get(key, 0)
+    sizes = table.ruleset.panel_range[name]
+    if sizes.min == sizes.max:
+        return msg(
+            N_("{criterion}{where}: {have} of {need} marks"),
+            criterion=name,
+            where=where,
+            have=have,
+            need=sizes.max,
+        )
     return msg(
-        N_("{criterion}{where}: {have} of {need} marks"),
+        N_("{criterion}{where}: {have} of {min}–{max} marks"),
         criterion=name,
         where=where,
         have=have,
-        need=need,
+        min=sizes.min,
+        max=sizes.max,
     )
 
 
@@ -87,7 +116,8 @@ def _panel(table: ValueTable, name: str, criterion: Judged, inputs: Inputs) -> P
     if criterion.aggregate in FIELD_METHODS and table.outside_field:
         kept = ~judged.frame["entrant"].isin(list(table.outside_field))
         judged = JudgedMarks(name, judged.digits, judged.frame[kept].reset_index(drop=True))
-    panel = aggregate_panel(criterion, judged, table.ruleset.judges[name], penalty, default)
+    sizes = table.ruleset.panel_range[name]
+    panel = aggregate_panel(criterion, judged, sizes, penalty, default)
     table.panels[name] = panel
     return panel
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from competition.rules.numbers import RoundingMode
 
@@ -87,8 +87,43 @@ class Items(Strict):
     points: Name | None = Field(None, description="The per-item value listed as its points.")
 
 
+JudgeCount = Annotated[int, Field(ge=1, le=99)]
+DropCount = Annotated[int, Field(ge=0)]
+
+
+class PanelSize(Strict):
+    """A panel that may sit short: complete with any number of judges from min to max."""
+
+    min: JudgeCount
+    max: JudgeCount
+
+
+# the branches of a field written either as a number or as a mapping: validated as the one
+# the text chose, so an error names the field, not each branch pydantic tried
+NUMBER_BRANCH, MAPPING_BRANCH = "number", "mapping"
+UNION_BRANCHES = frozenset({NUMBER_BRANCH, MAPPING_BRANCH})
+
+
+def _branch(value: object) -> str:
+    return MAPPING_BRANCH if isinstance(value, dict | PanelSize) else NUMBER_BRANCH
+
+
+Judges = Annotated[
+    Annotated[JudgeCount, Tag(NUMBER_BRANCH)] | Annotated[PanelSize, Tag(MAPPING_BRANCH)],
+    Discriminator(_branch),
+    Field(description="Judges on the panel: N exactly, or {min: M, max: N}."),
+]
+# marks dropped: the same for every panel size, or given for each size of the panel's range
+Drops = Annotated[
+    Annotated[DropCount, Tag(NUMBER_BRANCH)]
+    | Annotated[dict[JudgeCount, DropCount], Tag(MAPPING_BRANCH)],
+    Discriminator(_branch),
+    Field(description="Marks dropped: N for every panel size, or {size: N, ...}."),
+]
+
+
 class Panel(Strict):
-    judges: int = Field(ge=1, le=99)
+    judges: Judges
     label: str | None = None
 
 
@@ -127,7 +162,7 @@ class Judged(CriterionBase):
     kind: Literal["judged"]
     scale: Scale
     panel: Name | None = None
-    judges: int | None = Field(None, ge=1, le=99)
+    judges: Judges | None = None
     aggregate: Literal[
         "mean",
         "median",
@@ -139,11 +174,22 @@ class Judged(CriterionBase):
         "pairwise",
         "skating",
     ] = "mean"
-    drop_high: int = Field(0, ge=0)
-    drop_low: int = Field(0, ge=0)
+    drop_high: Drops = 0
+    drop_low: Drops = 0
     penalty: Name | None = Field(None, description="Measured points off each mark first.")
     tolerance: Tolerance | None = None
     rescale: Rescale | None = Field(None, description="With zscore: mean + sd × mean z.")
+    absent: Number | None = Field(None, description="The value of a cell no judge marked.")
+
+    def dropped(self, size: int) -> tuple[int, int]:
+        """The lowest and highest marks a trimmed aggregate drops from ``size`` marks."""
+        if not self.aggregate.startswith("trimmed"):
+            return 0, 0
+        return _drops_at(self.drop_low, size), _drops_at(self.drop_high, size)
+
+
+def _drops_at(drops: int | dict[int, int], size: int) -> int:
+    return drops if isinstance(drops, int) else drops.get(size, 0)
 
 
 class Measured(CriterionBase):

@@ -1,7 +1,8 @@
 """Panel aggregation, vectorised: per-judge penalties, trimming, mean/median/sum, tolerance.
 
 All arithmetic is on integers scaled by ``10**digits``; only each panel's result becomes a
-Fraction. A panel counts only once it has every judge's mark.
+Fraction. A panel counts once it has as many marks as its declared range of judges allows
+(``judges: 9`` is 9–9), each size trimmed by its own drops.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ from competition.rules.inputs import JudgedMarks, Key, Labels, taken
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import FIELD_METHODS, Judged
 from competition.rules.numbers import format_exact
+from competition.rules.ruleset import PanelRange
 
 
 @dataclass
 class PanelResult:
     criterion: str
     values: dict[Key, Fraction]
-    pending: dict[Key, tuple[int, int]]  # panels still short of judges: (marks, judges)
+    pending: dict[Key, int]  # panels still short of judges: their marks
     excess: dict[Key, list[int]]  # panels with more marks than judges: their lines
     marks: pd.DataFrame  # sorted, with ``adjusted`` and ``counted`` columns
     digits: int
     flags: dict[Key, list[Message]] = field(default_factory=dict)
     first_line: dict[Key, int] = field(default_factory=dict)  # of each pending panel
+    absent: dict[Key, None] = field(default_factory=dict)  # unmarked cells valued ``absent``
 
 
 def _digits_for(values: list[Fraction]) -> int:
@@ -104,7 +107,11 @@ def _codes(marks: pd.DataFrame, column: str, known: Labels | None) -> tuple[np.n
 
 
 def _group(
-    c: Judged, marks: pd.DataFrame, scaled: np.ndarray, labels: tuple[Labels, Labels] | None
+    c: Judged,
+    sizes_declared: PanelRange,
+    marks: pd.DataFrame,
+    scaled: np.ndarray,
+    labels: tuple[Labels, Labels] | None,
 ) -> tuple[_Groups, np.ndarray]:
     entrant_codes, entrants = _codes(marks, "entrant", labels[0] if labels else None)
     item_codes, items = _codes(marks, "item", labels[1] if labels else None)
@@ -115,9 +122,8 @@ def _group(
     sizes = np.diff(np.r_[starts, len(sorted_key)])
     group_of_row = np.repeat(np.arange(len(starts)), sizes)
     position = np.arange(len(sorted_key)) - starts[group_of_row]
-    trimmed = c.aggregate.startswith("trimmed")
-    drop_low, drop_high = (c.drop_low, c.drop_high) if trimmed else (0, 0)
-    counted = (position >= drop_low) & (position < sizes[group_of_row] - drop_high)
+    drop_low, drop_high = _drops(c, sizes_declared, sizes)
+    counted = (position >= drop_low[group_of_row]) & (position < (sizes - drop_high)[group_of_row])
     first = sorted_key[starts]
     entrant_of = np.array(entrants, dtype=object)[first // len(items)]
     item_of = np.array(items, dtype=object)[first % len(items)]
@@ -127,6 +133,16 @@ def _group(
     middles = adjusted[starts + (sizes - 1) // 2] + adjusted[starts + sizes // 2]
     kept = sizes - drop_low - drop_high
     return _Groups(keys, starts, sizes, adjusted, counted, kept, sums, middles), order
+
+
+def _drops(c: Judged, declared: PanelRange, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per panel, the lowest and highest marks dropped at its own size: looked up in a table
+    by size (a size outside the range drops none; such a panel gets no value)."""
+    by_size = np.zeros((2, declared.max + 2), dtype=np.int64)
+    for size in declared.sizes:
+        by_size[:, size] = c.dropped(size)
+    index = np.minimum(sizes, declared.max + 1)
+    return by_size[0, index], by_size[1, index]
 
 
 def _panel_order(group_key: np.ndarray, scaled: np.ndarray) -> np.ndarray:
@@ -144,11 +160,12 @@ def _panel_order(group_key: np.ndarray, scaled: np.ndarray) -> np.ndarray:
 def aggregate_panel(
     c: Judged,
     judged: JudgedMarks,
-    judges: int,
+    sizes: PanelRange,
     penalty: dict[Key, Fraction] | None = None,
     penalty_default: Fraction = Fraction(0),
 ) -> PanelResult:
-    """Each complete panel's value; short panels are pending, overfull ones are errors."""
+    """Each complete panel's value; panels short of ``sizes.min`` are pending, those past
+    ``sizes.max`` are errors."""
     marks = judged.frame
     digits = judged.digits
     scaled = marks["scaled"].to_numpy(dtype=np.int64)
@@ -159,17 +176,17 @@ def aggregate_panel(
     if marks.empty:
         empty = marks.assign(adjusted=scaled, counted=np.zeros(0, dtype=bool))
         return PanelResult(judged.criterion, {}, {}, {}, empty, digits)
-    groups, order = _group(c, marks, scaled, judged.labels)
+    groups, order = _group(c, sizes, marks, scaled, judged.labels)
     factor = 10**digits
     sorted_marks = taken(marks, order, [str(c) for c in marks.columns])
     lines = sorted_marks["line"].to_numpy(dtype=np.int64)
     result = PanelResult(judged.criterion, {}, {}, {}, sorted_marks, digits)
-    for g in np.flatnonzero(groups.sizes > judges).tolist():
+    for g in np.flatnonzero(groups.sizes > sizes.max).tolist():
         result.excess[groups.keys[g]] = sorted(int(n) for n in lines[groups.slice(g)])
-    for g in np.flatnonzero(groups.sizes < judges).tolist():
-        result.pending[groups.keys[g]] = (int(groups.sizes[g]), judges)
+    for g in np.flatnonzero(groups.sizes < sizes.min).tolist():
+        result.pending[groups.keys[g]] = int(groups.sizes[g])
         result.first_line[groups.keys[g]] = int(lines[groups.starts[g]])
-    complete = np.flatnonzero(groups.sizes == judges)
+    complete = np.flatnonzero((groups.sizes >= sizes.min) & (groups.sizes <= sizes.max))
     if c.aggregate in FIELD_METHODS:
         result.values = dict.fromkeys((groups.keys[g] for g in complete.tolist()), Fraction(0))
     else:

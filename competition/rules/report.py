@@ -32,6 +32,10 @@ class Report:
         self.methods = {
             name: getattr(criteria[name], "aggregate", None) for name in self.panels.marks
         }
+        ranges = standings.ruleset.panel_range
+        self.sizes = {
+            name: {"min": ranges[name].min, "max": ranges[name].max} for name in self.panels.marks
+        }
         table = standings.table
         self.values = {n: _texts(standings, n, c) for n, c in table.entrant_columns.items()}
         self.item_values = {n: _texts(standings, n, c) for n, c in table.item_columns.items()}
@@ -62,6 +66,9 @@ class Report:
                 "criterion": run.criterion,
                 "item": run.item or None,
                 "method": self.methods[run.criterion],
+                "judges": run.stop - run.start,
+                "panel_size": dict(self.sizes[run.criterion]),
+                "absent": run.start == run.stop,
                 "marks": dicts[run.criterion][run.start : run.stop],
                 "result": self.result(run.criterion, entrant, run.item),
             }

@@ -62,6 +62,11 @@ class RenderedReport(Report):
         inner = MARKS_NEWLINE + "  "
         self.mark_texts = {name: mark_texts(m, inner) for name, m in self.panels.marks.items()}
         self.points_name = standings.ruleset.item_points or ""
+        at = PARTS_NEWLINE + "    "
+        self.size_texts = {
+            name: f'{{{at}  "min": {size["min"]},{at}  "max": {size["max"]}{at}}}'
+            for name, size in self.sizes.items()
+        }
 
     def points_of(self, row: Row) -> Rendered:
         at = POINTS_NEWLINE + "    "
@@ -93,13 +98,23 @@ class RenderedReport(Report):
         separator = "," + marks_at
         panels = []
         for run in self.panels.of(entrant):
-            marks = separator.join(self.mark_texts[run.criterion][run.start : run.stop])
+            absent = run.start == run.stop
+            marks = (
+                "[]"
+                if absent
+                else f"[{marks_at}"
+                f"{separator.join(self.mark_texts[run.criterion][run.start : run.stop])}"
+                f"{MARKS_NEWLINE}]"
+            )
             result = self.result(run.criterion, entrant, run.item)
             panels.append(
                 f'{{{at}"criterion": {_string(run.criterion)},'
                 f'{at}"item": {_text(run.item or None)},'
                 f'{at}"method": {_text(self.methods[run.criterion])},'
-                f'{at}"marks": [{marks_at}{marks}{MARKS_NEWLINE}],{at}"result": {_text(result)}'
+                f'{at}"judges": {run.stop - run.start},'
+                f'{at}"panel_size": {self.size_texts[run.criterion]},'
+                f'{at}"absent": {"true" if absent else "false"},'
+                f'{at}"marks": {marks},{at}"result": {_text(result)}'
                 f"{PARTS_NEWLINE}  }}"
             )
         return Rendered(_listed(panels, PARTS_NEWLINE), PARTS_NEWLINE)

@@ -14,6 +14,7 @@ from competition.rules.model import (
     Judged,
     Measured,
     OverItems,
+    PanelSize,
     Points,
     RuleFile,
     Weighted,
@@ -36,6 +37,29 @@ _LISTING = re.compile(r"criteria\.\w+\.formula|total\.formula|penalties\.\d+\.de
 
 
 @dataclass(frozen=True)
+class PanelRange:
+    """How many judges a panel has: a cell is complete with ``min`` to ``max`` marks (a
+    rule file's ``judges: N`` is the range N–N)."""
+
+    min: int
+    max: int
+
+    @classmethod
+    def of(cls, judges: int | PanelSize) -> PanelRange:
+        if isinstance(judges, PanelSize):
+            return cls(judges.min, judges.max)
+        return cls(judges, judges)
+
+    @property
+    def sizes(self) -> range:
+        return range(self.min, self.max + 1)
+
+    def __str__(self) -> str:
+        """As messages and the breakdown show it: ``9``, or ``8–9``."""
+        return str(self.max) if self.min == self.max else f"{self.min}–{self.max}"
+
+
+@dataclass(frozen=True)
 class RuleSet:
     rule: RuleFile
     source: str
@@ -44,7 +68,7 @@ class RuleSet:
     item_ids: list[str] | None
     levels: dict[str, Level]
     order: list[str]  # criteria in an order where every value follows what it uses
-    judges: dict[str, int]  # expected panel size per judged criterion
+    panel_range: dict[str, PanelRange]  # how many judges each judged criterion's cell has
     formulas: dict[str, Formula] = field(default_factory=dict)  # keyed by field path
 
     @property
@@ -54,6 +78,11 @@ class RuleSet:
     @property
     def has_items(self) -> bool:
         return self.rule.items is not None
+
+    @cached_property
+    def judges(self) -> dict[str, int]:
+        """Per judged criterion, the most judges its panel seats."""
+        return {name: sizes.max for name, sizes in self.panel_range.items()}
 
     @cached_property
     def item_points(self) -> str | None:
@@ -116,7 +145,8 @@ class RuleSet:
         """Criteria a rule file names outside formulas: weights, of, a panel's penalty,
         the items' points, tie-breaks."""
         rule = self.rule
-        names = set(rule.total.weights or {}) | {t.key for t in rule.ranking.tiebreak}
+        names = set(rule.total.weights or {})
+        names |= {name for t in rule.ranking.tiebreak for name in (t.key, t.countback) if name}
         if rule.items is not None and rule.items.points is not None:
             names.add(rule.items.points)
         for criterion in rule.criteria.values():

@@ -11,7 +11,7 @@ from pydantic_core import ErrorDetails
 
 from competition.rules.errors import Problem
 from competition.rules.messages import N_, Message, msg
-from competition.rules.model import RuleFile
+from competition.rules.model import UNION_BRANCHES, RuleFile
 from competition.rules.yamlsource import Path, SourceMap
 
 _SIMPLE: dict[str, str] = {
@@ -53,6 +53,8 @@ def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     """The schema model an error location points into, to list the keys it allows."""
     current: Any = RuleFile
     for step in loc:
+        if step in UNION_BRANCHES:
+            continue
         members = _model_members(current)
         model = next((m for m in members if isinstance(m, type) and issubclass(m, BaseModel)), None)
         container = next((m for m in members if typing.get_origin(m) in (dict, list)), None)
@@ -106,7 +108,11 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[Path, list[str]]:
         elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
             path.append(step)
             current = current[step]
-        elif step in ("[key]",) or (isinstance(current, dict) and step == current.get("kind")):
+        elif (
+            step == "[key]"
+            or step in UNION_BRANCHES
+            or (isinstance(current, dict) and step == current.get("kind"))
+        ):
             continue
         else:
             rest.append(str(step))

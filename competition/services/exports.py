@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -122,7 +123,9 @@ def standings_text(standings: Standings, locale: str) -> str:
 def score_sheet_frame(standings: Standings) -> pd.DataFrame:
     """Every judge's mark, whether it was dropped, and the panel's result: the sheet an
     auditor checks by hand. ``counted`` stays for scripts that read the command's export;
-    ``adjusted`` (the mark after a per-judge penalty) appears only where a rule has one."""
+    ``adjusted`` (the mark after a per-judge penalty) appears only where a rule has one, and
+    ``judges`` (how many judges marked the cell, which sets its drops) only where a panel
+    may sit short."""
     criteria = standings.ruleset.rule.criteria
     frames = [
         _panel_sheet(standings, name).assign(order=order)
@@ -130,12 +133,14 @@ def score_sheet_frame(standings: Standings) -> pd.DataFrame:
         if not standings.table.panels[name].marks.empty
     ]
     if not frames:
-        return pd.DataFrame(columns=[c for c in _SHEET_COLUMNS if c != "adjusted"])
+        return pd.DataFrame(columns=[c for c in _SHEET_COLUMNS if c not in ("adjusted", "judges")])
     sheet = pd.concat(frames, ignore_index=True)
     sheet = sheet.sort_values(["entrant", "item", "order", "judge"], kind="stable")
     sheet = sheet.drop(columns="order").reset_index(drop=True)
     if not any(_penalised(criteria[name]) for name in standings.table.panels):
         sheet = sheet.drop(columns="adjusted")
+    if all(sizes.min == sizes.max for sizes in standings.ruleset.panel_range.values()):
+        sheet = sheet.drop(columns="judges")
     for column in ("entrant", "item", "criterion", "judge"):
         sheet[column] = sheet[column].map(escape_cell)
     return sheet
@@ -150,6 +155,7 @@ _SHEET_COLUMNS = (
     "adjusted",
     "counted",
     "dropped",
+    "judges",
     "result",
 )
 
@@ -163,6 +169,7 @@ def _panel_sheet(standings: Standings, name: str) -> pd.DataFrame:
         for key in dict.fromkeys(keys)
     }
     counted = marks["counted"].astype(bool).tolist()
+    judges = Counter(keys)
     scale = 10**panel.digits
     columns: dict[str, list[object]] = {
         "entrant": [entrant for entrant, _ in keys],
@@ -173,6 +180,7 @@ def _panel_sheet(standings: Standings, name: str) -> pd.DataFrame:
         "adjusted": [format_exact(Fraction(int(a), scale)) for a in marks["adjusted"].tolist()],
         "counted": list(counted),
         "dropped": [not kept for kept in counted],
+        "judges": [judges[key] for key in keys],
         "result": [results[key] for key in keys],
     }
     return pd.DataFrame(columns)
@@ -205,6 +213,7 @@ _HEADERS = {
     "value": N_("Mark"),
     "adjusted": N_("Mark after penalty"),
     "dropped": N_("Dropped"),
+    "judges": N_("Judges on the panel"),
     "result": N_("Panel result"),
     "places": N_("Places"),
     "awarded": N_("Awarded"),

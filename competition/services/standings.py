@@ -257,8 +257,9 @@ class Progress:
 
 def progress(event: Event, result: Standings | None = None) -> list[Progress]:
     """Per entered criterion: complete panels or values out of those expected (of the
-    event's standings now, or of ``result``). A measured value with a default (a deduction
-    that is 0 unless entered) is owed by nobody, so it is not counted."""
+    event's standings now, or of ``result``). A panel is complete with as many marks as its
+    range of judges allows. A measured value with a default (a deduction that is 0 unless
+    entered) is owed by nobody, so it is not counted."""
     if result is None:
         result = event_standings(event)
     table = result.table
@@ -274,7 +275,8 @@ def progress(event: Event, result: Standings | None = None) -> list[Progress]:
         )
         if name in table.panels:
             panel = table.panels[name]
-            complete, partial = len(panel.values), len(panel.pending)
+            # a cell valued ``absent`` was not marked: it is not counted as marked in full
+            complete, partial = len(panel.values) - len(panel.absent), len(panel.pending)
         else:
             column = table.item_columns[name] if per_item else table.entrant_columns[name]
             complete, partial = sum(1 for v in column.values() if v is not None), 0

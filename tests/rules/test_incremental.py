@@ -119,6 +119,30 @@ awards:
 """)
 
 
+SHORT = make_rules("""\
+contest: panels that may sit short, an unmarked run valued 0
+items: {count: 2}
+criteria:
+  style:
+    kind: judged
+    judges: {min: 2, max: 4}
+    scale: {min: 0, max: 10, step: 0.5}
+    aggregate: trimmed_mean
+    drop_high: {2: 0, 3: 1, 4: 1}
+    drop_low: {2: 0, 3: 0, 4: 1}
+    absent: 0
+  runs: {kind: items, of: style}
+total: {formula: runs, round: {ndigits: 2}}
+""")
+
+
+def short() -> Contest:
+    ids = [f"S{n}" for n in range(1, 5)]
+    cells = [(e, item, "style", f"J{j}") for e in ids for item in ("1", "2") for j in range(1, 5)]
+    values = {"style": ["0", "3.5", "6", "9.5", "10"]}
+    return Contest(SHORT, make_entrants({"entrant": e} for e in ids), cells, values)
+
+
 def runs() -> Contest:
     ids = [f"R{n}" for n in range(1, 6)]
     cells: list[Cell] = []
@@ -192,6 +216,7 @@ CONTESTS = {
     "placing": placing(),
     "groups": groups(),
     "void": void(),
+    "short": short(),
 }
 
 
@@ -245,6 +270,7 @@ def table_view(standings: Standings, registered_in_order: bool = True) -> dict[s
                 panel.excess,
                 panel.flags,
                 panel.first_line,
+                panel.absent,
                 [
                     (e, i, j, v, line, Fraction(int(a), 10**panel.digits), bool(c))
                     for e, i, j, v, line, a, c in panel.marks[

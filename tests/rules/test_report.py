@@ -55,7 +55,9 @@ def reference_panels(standings: Standings, row: Row) -> list[dict[str, Any]]:
         criterion = standings.ruleset.rule.criteria[name]
         marks = panel.marks[panel.marks["entrant"] == row.key]
         penalised = getattr(criterion, "penalty", None) is not None
-        for item in dict.fromkeys(marks["item"].tolist()):
+        sizes = standings.ruleset.panel_range[name]
+        absent = [item for entrant, item in panel.absent if entrant == row.key]
+        for item in [*dict.fromkeys(marks["item"].tolist()), *absent]:
             rows = marks[marks["item"] == item]
             value = standings.table.value(name, row.key, item or None)
             result.append(
@@ -63,6 +65,9 @@ def reference_panels(standings: Standings, row: Row) -> list[dict[str, Any]]:
                     "criterion": name,
                     "item": item or None,
                     "method": getattr(criterion, "aggregate", None),
+                    "judges": len(rows),
+                    "panel_size": {"min": sizes.min, "max": sizes.max},
+                    "absent": item in absent,
                     "marks": [
                         {
                             "judge": judge,

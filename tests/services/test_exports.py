@@ -246,3 +246,28 @@ def test_names_that_look_like_formulas_come_back_with_an_apostrophe(
     names = dict(zip(sheet["Entrant"], sheet["Name"], strict=True))
     for key, name in NASTY.items():
         assert names[key] == "'" + name
+
+
+def test_a_panel_that_may_sit_short_shows_how_many_judges_marked_each_cell() -> None:
+    rules = make_rules("""\
+    contest: short panels
+    criteria:
+      score:
+        kind: judged
+        judges: {min: 2, max: 3}
+        scale: {min: 0, max: 10}
+        aggregate: trimmed_mean
+        drop_high: {2: 0, 3: 1}
+    total: {formula: score}
+    """)
+    marks = [*panel_marks("A", "score", [6, 8, 9]), *panel_marks("B", "score", [5, 7])]
+    sheet = xlsx(score_sheet_xlsx_bytes(standings_of(rules, marks), "en"))["Score sheet"]
+    assert sheet[["Entrant", "Mark", "Dropped", "Judges on the panel", "Panel result"]].astype(
+        str
+    ).values.tolist() == [
+        ["A", "6", "no", "3", "7"],
+        ["A", "8", "no", "3", "7"],
+        ["A", "9", "yes", "3", "7"],
+        ["B", "5", "no", "2", "6"],
+        ["B", "7", "no", "2", "6"],
+    ]

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Entrant, Judge, Mark
 from competition.models.base import utcnow
-from competition.services import assignments, judge_cards, judges, users
+from competition.services import assignments, contests, judge_cards, judges, users
 from competition.services.authority import Actor, Refused
-from tests.factories import make_admin, make_contest, make_user
+from competition.services.contests import RuleSource
+from tests.factories import make_admin, make_contest, make_user, rule_source
 
 ORGANISER_OR_CHIEF = (
     "forbidden",
@@ -374,6 +375,24 @@ def test_a_judge_beyond_the_panels_size_is_refused(db_app: Flask) -> None:
     judges.revoke(admin, panel[0].id, "病假")
     seventh, _ = judges.create_judge(admin, contest.id, "裁判7")
     assignments.assign(admin, seventh.id, event.id, "appearance", wang.id)
+
+
+def test_a_panel_that_may_sit_short_seats_up_to_its_most_judges(db_app: Flask) -> None:
+    admin = make_admin()
+    welding = rule_source()
+    text = welding.text.replace("judges: 5,", "judges: {min: 4, max: 5},")
+    assert text != welding.text
+    contest = contests.create_contest(admin, "焊工", [("焊工", RuleSource("w.yaml", text))])
+    event = contest.events[0]
+    panel = [judges.create_judge(admin, contest.id, f"裁判{n}")[0] for n in range(1, 7)]
+    for judge in panel[:5]:
+        assignments.assign(admin, judge.id, event.id, "appearance")
+    with pytest.raises(Refused) as caught:
+        assignments.assign(admin, panel[5].id, event.id, "appearance")
+    assert refusal(caught) == (
+        "panel_full",
+        "the panel of 'appearance' has 5 judges, all seated already",
+    )
 
 
 def test_a_revoked_judge_who_marked_keeps_the_seat(db_app: Flask) -> None:

@@ -28,9 +28,14 @@ def as_json(standings: Standings) -> str:
     return json.dumps(standings_dict(standings), ensure_ascii=False, sort_keys=True)
 
 
-def welding(admin: Actor) -> tuple[Event, dict[str, Actor]]:
-    """The shipped welding contest in scoring: its ten welders, five appearance judges."""
-    contest = make_contest(admin)
+def welding(admin: Actor, rules: str | None = None) -> tuple[Event, dict[str, Actor]]:
+    """The shipped welding contest in scoring (or these rules for it): its ten welders, five
+    appearance judges."""
+    if rules is None:
+        contest = make_contest(admin)
+    else:
+        source = RuleSource("welding_skills.yaml", rules)
+        contest = contests.create_contest(admin, "2026 焊工技能竞赛", [("焊工", source)])
     event = contest.events[0]
     with open(RULES / "welding_skills.entrants.csv", encoding="utf-8") as rows:
         for row in csv.DictReader(rows):
@@ -106,3 +111,27 @@ def test_progress_counts_only_the_values_someone_owes(db_app: Flask) -> None:
     assert "undercut_mm" not in owed and "safety_deduction" not in owed  # default 0
     assert owed["theory"] == (0, 10)  # the ten welders
     assert owed["appearance"][0] == 0
+
+
+def test_a_panel_that_sits_short_counts_live_and_an_absent_one_is_not_marked(
+    db_app: Flask,
+) -> None:
+    """Appearance judged by four to five judges, an unmarked weld valued 0: four marks make
+    W01's panel complete on the board; the welds nobody marked are not counted as marked."""
+    admin = make_admin()
+    text = (RULES / "welding_skills.yaml").read_text(encoding="utf-8")
+    short = text.replace("judges: 5,", "judges: { min: 4, max: 5 },").replace(
+        "    drop_low: 1\n", "    drop_low: 1\n    absent: 0\n", 1
+    )
+    event, panel = welding(admin, short)
+    live = StandingsService()
+    live.of(event)
+    for actor, value in zip(list(panel.values())[:4], ("24", "25", "26", "28"), strict=True):
+        marks.record_mark(actor, event.id, MarkInput("W01", "appearance", value))
+    standings = live.of(event)
+    assert as_json(standings) == as_json(event_standings(event))
+    assert live.incremental > 0
+    assert standings.table.value("appearance", "W01") == 25.5  # (25 + 26) / 2
+    assert standings.table.value("appearance", "W02") == 0  # absent
+    owed = {p.criterion: (p.complete, p.expected) for p in progress(event, standings)}
+    assert owed["appearance"] == (1, 10)
