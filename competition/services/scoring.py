@@ -12,7 +12,7 @@ from competition.extensions import db
 from competition.models import Entrant, Event, Judge, Mark, SheetSignoff
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
-from competition.rules.numbers import canonical_mark
+from competition.rules.not_taken import stored_value
 from competition.services import (
     assignments,
     audit,
@@ -222,7 +222,7 @@ def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Ma
     problem = value_problem(ruleset_of(event), old.criterion, value.strip())
     if problem is not None:
         raise Refused("invalid_value", problem)
-    value = canonical_mark(value)
+    value = stored_value(ruleset_of(event), old.criterion, value)
     new = Mark(
         event_id=old.event_id,
         entrant_id=old.entrant_id,
