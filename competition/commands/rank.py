@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from competition.rules import ProblemsError, RuleSet, load_rule_file
-from competition.rules.errors import Problem
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
+from competition.rules.errors import Problem
 from competition.rules.messages import N_, msg, translate
 from competition.rules.report_json import standings_json
 from competition.rules.standings import Standings
