@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from competition.rules import ProblemsError, load_rule_file
+from competition.rules import ProblemsError, RuleSet, load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
+from competition.rules.errors import Problem
 from competition.rules.messages import N_, msg, translate
 from competition.rules.report_json import standings_json
 from competition.rules.standings import Standings
@@ -47,6 +48,12 @@ FORMATS = ("table", "csv", "json", "xlsx")
     is_flag=True,
     help="Rank although marks are missing (incomplete panels count as pending).",
 )
+@click.option(
+    "--items",
+    "item_count",
+    type=click.IntRange(min=1),
+    help="The event's item count, where the rule file offers several (count: [5, 6]).",
+)
 @click.pass_context
 def rank(
     ctx: click.Context,
@@ -56,13 +63,14 @@ def rank(
     output_format: str,
     output: str | None,
     provisional: bool,
+    item_count: int | None,
 ) -> None:
     """Rank the entrants of MARKS by the rule file RULES."""
     locale: str = ctx.obj["locale"]
     if output_format == "xlsx" and output is None:
         raise click.UsageError(translate(N_("--format xlsx needs --output FILE"), locale))
     try:
-        ruleset = load_rule_file(rules_file)
+        ruleset = for_item_count(load_rule_file(rules_file), rules_file, item_count)
         entrants = read_entrants_csv(entrants_file) if entrants_file else None
         marks = read_marks_csv(marks_file)
         standings = compute_standings(
@@ -83,6 +91,23 @@ def rank(
         reason = msg(N_("cannot write the file: {detail}"), detail=error.strerror or error)
         click.echo(f"{output}: {reason.render(locale)}", err=True)
         ctx.exit(1)
+
+
+def for_item_count(ruleset: RuleSet, source: str, count: int | None) -> RuleSet:
+    """The rule set for ``--items count`` (none given: the file's own, or the count the marks
+    show where the file offers several)."""
+    if count is None:
+        return ruleset
+    offered = ruleset.item_counts or []
+    if count not in offered:
+        choices = ", ".join(map(str, offered)) or "—"
+        problem = msg(
+            N_("--items {count}: the rule file offers the item counts {choices}"),
+            count=count,
+            choices=choices,
+        )
+        raise ProblemsError([Problem(source, None, "items.count", problem)])
+    return ruleset.with_item_count(count)
 
 
 def _write(standings: Standings, output_format: str, output: str | None, locale: str) -> None:

@@ -27,6 +27,8 @@ class CheckerBase:
         self.unparsable: set[str] = set()
         self.levels: dict[str, Level] = {}
         self.attributes = set(rule.entrants.attributes)
+        self.groups: dict[str, list[str]] = {}  # item group → its item ids, in order
+        self.criterion_groups: dict[str, str] = {}  # per-item criterion → its item group
 
     def problem(self, dotted: str, text: str, **params: object) -> None:
         # a mapping keyed by numbers (drops per panel size) keeps its keys as text

@@ -35,6 +35,9 @@ class RuleChecker(CriteriaChecks):
             order=order,
             panel_range=panel_range,
             formulas=self.formulas,
+            item_groups=self.groups,
+            criterion_groups=self.criterion_groups,
+            item_counts=self.item_counts() if len(self.item_counts()) > 1 else None,
         )
 
     def check_total(self) -> None:

@@ -35,16 +35,36 @@ def over_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]:
     return {(e.id, ""): _over_items(table, c, e.id) for e in table.entrants}
 
 
+def counted_items(table: ValueTable, c: OverItems, entrant: str) -> list[str]:
+    """The entrant's items a combination counts: those of its value's group, less the items
+    not taken where they count nothing (where they count zero, they stay)."""
+    items = table.ruleset.rule.items
+    if items is not None and items.not_taken is not None and items.not_taken.counts == "zero":
+        return table.items_of(c.of, entrant)
+    return table.taken_items_of(c.of, entrant)
+
+
+def _item_value(table: ValueTable, name: str, key: Key) -> Fraction | None:
+    """An item's value; an item not taken that counts zero counts 0."""
+    return Fraction(0) if key in table.not_taken else table.item_columns[name].get(key)
+
+
 def _summed_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]:
-    """Sum or mean over each entrant's items, column-wise (exact: one common denominator)."""
-    column = table.item_columns[c.of]
-    keys = [(e.id, item) for e in table.entrants for item in table.item_rows.get(e.id, [])]
-    values = from_values([column.get(key) for key in keys])
+    """Sum or mean over each entrant's items, column-wise (exact: one common denominator).
+    Missing while any item counted is missing (§9.5 of docs/rules.md): a partial sum would
+    rank an entrant on the items marked so far."""
+    items = [counted_items(table, c, e.id) for e in table.entrants]
+    pairs = zip(table.entrants, items, strict=True)
+    keys = [(e.id, item) for e, counted in pairs for item in counted]
+    values = from_values([_item_value(table, c.of, key) for key in keys])
     assert values is not None  # criteria values are numbers
-    sizes = [len(table.item_rows.get(e.id, [])) for e in table.entrants]
-    sums, counts = group_sums(values, sizes)
+    sizes = np.array([len(counted) for counted in items], dtype=np.int64)
+    sums, counts = group_sums(values, sizes.tolist())
+    present = sums.present & (counts == sizes)
     if c.combine == "mean":
-        sums = Column(sums.numerators, _multiplied(sums.denominators, counts), sums.present)
+        sums = Column(sums.numerators, _multiplied(sums.denominators, counts), present)
+    else:
+        sums = Column(sums.numerators, sums.denominators, present)
     return dict(zip(((e.id, "") for e in table.entrants), to_fractions(sums), strict=True))
 
 
@@ -64,10 +84,11 @@ def weighted_sum(
 
 
 def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | None:
-    items = table.item_rows.get(entrant, [])
-    values = [table.item_columns[c.of].get((entrant, item)) for item in items]
+    """Best, worst or best k of the entrant's items: missing while any item counted is."""
+    items = counted_items(table, c, entrant)
+    values = [_item_value(table, c.of, (entrant, item)) for item in items]
     present = [v for v in values if v is not None]
-    if not present:
+    if not present or len(present) < len(values):
         return None
     if c.combine == "sum":
         return exact_sum(present)

@@ -93,6 +93,7 @@ class CriteriaChecks(InputChecks):
                 ),
             )
         self.levels[name] = declared or inferred
+        self.check_item_group(name, self.rule.criteria[name].item_group, known_uses)
 
     def check_points(self, name: str, c: Points) -> None:
         where = f"criteria.{name}"
@@ -138,6 +139,11 @@ class CriteriaChecks(InputChecks):
             self.problem(f"{where}.of", N_("unknown criterion '{name}'"), name=c.of)
         elif self.level_of(c.of) != "item":
             self.problem(f"{where}.of", N_("'{name}' is not given per item"), name=c.of)
+        if c.item_group is not None:
+            self.problem(
+                f"{where}.item_group",
+                N_("item_group is given only for values given per item"),
+            )
         if c.combine == "best_k" and c.k is None:
             self.problem(where, N_("combine: best_k needs k"))
         if c.level == "item":

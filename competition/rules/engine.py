@@ -23,6 +23,7 @@ from competition.rules.teams import team_rows
 from competition.rules.totals import leaves_field, total_rows
 from competition.rules.values import (
     ValueTable,
+    chosen_items,
     compute_values,
     item_rows_for,
 )
@@ -47,13 +48,17 @@ def compute_standings(
     attributes = typed_attributes(ruleset, entrants, entrants_source, given)
     ids = [e.id for e in entrants]
     inputs = read_inputs(ruleset, marks, ids if given else None, marks_source)
+    ruleset = chosen_items(ruleset, inputs)
     item_rows = item_rows_for(ruleset, entrants, inputs)
-    table = ValueTable(ruleset, entrants, attributes, item_rows)
+    left_out = inputs.not_taken
+    table = ValueTable(ruleset, entrants, attributes, item_rows, not_taken=left_out)
     compute_values(table, inputs)
     leaving = frozenset(e.id for e in entrants if leaves_field(table, e.id))
     if leaving and ruleset.field_relative:
         # the disqualified and the withdrawn must not set the best for the others
-        table = ValueTable(ruleset, entrants, attributes, item_rows, outside_field=leaving)
+        table = ValueTable(
+            ruleset, entrants, attributes, item_rows, outside_field=leaving, not_taken=left_out
+        )
         compute_values(table, inputs)
     rows = total_rows(table, entrants)
     if ruleset.rule.entrants.team is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from competition.rules.item_checks import ItemChecks
 from competition.rules.messages import N_
 from competition.rules.model import (
     FIELD_METHODS,
@@ -14,7 +15,7 @@ from competition.rules.panel_checks import PanelChecks
 from competition.rules.ruleset import RESERVED, PanelRange
 
 
-class InputChecks(PanelChecks):
+class InputChecks(PanelChecks, ItemChecks):
     """Entrants, items, panels and scales."""
 
     def check_entrants(self) -> None:
@@ -44,20 +45,6 @@ class InputChecks(PanelChecks):
         if team is not None and team.score == "best_k" and team.k is None:
             self.problem("entrants.team", N_("score: best_k needs k"))
 
-    def check_items(self) -> list[str] | None:
-        items = self.rule.items
-        if items is None:
-            return None
-        if items.count is not None and items.ids is not None:
-            self.problem("items", N_("give either count or ids, not both"))
-        if items.ids is not None:
-            if len(set(items.ids)) != len(items.ids):
-                self.problem("items.ids", N_("item ids must be unique"))
-            return list(items.ids)
-        if items.count is not None:
-            return [str(i) for i in range(1, items.count + 1)]
-        return None
-
     def check_inputs(self) -> dict[str, PanelRange]:
         self.check_panels()
         judges: dict[str, PanelRange] = {}
@@ -77,6 +64,8 @@ class InputChecks(PanelChecks):
             elif isinstance(criterion, Measured):
                 self.levels[name] = criterion.level or self.default_level()
                 self.check_measured(name, criterion)
+            if isinstance(criterion, (Judged, Measured)):
+                self.check_item_group(name, criterion.item_group, set())
         return judges
 
     def check_judged(self, name: str, c: Judged) -> PanelRange | None:

@@ -18,6 +18,7 @@ import pandas as pd
 from competition.rules.mark_checks import Collector, MarkColumns, check_shape
 from competition.rules.messages import N_, Message, msg
 from competition.rules.model import Judged, Measured
+from competition.rules.not_taken import not_taken_code, split_not_taken
 from competition.rules.numbers import PLAIN_DECIMAL, decimals_of, parse_mark
 from competition.rules.ruleset import RuleSet
 
@@ -53,6 +54,7 @@ class Inputs:
     judged: dict[str, JudgedMarks]
     measured: dict[str, dict[Key, Fraction]]
     items_seen: dict[str, list[str]] = field(default_factory=dict)  # entrant → item ids
+    not_taken: dict[Key, str] = field(default_factory=dict)  # item left out → code entered
 
 
 def parse_duration(text: str) -> Fraction | None:
@@ -183,7 +185,11 @@ def _measured_problem(name: str, c: Measured, text: str) -> Message | None:
 
 def value_problem(ruleset: RuleSet, criterion: str, text: str) -> Message | None:
     """Why one value cannot be entered for ``criterion`` (the same checks and messages as a
-    marks file gets), or ``None``: a tablet's mark is checked before it is stored."""
+    marks file gets), or ``None``: a tablet's mark is checked before it is stored. A code
+    saying the item was not taken (``DNI``) can be entered where the file lets items be left
+    out."""
+    if not_taken_code(ruleset, criterion, text) is not None:
+        return None
     c = ruleset.rule.criteria.get(criterion)
     if isinstance(c, Measured):
         return _measured_problem(criterion, c, text)
@@ -238,6 +244,7 @@ def read_inputs(
 ) -> Inputs:
     """Every mark checked; raises :class:`DataFileError` listing each row that does not fit."""
     out = Collector(source)
+    marks, not_taken = split_not_taken(ruleset, marks, out)
     columns = MarkColumns(marks)
     ok = check_shape(ruleset, columns, entrant_ids, out)
     every = bool(ok.all())
@@ -256,7 +263,11 @@ def read_inputs(
     for name, spec in ruleset.measured().items():
         measured[name] = _measured(name, spec, rows_of(name)[0], out)
     out.raise_if_any()
-    return Inputs(judged, measured, _items_seen(columns, None if every else ok))
+    seen = _items_seen(columns, None if every else ok)
+    for entrant, item in not_taken:
+        if item not in seen.setdefault(entrant, []):
+            seen[entrant].append(item)
+    return Inputs(judged, measured, seen, not_taken)
 
 
 def taken(frame: pd.DataFrame, rows: np.ndarray | None, columns: list[str]) -> pd.DataFrame:

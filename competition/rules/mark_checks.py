@@ -53,6 +53,12 @@ class MarkColumns:
         passes = np.array([test(u) for u in self.uniques[column]], dtype=bool)
         return passes[self.codes[column]] if len(passes) else np.zeros(0, dtype=bool)
 
+    def equals_any(self, column: str, value: str) -> np.ndarray:
+        """Rows whose ``column`` is ``value`` (none when no row has it)."""
+        if value not in self.uniques[column]:
+            return np.zeros(len(self.marks), dtype=bool)
+        return self.equals(column, value)
+
     def equals(self, column: str, value: str) -> np.ndarray:
         found: np.ndarray = self.codes[column] == self.uniques[column].index(value)
         return found
@@ -164,4 +170,26 @@ def _check_cells(ruleset: RuleSet, columns: MarkColumns, out: Collector) -> np.n
             msg(N_("unknown item; expected one of: {ids}"), ids=", ".join(item_ids)),
         )
         ok &= ~unknown
+    known = frozenset(item_ids) if item_ids is not None else None
+    for name in ruleset.criterion_groups:
+        allowed = ruleset.items_of(name) or frozenset()
+
+        def elsewhere(item: str, allowed: frozenset[str] = allowed) -> bool:
+            """An item of another group (an unknown item is refused above)."""
+            return item != "" and item not in allowed and (known is None or item in known)
+
+        outside = columns.equals_any("criterion", name) & columns.where("item", elsewhere)
+        out.add(columns.lines(outside), "item", item_group_refusal(ruleset, name))
+        ok &= ~outside
     return ok
+
+
+def item_group_refusal(ruleset: RuleSet, criterion: str) -> Message:
+    """Why a mark for ``criterion`` on an item of another group cannot be entered."""
+    group = ruleset.criterion_groups[criterion]
+    return msg(
+        N_("'{criterion}' is given only for the items of '{group}': {ids}"),
+        criterion=criterion,
+        group=group,
+        ids=", ".join(ruleset.item_groups[group]),
+    )

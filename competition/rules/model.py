@@ -80,11 +80,41 @@ class Entrants(Strict):
     blind: Blind | None = None
 
 
+ItemCount = Annotated[int, Field(ge=1, le=1000)]
+
+
+class ItemGroup(Strict):
+    """Items of one kind (elements, components; modules; tasks), with criteria of their own."""
+
+    label: str | None = None
+    count: ItemCount | None = Field(None, description="Items are named prefix1..prefixN.")
+    prefix: str = Field("", max_length=32, description="Put before the numbers of count.")
+    ids: list[str] | None = Field(None, min_length=1, description="Named items, in order.")
+
+
+class NotTaken(Strict):
+    """Items an entrant may leave out (a run not taken): the value entered for such an item,
+    and what it counts in a combination over the items."""
+
+    codes: list[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")]] = Field(
+        ["DNS", "DNI"], min_length=1, description="Values that say an item was not taken."
+    )
+    counts: Literal["nothing", "zero"] = Field(
+        "nothing", description="A combination leaves the item out, or counts it 0."
+    )
+
+
 class Items(Strict):
     label: str = "item"
-    count: int | None = Field(None, ge=1, le=1000, description="Items are named 1..count.")
+    count: ItemCount | list[ItemCount] | None = Field(
+        None, description="Items are named 1..count; a list: each event chooses one count."
+    )
     ids: list[str] | None = Field(None, min_length=1, description="Named items, in order.")
+    groups: dict[Name, ItemGroup] | None = Field(
+        None, min_length=1, description="Items of different kinds, each with its criteria."
+    )
     points: Name | None = Field(None, description="The per-item value listed as its points.")
+    not_taken: NotTaken | None = Field(None, description="Items an entrant may leave out.")
 
 
 JudgeCount = Annotated[int, Field(ge=1, le=99)]
@@ -154,6 +184,7 @@ FIELD_METHODS = frozenset({"zscore", "borda", "pairwise", "skating"})
 class CriterionBase(Strict):
     label: str | None = None
     level: Literal["item", "entrant"] | None = None
+    item_group: Name | None = Field(None, description="Given only for the items of this group.")
     round: Rounding | None = None
     clamp: Clamp | None = None
 

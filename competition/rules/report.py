@@ -39,6 +39,7 @@ class Report:
         table = standings.table
         self.values = {n: _texts(standings, n, c) for n, c in table.entrant_columns.items()}
         self.item_values = {n: _texts(standings, n, c) for n, c in table.item_columns.items()}
+        self._values_for: dict[str, list[tuple[str, dict[tuple[str, str], str | None]]]] = {}
         self.rounding = standings.ruleset.rule.total.round.model_dump(mode="json")
 
     def points_of(self, row: Row) -> object:
@@ -47,11 +48,23 @@ class Report:
 
     def items_of(self, entrant: str) -> object:
         """The breakdown's ``items``: each of the entrant's items with its values."""
-        items = self.item_values.items()
         return {
-            item: {name: texts.get((entrant, item)) for name, texts in items}
+            item: {name: texts.get((entrant, item)) for name, texts in self.values_for(item)}
             for item in self.standings.table.item_rows.get(entrant, [])
         }
+
+    def values_for(self, item: str) -> list[tuple[str, dict[tuple[str, str], str | None]]]:
+        """The per-item values given for ``item``: every one, or its group's (made once
+        per item: the breakdown asks for every entrant)."""
+        known = self._values_for.get(item)
+        if known is None:
+            ruleset = self.standings.ruleset
+            known = self._values_for[item] = [
+                (name, texts)
+                for name, texts in self.item_values.items()
+                if (allowed := ruleset.items_of(name)) is None or item in allowed
+            ]
+        return known
 
     @cached_property
     def mark_dicts(self) -> dict[str, list[dict[str, Any]]]:
@@ -144,7 +157,23 @@ def breakdown(report: Report, row: Row) -> dict[str, Any]:
         "missing": [m.render(locale) for m in table.missing.get(key, [])],
         "flags": [m.render(locale) for m in table.flags.get(key, [])],
         "rounding": dict(report.rounding),
+        **_not_taken(standings, key),
     }
+
+
+def _not_taken(standings: Standings, entrant: str) -> dict[str, Any]:
+    """``not_taken``: the entrant's items left out, with the code entered (``DNI``), where
+    the rule file lets items be left out."""
+    items = standings.ruleset.rule.items
+    if items is None or items.not_taken is None:
+        return {}
+    table = standings.table
+    left_out = {
+        item: table.not_taken[(entrant, item)]
+        for item in table.item_rows.get(entrant, [])
+        if (entrant, item) in table.not_taken
+    }
+    return {"not_taken": left_out}
 
 
 def _tiebreak(standings: Standings, row: Row) -> dict[str, Any]:

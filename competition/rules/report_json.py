@@ -83,9 +83,9 @@ class RenderedReport(Report):
         if not items:
             return Rendered("{}", PARTS_NEWLINE)
         at, inner = PARTS_NEWLINE + "    ", PARTS_NEWLINE + "  "
-        labels = [(f"{at}{_string(name)}: ", texts) for name, texts in self.item_values.items()]
         parts = []
         for item in items:
+            labels = [(f"{at}{_string(name)}: ", texts) for name, texts in self.values_for(item)]
             pair = (entrant, item)
             values = ",".join([label + _text(texts.get(pair)) for label, texts in labels])
             parts.append(

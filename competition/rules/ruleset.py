@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -70,6 +71,31 @@ class RuleSet:
     order: list[str]  # criteria in an order where every value follows what it uses
     panel_range: dict[str, PanelRange]  # how many judges each judged criterion's cell has
     formulas: dict[str, Formula] = field(default_factory=dict)  # keyed by field path
+    item_groups: dict[str, list[str]] = field(default_factory=dict)  # group → its item ids
+    criterion_groups: dict[str, str] = field(default_factory=dict)  # per-item criterion → group
+    item_counts: list[int] | None = None  # the item counts an event may choose, if several
+
+    def items_of(self, name: str) -> frozenset[str] | None:
+        """The items the per-item criterion ``name`` is given for (``None``: every item)."""
+        group = self.criterion_groups.get(name)
+        return self._group_sets[group] if group is not None else None
+
+    @cached_property
+    def _group_sets(self) -> dict[str, frozenset[str]]:
+        return {name: frozenset(ids) for name, ids in self.item_groups.items()}
+
+    def with_item_count(self, count: int) -> RuleSet:
+        """This rule set for an event that chose ``count`` items (one of ``item_counts``)."""
+        if self.item_counts is None or count not in self.item_counts:
+            raise ValueError(f"{count} is not an item count of {self.source}")
+        return replace(self, item_ids=[str(i) for i in range(1, count + 1)], item_counts=None)
+
+    def item_count_for(self, items_seen: Iterable[str]) -> int:
+        """The item count an event whose marks name ``items_seen`` chose: the smallest of
+        ``item_counts`` that holds the highest item marked (the largest when none is)."""
+        assert self.item_counts is not None
+        highest = max((int(i) for i in items_seen if i.isdigit()), default=0)
+        return next((n for n in self.item_counts if n >= highest), self.item_counts[-1])
 
     @property
     def contest(self) -> str:

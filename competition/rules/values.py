@@ -54,6 +54,21 @@ class ValueTable:
     missing: dict[str, list[Message]] = field(default_factory=dict)  # entrant → what is missing
     flags: dict[str, list[Message]] = field(default_factory=dict)  # entrant → warnings
     outside_field: frozenset[str] = frozenset()  # disqualified or withdrawn: not compared with
+    not_taken: dict[Key, str] = field(default_factory=dict)  # items left out → the code entered
+
+    def items_of(self, name: str, entrant: str) -> list[str]:
+        """The entrant's items the per-item criterion ``name`` is given for (its group's),
+        taken or not."""
+        items = self.item_rows.get(entrant, [])
+        allowed = self.ruleset.items_of(name)
+        return items if allowed is None else [item for item in items if item in allowed]
+
+    def taken_items_of(self, name: str, entrant: str) -> list[str]:
+        """:meth:`items_of` without the items the entrant did not take."""
+        items = self.items_of(name, entrant)
+        if not self.not_taken:
+            return items
+        return [item for item in items if (entrant, item) not in self.not_taken]
 
     def value(self, name: str, entrant: str, item: str | None = None) -> Fraction | None:
         if item is not None and name in self.item_columns:
@@ -211,7 +226,7 @@ def _inputs_of(table: ValueTable, name: str, keys: list[Key]) -> list[object]:
 def _row_keys(table: ValueTable, name: str) -> list[Key]:
     """The rows of a criterion: (entrant, item), with item "" for entrant-level values."""
     if table.ruleset.levels[name] == "item":
-        return [(e.id, item) for e in table.entrants for item in table.item_rows.get(e.id, [])]
+        return [(e.id, item) for e in table.entrants for item in table.taken_items_of(name, e.id)]
     return [(e.id, "") for e in table.entrants]
 
 
@@ -283,3 +298,12 @@ def item_rows_for(
     if ruleset.item_ids is not None:
         return {e.id: list(ruleset.item_ids) for e in entrants}
     return {e.id: list(inputs.items_seen.get(e.id, [])) for e in entrants}
+
+
+def chosen_items(ruleset: RuleSet, inputs: Inputs) -> RuleSet:
+    """The rule set for the item count an event chose, where the file lets each event choose
+    and the caller did not say (:meth:`RuleSet.item_count_for` the items marked)."""
+    if ruleset.item_counts is None:
+        return ruleset
+    seen = {item for items in inputs.items_seen.values() for item in items}
+    return ruleset.with_item_count(ruleset.item_count_for(seen))

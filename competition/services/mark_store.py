@@ -25,9 +25,10 @@ from competition.models import Judge, Mark
 from competition.models.base import utcnow
 from competition.rules import RuleSet
 from competition.rules.inputs import value_problem
+from competition.rules.mark_checks import item_group_refusal
 from competition.rules.messages import N_, msg
 from competition.rules.model import Judged
-from competition.rules.numbers import canonical_mark
+from competition.rules.not_taken import stored_value
 from competition.services import audit, audit_coverage, judges, outbox
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of_version
@@ -211,7 +212,7 @@ def write(
     problem = value_problem(ruleset, mark.criterion, value)
     if problem is not None:
         raise Refused("invalid_value", problem)
-    value = canonical_mark(value)  # stored as 5, never 05, 5.0 or +5
+    value = stored_value(ruleset, mark.criterion, value)  # 5, never 05, 5.0 or +5
     written = Written()
     batch.add(_Row(written, actor, role, cell, mark, value, as_judge if judged else None))
     batch.changed.add((cell.contest_id, claimed.version, event_id, cell.entrant_id))
@@ -319,6 +320,9 @@ def _check_item(ruleset: RuleSet, mark: MarkInput) -> None:
             "invalid_item",
             msg(N_("unknown item; expected one of: {ids}"), ids=", ".join(ruleset.item_ids)),
         )
+    allowed = ruleset.items_of(mark.criterion) if per_item else None
+    if allowed is not None and mark.item not in allowed:
+        raise Refused("invalid_item", item_group_refusal(ruleset, mark.criterion))
 
 
 def _authorise_entry(actor: Actor, cell: Cell) -> str:

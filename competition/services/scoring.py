@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Entrant, Event, Judge, Mark, SheetSignoff
+from competition.rules import RuleSet
 from competition.rules.inputs import value_problem
 from competition.rules.messages import N_, msg
-from competition.rules.numbers import canonical_mark
+from competition.rules.not_taken import stored_value
 from competition.services import (
     assignments,
     audit,
@@ -35,6 +36,7 @@ class SheetCriterion:
     max: str
     step: str | None
     per_item: bool
+    items: list[str] | None = None  # of an item group: only these items (None: every item)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class JudgeSheet:
             (e.code, item, c.name)
             for e in self.entrants
             for c in self.criteria
-            for item in (self.items if c.per_item else [""])
+            for item in ((c.items or self.items) if c.per_item else [""])
         }
 
 
@@ -114,6 +116,7 @@ def sheet_of(judge: Judge, event: Event) -> JudgeSheet:
             str(judged[n].scale.max),
             str(judged[n].scale.step) if judged[n].scale.step else None,
             ruleset.levels[n] == "item",
+            _group_items(ruleset, n),
         )
         for n in names
         if n in judged
@@ -134,6 +137,12 @@ def sheet_of(judge: Judge, event: Event) -> JudgeSheet:
             for item in ["", *items]
         },
     )
+
+
+def _group_items(ruleset: RuleSet, name: str) -> list[str] | None:
+    """The items of the group a per-item criterion is given for, in the file's order."""
+    group = ruleset.criterion_groups.get(name)
+    return list(ruleset.item_groups[group]) if group is not None else None
 
 
 def judge_marks(judge_id: int, event_id: int) -> list[SheetMark]:
@@ -222,7 +231,7 @@ def supersede(actor: Actor, role: str, old: Mark, value: str, reason: str) -> Ma
     problem = value_problem(ruleset_of(event), old.criterion, value.strip())
     if problem is not None:
         raise Refused("invalid_value", problem)
-    value = canonical_mark(value)
+    value = stored_value(ruleset_of(event), old.criterion, value)
     new = Mark(
         event_id=old.event_id,
         entrant_id=old.entrant_id,

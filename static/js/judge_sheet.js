@@ -53,7 +53,7 @@
   function columnsOf(sheet) {
     var columns = [];
     sheet.criteria.forEach(function (criterion) {
-      var items = criterion.per_item && sheet.items.length ? sheet.items : [""];
+      var items = criterion.per_item && sheet.items.length ? criterion.items || sheet.items : [""];
       items.forEach(function (item) { columns.push({ criterion: criterion, item: item }); });
     });
     return columns;

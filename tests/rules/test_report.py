@@ -109,7 +109,7 @@ def assert_report_matches(standings: Standings) -> None:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.name.split(".")[0])
 def test_shipped_samples_report_every_mark_as_read_entrant_by_entrant(sample: Path) -> None:
-    stem = sample.name.removesuffix(".sample.csv")
+    stem = sample.name.removesuffix(".sample.csv").split(".")[0]  # NAME[.VARIANT].sample.csv
     entrants = sample.with_name(f"{stem}.entrants.csv")
     standings = compute_standings(
         load_rule_file(sample.with_name(f"{stem}.yaml")),

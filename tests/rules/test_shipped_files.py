@@ -1,7 +1,8 @@
 """Every rule file the project ships passes `rules check`, and every sample beside one ranks.
 
 Files are found by globbing, so a rule file or sample added later is tested without edits
-here: ``NAME.yaml`` is ranked with ``NAME.sample.csv`` (and ``NAME.entrants.csv`` if there).
+here: ``NAME.yaml`` is ranked with ``NAME.sample.csv`` and any ``NAME.VARIANT.sample.csv`` (a
+6-dive event of a file serving 5 and 6), with ``NAME.entrants.csv`` if there.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def test_rules_check_accepts_shipped_file(rule_file: Path) -> None:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=_id)
 def test_sample_ranks_with_its_rule_file(sample: Path) -> None:
-    stem = sample.name.removesuffix(".sample.csv")
+    stem = sample.name.removesuffix(".sample.csv").split(".")[0]  # NAME[.VARIANT].sample.csv
     rule_file = sample.with_name(f"{stem}.yaml")
     assert rule_file.exists(), f"{_id(sample)} has no rule file {stem}.yaml beside it"
     args = ["--lang", "en", "rank", str(rule_file), "--marks", str(sample), "--format", "json"]

@@ -293,22 +293,24 @@ def test_a_new_rule_version_after_scoring_opens_needs_a_reason(client: FlaskClie
 
 def test_rounds_open_and_close_item_by_item_while_scoring(client: FlaskClient) -> None:
     admin = make_admin()
-    contest = make_contest(admin, "跳水", rules="examples/diving_individual.yaml")
+    contest = make_contest(admin, "U 型场地技巧", rules="examples/halfpipe.yaml")
     event = contest.events[0]
-    db.session.add(Entrant(event_id=event.id, code="D1", name="甲", attributes={}))
+    db.session.add(
+        Entrant(event_id=event.id, code="M1", name="甲", attributes={"category": "男子"})
+    )
     db.session.commit()
     lifecycle.advance(admin, contest.id, "open_registration")
     lifecycle.advance(admin, contest.id, "open_scoring")
     sign_in(client, "admin")
     page = client.get(f"/console/contests/{contest.id}")
-    assert page.text.count('name="item"') == 6  # the whole event and dives 1–5
-    assert page.text.count("评分中") == 1 and page.text.count("未开放评分") == 5
+    assert page.text.count('name="item"') == 4  # the whole event and runs 1–3
+    assert page.text.count("评分中") == 1 and page.text.count("未开放评分") == 3
     url = f"/console/contests/{contest.id}/events/{event.id}/rounds"
     opened = client.post(url, data={"item": "1", "status": "open"}, follow_redirects=True)
     assert "已开放评分。" in opened.text
     closed = client.post(url, data={"item": "", "status": "closed"}, follow_redirects=True)
     assert "已关闭：裁判不能再评分。" in closed.text
-    assert closed.text.count("评分中") == 1  # dive 1 open, the event as a whole closed
+    assert closed.text.count("评分中") == 1  # run 1 open, the event as a whole closed
     db.session.expire_all()
     states = {r.item: r.status for r in db.session.get(Contest, contest.id).events[0].rounds}
     assert states == {"": "closed", "1": "open"}
