@@ -37,7 +37,7 @@ class RuleChecker(CriteriaChecks):
             formulas=self.formulas,
             item_groups=self.groups,
             criterion_groups=self.criterion_groups,
-            item_counts=self.item_counts() if len(self.item_counts()) > 1 else None,
+            item_counts=counts if len(counts := self.item_counts()) > 1 else None,
         )
 
     def check_total(self) -> None:

@@ -244,7 +244,7 @@ def read_inputs(
 ) -> Inputs:
     """Every mark checked; raises :class:`DataFileError` listing each row that does not fit."""
     out = Collector(source)
-    marks, not_taken = split_not_taken(ruleset, marks, out)
+    marks, not_taken = split_not_taken(ruleset, marks, entrant_ids, out)
     columns = MarkColumns(marks)
     ok = check_shape(ruleset, columns, entrant_ids, out)
     every = bool(ok.all())

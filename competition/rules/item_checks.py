@@ -8,10 +8,7 @@ from collections.abc import Set as AbstractSet
 from competition.rules.check_base import CheckerBase
 from competition.rules.messages import N_
 from competition.rules.model import Items
-
-
-def numbered(count: int, prefix: str = "") -> list[str]:
-    return [f"{prefix}{number}" for number in range(1, count + 1)]
+from competition.rules.ruleset import numbered
 
 
 class ItemChecks(CheckerBase):
@@ -30,6 +27,8 @@ class ItemChecks(CheckerBase):
             if len(set(items.ids)) != len(items.ids):
                 self.problem("items.ids", N_("item ids must be unique"))
             return list(items.ids)
+        if isinstance(items.count, list) and len(set(items.count)) != len(items.count):
+            self.problem("items.count", N_("give each count once"))
         counts = self.item_counts()
         return numbered(max(counts)) if counts else None
 
@@ -38,11 +37,7 @@ class ItemChecks(CheckerBase):
         items = self.rule.items
         if items is None or items.count is None:
             return []
-        if isinstance(items.count, int):
-            return [items.count]
-        if len(set(items.count)) != len(items.count) or not items.count:
-            self.problem("items.count", N_("give each count once"))
-        return sorted(set(items.count))
+        return [items.count] if isinstance(items.count, int) else sorted(set(items.count))
 
     def _check_groups(self, items: Items) -> list[str]:
         assert items.groups is not None
@@ -56,8 +51,7 @@ class ItemChecks(CheckerBase):
                     f"{where}.prefix",
                     N_("numbered items of several groups need a prefix to tell them apart"),
                 )
-            ids = group.ids or numbered(group.count or 0, group.prefix)
-            ids = list(ids)
+            ids = list(group.ids or numbered(group.count or 0, group.prefix))
             self.groups[name] = ids
             every += ids
         repeated = sorted({i for i in every if every.count(i) > 1})
@@ -108,8 +102,3 @@ class ItemChecks(CheckerBase):
                 )
         if group is not None:
             self.criterion_groups[name] = group
-
-    def items_of(self, name: str) -> list[str] | None:
-        """The items a per-item criterion is given for (``None``: every item)."""
-        group = self.criterion_groups.get(name)
-        return self.groups[group] if group is not None else None

@@ -82,6 +82,24 @@ class Entrants(Strict):
 
 ItemCount = Annotated[int, Field(ge=1, le=1000)]
 
+# the branches of a field written either as a number or as a mapping (or a list): validated
+# as the one the text chose, so an error names the field, not each branch pydantic tried
+NUMBER_BRANCH, MAPPING_BRANCH, LIST_BRANCH = "number", "mapping", "list"
+UNION_BRANCHES = frozenset({NUMBER_BRANCH, MAPPING_BRANCH, LIST_BRANCH})
+
+
+def _branch(value: object) -> str:
+    if isinstance(value, list):
+        return LIST_BRANCH
+    return MAPPING_BRANCH if isinstance(value, dict | PanelSize) else NUMBER_BRANCH
+
+
+ItemCounts = Annotated[
+    Annotated[ItemCount, Tag(NUMBER_BRANCH)]
+    | Annotated[list[ItemCount], Field(min_length=1), Tag(LIST_BRANCH)],
+    Discriminator(_branch),
+]
+
 
 class ItemGroup(Strict):
     """Items of one kind (elements, components; modules; tasks), with criteria of their own."""
@@ -106,7 +124,7 @@ class NotTaken(Strict):
 
 class Items(Strict):
     label: str = "item"
-    count: ItemCount | list[ItemCount] | None = Field(
+    count: ItemCounts | None = Field(
         None, description="Items are named 1..count; a list: each event chooses one count."
     )
     ids: list[str] | None = Field(None, min_length=1, description="Named items, in order.")
@@ -126,16 +144,6 @@ class PanelSize(Strict):
 
     min: JudgeCount
     max: JudgeCount
-
-
-# the branches of a field written either as a number or as a mapping: validated as the one
-# the text chose, so an error names the field, not each branch pydantic tried
-NUMBER_BRANCH, MAPPING_BRANCH = "number", "mapping"
-UNION_BRANCHES = frozenset({NUMBER_BRANCH, MAPPING_BRANCH})
-
-
-def _branch(value: object) -> str:
-    return MAPPING_BRANCH if isinstance(value, dict | PanelSize) else NUMBER_BRANCH
 
 
 Judges = Annotated[

@@ -3,6 +3,8 @@ out (``items.not_taken``), a code entered for an item instead of a number says s
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -33,18 +35,21 @@ def stored_value(ruleset: RuleSet, criterion: str, text: str) -> str:
 
 
 def split_not_taken(
-    ruleset: RuleSet, marks: pd.DataFrame, out: Collector
+    ruleset: RuleSet, marks: pd.DataFrame, entrant_ids: Collection[str] | None, out: Collector
 ) -> tuple[pd.DataFrame, dict[Key, str]]:
     """The rows saying an item was not taken, taken out of the marks: (entrant, item) →
-    code. Any other mark for such an item is an error: a run is taken or it is not."""
+    code. Any other mark for such an item is an error: a run is taken or it is not. A code
+    for an unknown entrant or item stays among the marks, whose checks refuse it."""
     items = ruleset.rule.items
     if items is None or items.not_taken is None or not len(marks):
         return marks, {}
     codes = marks["value"].astype(str).str.strip().str.upper()
     per_item = marks["criterion"].map(lambda c: c == "" or ruleset.levels.get(c) == "item")
-    known = ruleset.item_ids
-    named = marks["item"].map(lambda i: i != "" and (known is None or i in known))
-    is_code = codes.isin(items.not_taken.codes).to_numpy() & per_item.to_numpy() & named.to_numpy()
+    item_ids, entrants = ruleset.item_ids, set(entrant_ids) if entrant_ids is not None else None
+    named = marks["item"].map(lambda i: i != "" and (item_ids is None or i in item_ids))
+    listed = marks["entrant"].map(lambda e: e != "" and (entrants is None or e in entrants))
+    is_code = codes.isin(items.not_taken.codes).to_numpy()
+    is_code &= per_item.to_numpy() & named.to_numpy() & listed.to_numpy()
     if not is_code.any():
         return marks, {}
     rows = marks[is_code]

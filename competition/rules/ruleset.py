@@ -37,6 +37,11 @@ RESERVED = (
 _LISTING = re.compile(r"criteria\.\w+\.formula|total\.formula|penalties\.\d+\.deduct")
 
 
+def numbered(count: int, prefix: str = "") -> list[str]:
+    """The ids of ``count`` numbered items: ``1`` … ``count``, after ``prefix``."""
+    return [f"{prefix}{number}" for number in range(1, count + 1)]
+
+
 @dataclass(frozen=True)
 class PanelRange:
     """How many judges a panel has: a cell is complete with ``min`` to ``max`` marks (a
@@ -88,7 +93,7 @@ class RuleSet:
         """This rule set for an event that chose ``count`` items (one of ``item_counts``)."""
         if self.item_counts is None or count not in self.item_counts:
             raise ValueError(f"{count} is not an item count of {self.source}")
-        return replace(self, item_ids=[str(i) for i in range(1, count + 1)], item_counts=None)
+        return replace(self, item_ids=numbered(count), item_counts=None)
 
     def item_count_for(self, items_seen: Iterable[str]) -> int:
         """The item count an event whose marks name ``items_seen`` chose: the smallest of

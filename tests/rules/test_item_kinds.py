@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from competition.rules import DataFileError, RuleFileError, RuleSet
 from competition.rules.inputs import value_problem
 from competition.rules.not_taken import stored_value
-from tests.factories import make_rules, rows_by_entrant, standings_of
+from tests.factories import make_entrants, make_rules, rows_by_entrant, standings_of
 
 GROUPS = """\
 contest: groups
@@ -143,6 +143,20 @@ def test_a_run_with_marks_and_a_code_is_refused() -> None:
     )
 
 
+def test_a_code_for_an_unknown_entrant_is_refused_like_any_mark() -> None:
+    entrants = make_entrants([{"entrant": "A"}])
+    marks = [
+        *run_marks("A", [80, 75, 70]),
+        ("Z", "2", "score", "", "DNI"),
+        ("", "1", "", "", "DNS"),
+    ]
+    with pytest.raises(DataFileError) as caught:
+        standings_of(runs(), marks, entrants)
+    problems = [p.render("en") for p in caught.value.problems]
+    assert "marks:8: entrant: unknown entrant 'Z': not in the entrants file" in problems
+    assert "marks:9: entrant: the entrant is empty" in problems
+
+
 def test_a_run_neither_marked_nor_declared_is_still_missing() -> None:
     with pytest.raises(DataFileError) as caught:
         standings_of(runs(), run_marks("A", [80, 75]))
@@ -213,6 +227,15 @@ def test_an_event_chooses_five_or_six_items() -> None:
     assert standings_of(rules, dive_marks(6)).rows[0].total == 60
     with pytest.raises(DataFileError, match=r"dive \[6\]: no value"):
         standings_of(rules.with_item_count(6), dive_marks(5))
+
+
+def test_a_count_given_twice_or_no_count_is_refused_once() -> None:
+    for written, refusal in (("[5, 5, 6]", "give each count once"), ("[]", "must not be empty")):
+        with pytest.raises(RuleFileError) as caught:
+            make_rules(DIVES.replace("[5, 6]", written))
+        assert [p.render("en") for p in caught.value.problems] == [
+            f"test.yaml:2: items.count: {refusal}"
+        ]
 
 
 def test_an_item_beyond_the_largest_count_is_unknown() -> None:
