@@ -48,16 +48,18 @@ def compute_standings(
     attributes = typed_attributes(ruleset, entrants, entrants_source, given)
     ids = [e.id for e in entrants]
     inputs = read_inputs(ruleset, marks, ids if given else None, marks_source)
-    ruleset = chosen_items(ruleset, inputs)
-    item_rows = item_rows_for(ruleset, entrants, inputs)
+    # the table computes with the event's item count; the standings keep the rules as given,
+    # so an update (incremental.can_update) still sees that the marks choose the count
+    counted = chosen_items(ruleset, inputs)
+    item_rows = item_rows_for(counted, entrants, inputs)
     left_out = inputs.not_taken
-    table = ValueTable(ruleset, entrants, attributes, item_rows, not_taken=left_out)
+    table = ValueTable(counted, entrants, attributes, item_rows, not_taken=left_out)
     compute_values(table, inputs)
     leaving = frozenset(e.id for e in entrants if leaves_field(table, e.id))
     if leaving and ruleset.field_relative:
         # the disqualified and the withdrawn must not set the best for the others
         table = ValueTable(
-            ruleset, entrants, attributes, item_rows, outside_field=leaving, not_taken=left_out
+            counted, entrants, attributes, item_rows, outside_field=leaving, not_taken=left_out
         )
         compute_values(table, inputs)
     rows = total_rows(table, entrants)

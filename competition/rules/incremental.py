@@ -42,8 +42,14 @@ def can_update(ruleset: RuleSet) -> bool:
     recomputed without the disqualified), nor for teams (a team's values are its members').
     Everything else before placing is per entrant: panels, formulas, per-item combinations,
     penalties. A panel's scale (``digits``) follows the whole field, but values are exact
-    fractions whatever the scale."""
-    return not ruleset.field_relative and ruleset.rule.entrants.team is None
+    fractions whatever the scale. Nor where the file lets each event choose its item count
+    and the marks decide it: one entrant's sixth dive turns every other diver's event into
+    a six-dive one."""
+    return (
+        not ruleset.field_relative
+        and ruleset.rule.entrants.team is None
+        and ruleset.item_counts is None
+    )
 
 
 def update(
@@ -175,6 +181,7 @@ def _merged_table(
         panels=panels,
         missing=_replaced(before.missing, keys, alone.missing),
         flags=_value_flags(flags, panels),
+        not_taken=_replaced(before.not_taken, old, alone.not_taken),
     )
 
 

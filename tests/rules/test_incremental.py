@@ -210,6 +210,27 @@ def void() -> Contest:
     return Contest(VOID, make_entrants({"entrant": e} for e in ids), cells, values)
 
 
+SKIPPED = make_rules("""\
+contest: best of up to three runs, a run may be left out
+items: {count: 3, not_taken: {codes: [DNI], counts: nothing}}
+criteria:
+  score: {kind: judged, judges: 1, scale: {min: 0, max: 100, step: 1}}
+  best: {kind: items, of: score, combine: best}
+  sum_taken: {kind: items, of: score, combine: sum}
+total: {formula: best}
+ranking:
+  tiebreak: [{countback: score}]
+""")
+
+
+def skipped() -> Contest:
+    """One judge a run, whose mark may be DNI: a run taken or not, never both."""
+    ids = ["K1", "K2", "K3", "K4"]
+    cells = [(e, item, "score", "J1") for e in ids for item in ("1", "2", "3")]
+    values = {"score": ["40", "75", "75", "90", "DNI", "dni"]}
+    return Contest(SKIPPED, make_entrants({"entrant": e} for e in ids), cells, values)
+
+
 CONTESTS = {
     "welding": welding(),
     "runs": runs(),
@@ -217,6 +238,7 @@ CONTESTS = {
     "groups": groups(),
     "void": void(),
     "short": short(),
+    "skipped": skipped(),
 }
 
 
@@ -263,6 +285,7 @@ def table_view(standings: Standings, registered_in_order: bool = True) -> dict[s
         "item_columns": table.item_columns,
         "missing": table.missing,
         "flags": table.flags,
+        "not_taken": table.not_taken,
         "panels": {
             name: (
                 panel.values,
@@ -471,6 +494,24 @@ def test_a_team_is_scored_from_its_members() -> None:
     total: {formula: score}
     """)
     assert not can_update(rules)
+
+
+def test_marks_that_choose_the_item_count_need_a_full_recomputation() -> None:
+    """One diver's sixth dive turns the event into a six-dive one for every diver."""
+    rules = make_rules("""\
+contest: five or six dives
+items: {count: [5, 6]}
+criteria:
+  dive: {kind: measured, min: 0, max: 100}
+  dives: {kind: items, of: dive, combine: sum}
+total: {formula: dives}
+""")
+    marks = make_marks([(e, str(n), "dive", "", "10") for e in ("A", "B") for n in range(1, 6)])
+    marks["line"] = range(2, len(marks) + 2)
+    standings = compute_standings(rules, marks, provisional=True)
+    assert not can_update(standings.ruleset)
+    with pytest.raises(ValueError, match="recompute in full"):
+        update(standings, marks[marks["entrant"] == "A"], Entrant("A", "A"))
 
 
 def test_open_ended_minmax_compares_with_the_field() -> None:
