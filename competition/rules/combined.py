@@ -58,13 +58,13 @@ def _summed_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]
     keys = [(e.id, item) for e, counted in pairs for item in counted]
     values = from_values([_item_value(table, c.of, key) for key in keys])
     assert values is not None  # criteria values are numbers
-    sizes = np.array([len(counted) for counted in items], dtype=np.int64)
-    sums, counts = group_sums(values, sizes.tolist())
-    present = sums.present & (counts == sizes)
+    sizes = [len(counted) for counted in items]
+    sums, counts = group_sums(values, sizes)
+    present = sums.present & (counts == np.asarray(sizes, dtype=np.int64))
+    denominators = sums.denominators
     if c.combine == "mean":
-        sums = Column(sums.numerators, _multiplied(sums.denominators, counts), present)
-    else:
-        sums = Column(sums.numerators, sums.denominators, present)
+        denominators = _multiplied(denominators, counts)
+    sums = Column(sums.numerators, denominators, present)
     return dict(zip(((e.id, "") for e in table.entrants), to_fractions(sums), strict=True))
 
 
@@ -88,7 +88,7 @@ def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | Non
     items = counted_items(table, c, entrant)
     values = [_item_value(table, c.of, (entrant, item)) for item in items]
     present = [v for v in values if v is not None]
-    if not present or len(present) < len(values):
+    if not values or len(present) < len(values):
         return None
     if c.combine == "sum":
         return exact_sum(present)

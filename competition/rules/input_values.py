@@ -86,23 +86,12 @@ def missing_input(table: ValueTable, name: str, key: Key) -> Message | None:
     panel = table.panels[name]
     if key in panel.excess:
         return None
-    have = panel.pending.get(key, 0)
-    sizes = table.ruleset.panel_range[name]
-    if sizes.min == sizes.max:
-        return msg(
-            N_("{criterion}{where}: {have} of {need} marks"),
-            criterion=name,
-            where=where,
-            have=have,
-            need=sizes.max,
-        )
     return msg(
-        N_("{criterion}{where}: {have} of {min}–{max} marks"),
+        N_("{criterion}{where}: {have} of {need} marks"),
         criterion=name,
         where=where,
-        have=have,
-        min=sizes.min,
-        max=sizes.max,
+        have=panel.pending.get(key, 0),
+        need=str(table.ruleset.panel_range[name]),  # 9, or 8–9 for a panel that may sit short
     )
 
 

@@ -45,18 +45,6 @@ def _integer_columns(
     return columns
 
 
-def rank(
-    entries: Sequence[tuple[str, Sequence[Fraction | None]]],
-    orders: Sequence[Order],
-    names: Sequence[str],
-    method: str = "competition",
-) -> list[Ranked]:
-    """``entries`` are (key, [total, tie-break 1, ...]); ``names`` name those columns."""
-    keys = [key for key, _ in entries]
-    columns = [[values[n] for _, values in entries] for n in range(len(orders))]
-    return rank_columns(keys, columns, orders, names, method)
-
-
 def rank_columns(
     keys: Sequence[str],
     columns: Sequence[Sequence[Fraction | None]],
@@ -64,7 +52,8 @@ def rank_columns(
     names: Sequence[str],
     method: str = "competition",
 ) -> list[Ranked]:
-    """:func:`rank` given column by column: the total's values, then each tie-break's."""
+    """The ranks of ``keys``: ``columns`` holds the total's values, then each tie-break's,
+    sorted by ``orders``; ``names`` name those columns (the one that decided a place)."""
     arrays = _sort_arrays(columns, orders)
     if arrays is not None:
         return _ranked_arrays(keys, arrays, names, method)
@@ -78,7 +67,7 @@ def _ranked_tuples(
     names: Sequence[str],
     method: str,
 ) -> list[Ranked]:
-    """:func:`rank` by sorting Python tuples of exact integers, whatever their size."""
+    """:func:`rank_columns` by sorting Python tuples of exact integers, whatever their size."""
     columns = _integer_columns(entries, orders)
     sort_keys = list(zip(*columns, strict=True)) if columns else [()] * len(entries)
     keyed: list[Keyed] = [
@@ -159,7 +148,7 @@ def _ranked_arrays(
     names: Sequence[str],
     method: str,
 ) -> list[Ranked]:
-    """:func:`rank` on int64 sort keys with numpy: the same order, ties and deciding
+    """:func:`rank_columns` on int64 sort keys with numpy: the same order, ties and deciding
     tie-break as sorting the key tuples (a placing ranks the whole field every time)."""
     count = len(keys)
     if count == 0:

@@ -12,7 +12,7 @@ from competition.rules.ranking import (
     _ranked_arrays,
     _ranked_tuples,
     _sort_arrays,
-    rank,
+    rank_columns,
 )
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,9 +45,8 @@ def test_numpy_ranks_are_the_tuple_ranks(
 
 def test_keys_past_int64_are_ranked_exactly_by_tuples() -> None:
     huge = Fraction(2**80)
-    entries = [("A", [huge + 1]), ("B", [huge]), ("C", [huge + 1])]
     assert _sort_arrays([[huge + 1, huge, huge + 1]], ["desc"]) is None
-    ranked = rank(entries, ["desc"], ["total"])
+    ranked = rank_columns(["A", "B", "C"], [[huge + 1, huge, huge + 1]], ["desc"], ["total"])
     assert [(r.key, r.rank, r.shared) for r in ranked] == [
         ("A", 1, True),
         ("C", 1, True),
