@@ -258,7 +258,8 @@ class Progress:
 def progress(event: Event, result: Standings | None = None) -> list[Progress]:
     """Per entered criterion: complete panels or values out of those expected (of the
     event's standings now, or of ``result``). A panel is complete with as many marks as its
-    range of judges allows. A measured value with a default (a deduction that is 0 unless
+    range of judges allows; a criterion of an item group is owed on its group's items only.
+    A measured value with a default (a deduction that is 0 unless
     entered) is owed by nobody, so it is not counted."""
     if result is None:
         result = event_standings(event)
@@ -270,8 +271,8 @@ def progress(event: Event, result: Standings | None = None) -> list[Progress]:
         if isinstance(criterion, Measured) and criterion.default is not None:
             continue
         per_item = result.ruleset.levels[name] == "item"
-        expected = sum(
-            len(table.item_rows.get(e.id, [])) if per_item else 1 for e in table.entrants
+        expected = sum(  # an item of another group, or not taken, is owed nothing
+            len(table.taken_items_of(name, e.id)) if per_item else 1 for e in table.entrants
         )
         if name in table.panels:
             panel = table.panels[name]

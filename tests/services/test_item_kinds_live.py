@@ -38,6 +38,8 @@ def test_a_judge_enters_dni_for_a_run_not_taken(db_app: Flask) -> None:
     marks.record_mark(judge, event.id, MarkInput("M1", "score", "80", item="1"))
     table = standings.event_standings(event).table
     assert table.not_taken == {("M1", "3"): "DNI"}
+    (score,) = standings.progress(event)
+    assert score.expected == 2  # runs 1 and 2; run 3 was not taken
     with pytest.raises(Refused) as caught:
         marks.record_mark(judge, event.id, MarkInput("M1", "score", "DNQ", item="2"))
     assert caught.value.code == "invalid_value"
@@ -56,6 +58,8 @@ def test_a_judge_marks_only_the_items_of_a_criterions_group(db_app: Flask) -> No
         "'goe' is given only for the items of 'elements': "
         + ", ".join(f"E{n}" for n in range(1, 14)),
     )
+    owed_by_criterion = {p.criterion: p.expected for p in standings.progress(event)}
+    assert owed_by_criterion == {"goe": 13, "factor": 5, "component": 5}
     sheet = scoring.sheet_of(judge, event)
     owed = {(item, criterion) for _, item, criterion in sheet.cells()}
     assert ("E1", "goe") in owed and ("PC-transitions", "component") in owed
