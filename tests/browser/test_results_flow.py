@@ -79,3 +79,30 @@ def test_an_upheld_appeal_revises_the_published_results_everywhere(
     stranger.goto(f"{live_server.url}/verify/{valid['YA001']}")
     expect(stranger.get_by_text("果园YA001")).to_be_visible()
     stranger.context.close()
+
+
+def test_the_published_big_screen_keeps_every_row_on_one_line(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """After publication the award, titles and prize join the columns: at 1920×1080 a name
+    must not wrap into three lines (a page of six rows), and the QR code stays scannable."""
+    scene = published_orchards(live_server)
+    projector = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    try:
+        screen = projector.new_page()
+        screen.goto(f"{live_server.url}/live/{scene.contest_id}/screen")
+        expect(screen.locator("th.col-award")).to_be_visible()
+        rows = screen.locator("tr.live-row").locator("visible=true")
+        expect(rows.first).to_be_visible()
+        heights = {round(box["height"]) for box in (r.bounding_box() for r in rows.all()) if box}
+        name = screen.locator("tr.live-row td.col-label").first
+        line = name.evaluate("cell => parseFloat(getComputedStyle(cell).lineHeight)")
+        assert max(heights) < 2 * line, f"a row wraps: heights {heights}, one line {line}"
+        table, side = screen.locator(".live-table").bounding_box(), screen.locator("#live-qr")
+        assert table is not None and table["x"] + table["width"] <= 1920
+        qr = side.locator("svg").bounding_box()
+        assert qr is not None and qr["width"] >= 250
+        ARTIFACTS.mkdir(exist_ok=True)
+        screen.screenshot(path=str(ARTIFACTS / "live_screen_published.png"))
+    finally:
+        projector.close()
