@@ -32,16 +32,16 @@ def over_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]:
     """The combination ``c`` of each entrant's item values."""
     if c.combine in ("sum", "mean"):
         return _summed_items(table, c)
-    return {(e.id, ""): _over_items(table, c, e.id) for e in table.entrants}
+    pairs = zip(table.entrants, counted_items(table, c), strict=True)
+    return {(e.id, ""): _over_items(table, c, e.id, items) for e, items in pairs}
 
 
-def counted_items(table: ValueTable, c: OverItems, entrant: str) -> list[str]:
-    """The entrant's items a combination counts: those of its value's group, less the items
-    not taken where they count nothing (where they count zero, they stay)."""
+def counted_items(table: ValueTable, c: OverItems) -> list[list[str]]:
+    """Each entrant's items a combination counts: those of its value's group, less the
+    items not taken where they count nothing (where they count zero, they stay)."""
     items = table.ruleset.rule.items
-    if items is not None and items.not_taken is not None and items.not_taken.counts == "zero":
-        return table.items_of(c.of, entrant)
-    return table.taken_items_of(c.of, entrant)
+    zero = items is not None and items.not_taken is not None and items.not_taken.counts == "zero"
+    return table.items_by_entrant(c.of, taken=not zero)
 
 
 def _item_value(table: ValueTable, name: str, key: Key) -> Fraction | None:
@@ -53,7 +53,7 @@ def _summed_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]
     """Sum or mean over each entrant's items, column-wise (exact: one common denominator).
     Missing while any item counted is missing (§9.5 of docs/rules.md): a partial sum would
     rank an entrant on the items marked so far."""
-    items = [counted_items(table, c, e.id) for e in table.entrants]
+    items = counted_items(table, c)
     pairs = zip(table.entrants, items, strict=True)
     keys = [(e.id, item) for e, counted in pairs for item in counted]
     values = from_values([_item_value(table, c.of, key) for key in keys])
@@ -83,9 +83,8 @@ def weighted_sum(
     return exact_sum(w * value for w, value in parts if value is not None)
 
 
-def _over_items(table: ValueTable, c: OverItems, entrant: str) -> Fraction | None:
-    """Best, worst or best k of the entrant's items: missing while any item counted is."""
-    items = counted_items(table, c, entrant)
+def _over_items(table: ValueTable, c: OverItems, entrant: str, items: list[str]) -> Fraction | None:
+    """Best, worst or best k of the entrant's counted ``items``: missing while any is."""
     values = [_item_value(table, c.of, (entrant, item)) for item in items]
     present = [v for v in values if v is not None]
     if not values or len(present) < len(values):

@@ -62,10 +62,17 @@ class RenderedReport(Report):
         inner = MARKS_NEWLINE + "  "
         self.mark_texts = {name: mark_texts(m, inner) for name, m in self.panels.marks.items()}
         self.points_name = standings.ruleset.item_points or ""
+        self._item_labels: dict[str, list[tuple[str, dict[tuple[str, str], str | None]]]] = {}
         at = PARTS_NEWLINE + "    "
+        # the parts of a panel's text that are its criterion's, made once per criterion
         self.size_texts = {
-            name: f'{{{at}  "min": {size["min"]},{at}  "max": {size["max"]}{at}}}'
+            name: f'{at}"panel_size": {{{at}  "min": {size["min"]},'
+            f'{at}  "max": {size["max"]}{at}}},'
             for name, size in self.sizes.items()
+        }
+        self._panel_heads = {name: f'{{{at}"criterion": {_string(name)},' for name in self.sizes}
+        self._panel_middles = {
+            name: f'{at}"method": {_text(method)},' for name, method in self.methods.items()
         }
 
     def points_of(self, row: Row) -> Rendered:
@@ -82,10 +89,10 @@ class RenderedReport(Report):
         items = dict.fromkeys(self.standings.table.item_rows.get(entrant, []))
         if not items:
             return Rendered("{}", PARTS_NEWLINE)
-        at, inner = PARTS_NEWLINE + "    ", PARTS_NEWLINE + "  "
+        inner = PARTS_NEWLINE + "  "
         parts = []
         for item in items:
-            labels = [(f"{at}{_string(name)}: ", texts) for name, texts in self.values_for(item)]
+            labels = self._labels_for(item)
             pair = (entrant, item)
             values = ",".join([label + _text(texts.get(pair)) for label, texts in labels])
             parts.append(
@@ -93,27 +100,35 @@ class RenderedReport(Report):
             )
         return Rendered(f"{{{inner}{(',' + inner).join(parts)}{PARTS_NEWLINE}}}", PARTS_NEWLINE)
 
+    def _labels_for(self, item: str) -> list[tuple[str, dict[tuple[str, str], str | None]]]:
+        """Each value given for ``item`` with its key as JSON text, made once per item."""
+        known = self._item_labels.get(item)
+        if known is None:
+            at = PARTS_NEWLINE + "    "
+            known = self._item_labels[item] = [
+                (f"{at}{_string(name)}: ", texts) for name, texts in self.values_for(item)
+            ]
+        return known
+
     def panels_of(self, entrant: str) -> Rendered:
         at, marks_at = PARTS_NEWLINE + "    ", MARKS_NEWLINE + "  "
         separator = "," + marks_at
+        heads, middles = self._panel_heads, self._panel_middles
         panels = []
         for run in self.panels.of(entrant):
-            absent = run.start == run.stop
+            criterion, count = run.criterion, run.stop - run.start
             marks = (
-                "[]"
-                if absent
-                else f"[{marks_at}"
-                f"{separator.join(self.mark_texts[run.criterion][run.start : run.stop])}"
+                f"[{marks_at}"
+                f"{separator.join(self.mark_texts[criterion][run.start : run.stop])}"
                 f"{MARKS_NEWLINE}]"
+                if count
+                else "[]"
             )
-            result = self.result(run.criterion, entrant, run.item)
+            result = self.result(criterion, entrant, run.item)
             panels.append(
-                f'{{{at}"criterion": {_string(run.criterion)},'
-                f'{at}"item": {_text(run.item or None)},'
-                f'{at}"method": {_text(self.methods[run.criterion])},'
-                f'{at}"judges": {run.stop - run.start},'
-                f'{at}"panel_size": {self.size_texts[run.criterion]},'
-                f'{at}"absent": {"true" if absent else "false"},'
+                f'{heads[criterion]}{at}"item": {_text(run.item or None)},{middles[criterion]}'
+                f'{at}"judges": {count},{self.size_texts[criterion]}'
+                f'{at}"absent": {"false" if count else "true"},'
                 f'{at}"marks": {marks},{at}"result": {_text(result)}'
                 f"{PARTS_NEWLINE}  }}"
             )

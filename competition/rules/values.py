@@ -70,6 +70,16 @@ class ValueTable:
             return items
         return [item for item in items if (entrant, item) not in self.not_taken]
 
+    def items_by_entrant(self, name: str, taken: bool = True) -> list[list[str]]:
+        """:meth:`taken_items_of` (or :meth:`items_of`) of every entrant in order; with no
+        item groups and every item taken, the item rows as they are (ten thousand entrants
+        would otherwise cost as many calls per criterion)."""
+        rows = self.item_rows
+        if self.ruleset.items_of(name) is None and (not taken or not self.not_taken):
+            return [rows.get(e.id, []) for e in self.entrants]
+        pick = self.taken_items_of if taken else self.items_of
+        return [pick(name, e.id) for e in self.entrants]
+
     def value(self, name: str, entrant: str, item: str | None = None) -> Fraction | None:
         if item is not None and name in self.item_columns:
             return self.item_columns[name].get((entrant, item))
@@ -226,7 +236,8 @@ def _inputs_of(table: ValueTable, name: str, keys: list[Key]) -> list[object]:
 def _row_keys(table: ValueTable, name: str) -> list[Key]:
     """The rows of a criterion: (entrant, item), with item "" for entrant-level values."""
     if table.ruleset.levels[name] == "item":
-        return [(e.id, item) for e in table.entrants for item in table.taken_items_of(name, e.id)]
+        pairs = zip(table.entrants, table.items_by_entrant(name), strict=True)
+        return [(e.id, item) for e, items in pairs for item in items]
     return [(e.id, "") for e in table.entrants]
 
 

@@ -271,9 +271,11 @@ def progress(event: Event, result: Standings | None = None) -> list[Progress]:
         if isinstance(criterion, Measured) and criterion.default is not None:
             continue
         per_item = result.ruleset.levels[name] == "item"
-        expected = sum(  # an item of another group, or not taken, is owed nothing
-            len(table.taken_items_of(name, e.id)) if per_item else 1 for e in table.entrants
-        )
+        # an item of another group, or not taken, is owed nothing
+        if per_item:
+            expected = sum(len(items) for items in table.items_by_entrant(name))
+        else:
+            expected = len(table.entrants)
         if name in table.panels:
             panel = table.panels[name]
             # a cell valued ``absent`` was not marked: it is not counted as marked in full
