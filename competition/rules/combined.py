@@ -44,9 +44,12 @@ def counted_items(table: ValueTable, c: OverItems) -> list[list[str]]:
     return table.items_by_entrant(c.of, taken=not zero)
 
 
-def _item_value(table: ValueTable, name: str, key: Key) -> Fraction | None:
-    """An item's value; an item not taken that counts zero counts 0."""
-    return Fraction(0) if key in table.not_taken else table.item_columns[name].get(key)
+def _item_values(table: ValueTable, name: str, keys: list[Key]) -> list[Fraction | None]:
+    """The items' values; an item not taken (where such an item counts zero) counts 0."""
+    column, left_out = table.item_columns[name], table.not_taken
+    if not left_out:
+        return [column.get(key) for key in keys]
+    return [Fraction(0) if key in left_out else column.get(key) for key in keys]
 
 
 def _summed_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]:
@@ -56,7 +59,7 @@ def _summed_items(table: ValueTable, c: OverItems) -> dict[Key, Fraction | None]
     items = counted_items(table, c)
     pairs = zip(table.entrants, items, strict=True)
     keys = [(e.id, item) for e, counted in pairs for item in counted]
-    values = from_values([_item_value(table, c.of, key) for key in keys])
+    values = from_values(_item_values(table, c.of, keys))
     assert values is not None  # criteria values are numbers
     sizes = [len(counted) for counted in items]
     sums, counts = group_sums(values, sizes)
@@ -85,7 +88,7 @@ def weighted_sum(
 
 def _over_items(table: ValueTable, c: OverItems, entrant: str, items: list[str]) -> Fraction | None:
     """Best, worst or best k of the entrant's counted ``items``: missing while any is."""
-    values = [_item_value(table, c.of, (entrant, item)) for item in items]
+    values = _item_values(table, c.of, [(entrant, item) for item in items])
     present = [v for v in values if v is not None]
     if not values or len(present) < len(values):
         return None
