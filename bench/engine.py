@@ -492,10 +492,10 @@ def table(results: list[Result]) -> list[str]:
                 fmt,
                 f"{r.median(r.engine[fmt]):.2f}",
                 f"{r.median(r.bare):.2f}",
-                f"{r.ratio(fmt):.1f}×",
+                f"{r.ratio(fmt):.2f}×",
                 f"≤ {GOALS[fmt]}×",
                 f"{r.median(r.engine_in_process[fmt]):.2f} / {r.median(r.bare_in_process):.2f}",
-                f"{r.ratio_in_process(fmt):.1f}×",
+                f"{r.ratio_in_process(fmt):.2f}×",
                 f"{_mb(r.peak(r.engine[fmt]))} / {_mb(r.peak(r.bare))}",
                 str(r.repeat),
             ]
@@ -514,8 +514,8 @@ def verdict(results: list[Result]) -> str:
             f"**{'Met' if met else 'Not met'}** for `--format {fmt}`: {GOAL_SIZE:,} entrants "
             f"take {goal.median(goal.engine[fmt]):.2f} s with `competition rank` and "
             f"{goal.median(goal.bare):.2f} s with the bare pandas script, "
-            f"{goal.ratio(fmt):.1f}× (goal ≤ {GOALS[fmt]}×; in-process "
-            f"{goal.ratio_in_process(fmt):.1f}×)."
+            f"{goal.ratio(fmt):.2f}× (goal ≤ {GOALS[fmt]}×; in-process "
+            f"{goal.ratio_in_process(fmt):.2f}×)."
         )
     return "\n\n".join(lines)
 
