@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competition.extensions import db
@@ -26,6 +37,15 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     board_frozen_at: Mapped[Timestamp | None]
     # raised before each change of the public board is computed, by whichever process does it
     board_version: Mapped[int] = mapped_column(Integer, default=0)
+    # times are stored in UTC and shown in this zone (an IANA name)
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default="Asia/Shanghai", server_default="Asia/Shanghai"
+    )
+    # the official documents: who issues them, on which date, under which seal
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    seal_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    seal_type: Mapped[str | None] = mapped_column(String(32))  # the image's MIME type
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     events: Mapped[list[Event]] = relationship(
         back_populates="contest", order_by="Event.position", cascade="all, delete-orphan"
@@ -42,6 +62,8 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     name: Mapped[Label]
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # the item count chosen for a rule file that allows several (`count: [5, 6]`)
+    item_count: Mapped[int | None] = mapped_column(Integer)
     contest: Mapped[Contest] = relationship(back_populates="events")
     rule_versions: Mapped[list[RuleVersion]] = relationship(
         back_populates="event", order_by="RuleVersion.version", cascade="all, delete-orphan"
