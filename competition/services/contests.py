@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from competition.extensions import db
-from competition.models import Contest, ContestRole, Entrant, Event, RuleVersion
-from competition.rules import RuleFileError, RuleSet, load_rule_text
+from competition.models import Contest, ContestRole, Entrant, Event, Mark, RuleVersion
+from competition.rules import Problem, RuleFileError, RuleSet, load_rule_text
 from competition.rules.messages import N_, msg
 from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role
@@ -35,29 +35,34 @@ class RuleSource:
 def create_contest(
     actor: Actor,
     name: str,
-    events: list[tuple[str, RuleSource]],
+    events: Sequence[tuple[str, RuleSource] | tuple[str, RuleSource, int | None]],
     *,
     blind: bool = False,
     organisers: Sequence[int] = (),
 ) -> Contest:
-    """A draft contest with one event per (event name, rule file); every rule file must be
-    valid, or nothing is created."""
+    """A draft contest with one event per (event name, rule file[, item count]); every rule
+    file must be valid, and an item count given where its file lets events choose one
+    (``count: [5, 6]``), or nothing is created."""
     if not actor.is_admin:
         raise Refused("forbidden", msg(N_("only an admin can create a contest")))
     name = name.strip()
     if not name or not events:
         raise Refused("invalid", msg(N_("a contest needs a name and at least one event")))
-    problems = []
-    for _, source in events:
+    problems: list[Problem] = []
+    counts: list[int | None] = []
+    for event_name, source, *wanted in events:
         try:
-            source.load()
+            ruleset = source.load()
         except RuleFileError as error:
             problems.extend(error.problems)
+        else:
+            chosen = wanted[0] if wanted else None
+            counts.append(_item_count(ruleset, event_name.strip() or name, chosen))
     if problems:
         raise RuleFileError(problems)
     contest = Contest(name=name, blind=blind)
-    for position, (event_name, source) in enumerate(events):
-        event = Event(name=event_name.strip() or name, position=position)
+    for position, ((event_name, source, *_), chosen) in enumerate(zip(events, counts, strict=True)):
+        event = Event(name=event_name.strip() or name, position=position, item_count=chosen)
         event.rule_versions.append(
             RuleVersion(version=1, source_name=source.name, text=source.text, sha256=source.sha256)
         )
@@ -74,7 +79,11 @@ def create_contest(
         after={
             "name": name,
             "blind": blind,
-            "events": [{"name": e.name, "rules_sha256": e.rules.sha256} for e in contest.events],
+            "events": [
+                {"name": e.name, "rules_sha256": e.rules.sha256}
+                | ({"item_count": e.item_count} if e.item_count is not None else {})
+                for e in contest.events
+            ],
         },
     )
     db.session.commit()
@@ -101,7 +110,18 @@ def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: st
                 )
             ),
         )
-    source.load()
+    loaded = source.load()
+    if event.item_count is not None and event.item_count not in (loaded.item_counts or ()):
+        raise Refused(
+            "invalid",
+            msg(
+                N_(
+                    "the event has {count} items, and the new rule file does not let an "
+                    "event choose that many"
+                ),
+                count=event.item_count,
+            ),
+        )
     previous = event.rules
     version = RuleVersion(
         version=previous.version + 1,
@@ -127,26 +147,101 @@ def new_rule_version(actor: Actor, event_id: int, source: RuleSource, reason: st
     return version
 
 
-_RULESETS: dict[str, RuleSet] = {}
+def _item_count(ruleset: RuleSet, event_name: str, count: int | None) -> int | None:
+    """The item count an event registers with: one of its rule file's counts where the file
+    offers several, else none."""
+    if ruleset.item_counts is None:
+        return None
+    if count not in ruleset.item_counts:
+        raise Refused(
+            "invalid",
+            msg(
+                N_("event '{event}': choose how many items it has ({counts})"),
+                event=event_name,
+                counts=", ".join(str(n) for n in ruleset.item_counts),
+            ),
+        )
+    return count
+
+
+def choose_item_count(actor: Actor, event_id: int, count: int) -> Event:
+    """The number of items (dives, runs) an event has, where its rule file lets events
+    choose (``count: [5, 6]``). Fixed once scoring opens, and never below an item already
+    marked."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise Refused("not_found", msg(N_("no such event")))
+    role = require_role(actor, event.contest_id, ["organiser"])
+    if event.rules.pinned_at is not None or event.contest.status not in ("draft", "registration"):
+        raise Refused(
+            "closed", msg(N_("scoring has opened: the number of items can no longer change"))
+        )
+    ruleset = _base_ruleset(event.rules.id, event.rules.sha256)
+    if ruleset.item_counts is None:
+        raise Refused("invalid", msg(N_("this event's rule file fixes its number of items")))
+    _item_count(ruleset, event.name, count)
+    marked = db.session.scalars(
+        select(Mark.item).where(Mark.event_id == event.id, Mark.item != "").distinct()
+    )
+    beyond = sorted({i for i in marked if not i.isdigit() or int(i) > count})
+    if beyond:
+        raise Refused(
+            "invalid",
+            msg(
+                N_("marks are entered for item {item}: the event cannot have {count} items"),
+                item=beyond[-1],
+                count=count,
+            ),
+        )
+    before = event.item_count
+    event.item_count = count
+    outbox.record(event.contest_id, outbox.EVENT, event.id)
+    audit.record(
+        actor,
+        "event.item_count",
+        f"event:{event.id}",
+        role=role,
+        before={"item_count": before},
+        after={"item_count": count},
+    )
+    db.session.commit()
+    outbox.announce(event.contest_id)
+    return event
+
+
+def offered_item_counts(event: Event) -> list[int] | None:
+    """The item counts the event's rule file lets it choose from (None: the file fixes it)."""
+    return _base_ruleset(event.rules.id, event.rules.sha256).item_counts
+
+
+_RULESETS: dict[tuple[str, int | None], RuleSet] = {}
 
 
 def ruleset_of(event: Event) -> RuleSet:
-    """The event's rule set in force, parsed once per distinct file (keyed by its SHA-256)."""
+    """The event's rule set in force, for the item count it chose, parsed once per distinct
+    file (keyed by its SHA-256)."""
     version = event.rules
-    ruleset = _RULESETS.get(version.sha256)
+    return ruleset_of_version(version.id, version.sha256, event.item_count)
+
+
+def ruleset_of_version(version_id: int, sha256: str, item_count: int | None = None) -> RuleSet:
+    """The rule set of a stored rule version (its id and SHA-256) for an event that chose
+    ``item_count`` items (None: as the file says), parsed once per distinct file."""
+    ruleset = _RULESETS.get((sha256, item_count))
     if ruleset is None:
-        ruleset = _RULESETS[version.sha256] = RuleSource(version.source_name, version.text).load()
+        ruleset = _base_ruleset(version_id, sha256)
+        if item_count is not None and ruleset.item_counts is not None:
+            ruleset = ruleset.with_item_count(item_count)
+        _RULESETS[(sha256, item_count)] = ruleset
     return ruleset
 
 
-def ruleset_of_version(version_id: int, sha256: str) -> RuleSet:
-    """The rule set of a stored rule version (its id and SHA-256), parsed once per distinct
-    file."""
-    ruleset = _RULESETS.get(sha256)
+def _base_ruleset(version_id: int, sha256: str) -> RuleSet:
+    ruleset = _RULESETS.get((sha256, None))
     if ruleset is None:
         version = db.session.get(RuleVersion, version_id)
         assert version is not None, "a rule version read from the database"
-        ruleset = _RULESETS[sha256] = RuleSource(version.source_name, version.text).load()
+        ruleset = _RULESETS[(sha256, None)] = RuleSource(version.source_name, version.text).load()
     return ruleset
 
 

@@ -26,7 +26,16 @@ from sqlalchemy import (
 )
 
 from competition.extensions import db
-from competition.models import Assignment, Entrant, Judge, Mark, Round, RuleVersion, SheetSignoff
+from competition.models import (
+    Assignment,
+    Entrant,
+    Event,
+    Judge,
+    Mark,
+    Round,
+    RuleVersion,
+    SheetSignoff,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class Cell:
     event_id: int
     rules_id: int
     rules_sha256: str
+    item_count: int | None  # the event's chosen item count, where its rule file offers several
     entrant_id: int | None  # None: no such entrant in the event
     item_round: str | None
     event_round: str | None
@@ -127,8 +137,19 @@ def _cell(contest_id: int, status: str, event_id: int, row: Sequence[Any], judge
             "signed": bool(row[10]),
         }
     previous = (int(row[5]), str(row[6])) if row[5] is not None else None
+    item_count = row[11 if judged else 7]
     return Cell(
-        contest_id, status, event_id, row[0], row[1], row[2], row[3], row[4], previous, **extra
+        contest_id,
+        status,
+        event_id,
+        row[0],
+        row[1],
+        item_count,
+        row[2],
+        row[3],
+        row[4],
+        previous,
+        **extra,
     )
 
 
@@ -208,6 +229,10 @@ def _statement(judged: bool, p: Param = bindparam) -> Select[Any]:
     ]
     if judged:
         columns += _seat(p)
+    events = Event.__table__
+    columns.append(
+        select(events.c.item_count).where(events.c.id == p("event_id")).scalar_subquery()
+    )  # last: after the seat's columns, before a batch read's own
     return (
         select(*columns)
         .where(versions.c.event_id == p("event_id"))

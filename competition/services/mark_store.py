@@ -200,7 +200,7 @@ def write(
             return Written(existing, None)
     claimed = batch.claim(event_id)
     cell = _read(claimed.contest_id, claimed.status, event_id, mark, as_judge)
-    ruleset = ruleset_of_version(cell.rules_id, cell.rules_sha256)
+    ruleset = ruleset_of_version(cell.rules_id, cell.rules_sha256, cell.item_count)
     _check_item(ruleset, mark)
     judged = isinstance(ruleset.rule.criteria[mark.criterion], Judged)
     # rights before the entrant and the value: a judge learns nothing of entrants they do

@@ -40,6 +40,7 @@ from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
 from competition.web.forms import (
     ContestForm,
+    ItemCountForm,
     ReasonForm,
     RoleForm,
     RoundForm,
@@ -133,7 +134,7 @@ def new_contest() -> str | Response:
                 contest = contests.create_contest(
                     actor(),
                     form.name.data or "",
-                    [(form.event.data or "", source)],
+                    [(form.event.data or "", source, form.items.data)],
                     blind=bool(form.blind.data),
                 )
             except RuleFileError as error:
@@ -203,9 +204,36 @@ def advance(contest_id: int, step: str) -> Response:
 @bp.get("/contests/<int:contest_id>/rules")
 def rules(contest_id: int) -> str:
     found, role = contest_or_abort(contest_id)
+    return _rules_page(found, role, RuleVersionForm(), [])
+
+
+def _rules_page(found: Contest, role: str, form: RuleVersionForm, problems: list[str]) -> str:
     return render_template(
-        "console/rules.html", contest=found, role=role, form=RuleVersionForm(), problems=[]
+        "console/rules.html",
+        contest=found,
+        role=role,
+        form=form,
+        problems=problems,
+        count_form=ItemCountForm(),
+        item_counts={event.id: contests.offered_item_counts(event) or [] for event in found.events},
     )
+
+
+@bp.post("/contests/<int:contest_id>/events/<int:event_id>/items")
+def item_count(contest_id: int, event_id: int) -> Response:
+    """Choose how many items (dives, runs) an event has, where its rule file lets it."""
+    event_or_abort(contest_id, event_id)
+    form = ItemCountForm()
+    if not form.validate_on_submit() or form.count.data is None:
+        flash(_("Choose how many items the event has."), "error")
+    else:
+        try:
+            contests.choose_item_count(actor(), event_id, form.count.data)
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("The event now has %(count)s items.", count=form.count.data))
+    return redirect(url_for("console.rules", contest_id=contest_id))
 
 
 @bp.get("/contests/<int:contest_id>/audit")
@@ -309,13 +337,7 @@ def new_rules(contest_id: int, event_id: int) -> str | Response:
     try:
         contests.new_rule_version(actor(), event_id, source, form.reason.data or "")
     except RuleFileError as error:
-        return render_template(
-            "console/rules.html",
-            contest=found,
-            role=role,
-            form=form,
-            problems=[p.render(current_locale()) for p in error.problems],
-        )
+        return _rules_page(found, role, form, [p.render(current_locale()) for p in error.problems])
     except Refused as refused:
         flash(refused.render(current_locale()), "error")
     else:

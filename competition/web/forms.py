@@ -27,7 +27,17 @@ class ContestForm(FlaskForm):  # type: ignore[misc]
     event = StringField(_l("Event"), validators=[Optional(), Length(max=200)])
     rule_file = SelectField(_l("Rule file in scoring_rules/"), validators=[Optional()])
     upload = FileField(_l("…or upload a rule file"))
+    items = IntegerField(
+        _l("Number of items (where the rule file lets an event choose, e.g. 5 or 6 dives)"),
+        validators=[Optional()],
+    )
     blind = BooleanField(_l("Blind judging (加密)"))
+
+
+class ItemCountForm(FlaskForm):  # type: ignore[misc]
+    """How many items (dives, runs) an event has, where its rule file lets it choose."""
+
+    count = IntegerField(_l("Number of items"), validators=[DataRequired()])
 
 
 class ReasonForm(FlaskForm):  # type: ignore[misc]
