@@ -248,8 +248,8 @@ def wait_until_up(server: Server) -> None:
             with urllib.request.urlopen(f"{server.url}/", timeout=5) as response:
                 if response.status == 200:
                     return
-        except (ConnectionError, urllib.error.URLError):
-            time.sleep(0.1)
+        except (ConnectionError, TimeoutError, urllib.error.URLError):
+            time.sleep(0.1)  # not listening yet, or still importing on a busy machine
     raise RuntimeError(f"no answer from {server.url}")
 
 
