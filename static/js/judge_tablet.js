@@ -47,6 +47,9 @@
   };
 
   var sheetsBox = document.getElementById("sheets");
+  var promptBox = document.getElementById("sign-prompt");
+  var hintBox = document.getElementById("tap-hint");
+  var bar = root.querySelector(".tablet-bar");
   var connBox = document.getElementById("conn");
   var queueBox = document.getElementById("queue");
   var notices = judge.notices.create(document.getElementById("notices"), T);
@@ -61,6 +64,7 @@
 
   var queue = store.loadQueue();
   sheets = store.restoreSheets(sheets); // the service worker's copy of the page may be older
+  store.keepName(root.getAttribute("data-judge-name"));
 
   function saveQueue() {
     store.saveQueue(queue);
@@ -103,17 +107,61 @@
     var view = {
       texts: T, errors: errors, signErrors: signErrors, connected: connState === "connected"
     };
+    var scrolled = sideways();
     sheetsBox.textContent = "";
+    promptBox.textContent = "";
     if (!sheets.length) {
       sheetsBox.appendChild(el("p", { className: "empty", text: T.no_sheet }));
     }
     sheets.forEach(function (sheet) {
       sheetsBox.appendChild(judge.draw.sheet(sheet, queued, view));
+      var prompt = judge.draw.prompt(sheet, queued, view);
+      if (prompt) promptBox.appendChild(prompt);
     });
+    promptBox.hidden = !promptBox.childNodes.length;
+    root.classList.toggle("has-prompt", !promptBox.hidden);
+    sideways(scrolled);
+    pinHeads();
     queueBox.setAttribute("data-count", String(queue.length));
     queueBox.querySelector(".queue-count").textContent = String(queue.length);
     queueBox.classList.toggle("has-waiting", queue.length > 0);
     entry.refresh();
+  }
+
+  /* A redraw replaces the grids: keep how far each was scrolled sideways. Without an
+   * argument, returns {event id -> scrollLeft}; with one, puts it back. */
+  function sideways(kept) {
+    var found = {};
+    Array.prototype.forEach.call(sheetsBox.querySelectorAll(".sheet"), function (section) {
+      var grid = section.querySelector(".grid-scroll");
+      var id = section.getAttribute("data-event-id");
+      if (!grid) return;
+      if (kept && kept[id]) grid.scrollLeft = kept[id];
+      else found[id] = grid.scrollLeft;
+    });
+    return found;
+  }
+
+  var pinning = false;
+  function pinHeads() {
+    if (pinning) return;
+    pinning = true;
+    window.requestAnimationFrame(function () {
+      pinning = false;
+      judge.draw.pinHeads(sheetsBox, bar.getBoundingClientRect().bottom);
+    });
+  }
+  window.addEventListener("scroll", pinHeads, { passive: true });
+  window.addEventListener("resize", pinHeads);
+
+  /* Say why a tap on a cell did nothing (a signed sheet, a closed round); the newest word
+   * replaces the last one and goes after a while. */
+  var hintTimer = null;
+  function hint(text) {
+    hintBox.textContent = text;
+    hintBox.hidden = false;
+    window.clearTimeout(hintTimer);
+    hintTimer = window.setTimeout(function () { hintBox.hidden = true; }, 6000);
   }
 
   function setConn(state) {
@@ -123,10 +171,12 @@
     render();
   }
 
-  sheetsBox.addEventListener("click", function (event) {
+  function tapped(event) {
     var button = event.target.closest("button");
     if (!button || button.disabled) return;
-    if (button.classList.contains("cell")) {
+    if (button.hasAttribute("data-locked")) {
+      hint(button.getAttribute("data-reason"));
+    } else if (button.classList.contains("cell")) {
       var eventId = parseInt(button.closest(".sheet").getAttribute("data-event-id"), 10);
       var id = button.getAttribute("data-cell");
       var cells = model.cellsOf(sheetOf(eventId));
@@ -140,7 +190,9 @@
     } else if (button.getAttribute("data-action") === "sign") {
       askToSign(parseInt(button.getAttribute("data-event-id"), 10));
     }
-  });
+  }
+  sheetsBox.addEventListener("click", tapped);
+  promptBox.addEventListener("click", tapped);
 
   // --- marks: queue first, then send (judge_link.js sends) ------------------------------------
 
@@ -228,6 +280,26 @@
 
   // --- what the server sends: the sheets, and the chief judge's word --------------------------
 
+  /* Nothing pushes "scoring opened" to a tablet: while a sheet waits for a round to open,
+   * ask for the sheets now and then, so its cells open without a reload. */
+  var WAITING_POLL_MS = 30000;
+  window.setInterval(function () {
+    var waiting = sheets.some(function (sheet) {
+      return !sheet.signed_at && model.openCells(sheet) < model.cellsOf(sheet).length;
+    });
+    if (waiting && link && link.connected()) refreshSheets();
+  }, WAITING_POLL_MS);
+
+  /* Marks other judges left on this tablet (their link was replaced before they were sent):
+   * they stay theirs, and this says so until they are sent. */
+  function othersWaiting() {
+    judge.store.waitingOfOthers(root.getAttribute("data-judge-id")).forEach(function (other) {
+      notices.notice(fmt(T.others_waiting, {
+        count: other.count, judge: other.name || "#" + other.judge_id
+      }));
+    });
+  }
+
   function refreshSheets() {
     link.request("sheet", {}, function (error, ack) {
       if (error || !ack || !ack.ok || !Array.isArray(ack.sheets)) return;
@@ -280,7 +352,9 @@
   }
 
   render();
+  othersWaiting();
   link = judge.link.open({
+    judgeId: parseInt(root.getAttribute("data-judge-id"), 10),
     queue: function () { return queue; },
     answered: acknowledged,
     state: setConn,
