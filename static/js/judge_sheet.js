@@ -118,6 +118,7 @@
   // the texts come from the page (#judge-strings): this file holds no language
   function itemName(T, item, criterion) {
     var word = criterion && criterion.item_label;
+    if (word && word === criterion.label) return item; // "节目内容分 · PC-transitions"
     return word ? word + " " + item : fmt(T.item, { item: item });
   }
 
