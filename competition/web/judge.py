@@ -45,6 +45,7 @@ TABLET_ASSETS = (
     "js/judge_store.js",
     "js/judge_sheet.js",
     "js/judge_draw.js",
+    "js/judge_screen.js",
     "js/judge_notices.js",
     "js/judge_entry.js",
     "js/judge_link.js",

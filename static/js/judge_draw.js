@@ -11,10 +11,7 @@
  *   sheet(sheet, queued, view) -> the sheet's <section>; queued is {cell id -> queued mark}
  *   and view is {texts (#judge-strings), errors (cell id -> refusal), signErrors (event id ->
  *   message), connected (a sheet is signed online only)};
- *   prompt(sheet, queued, view) -> the sign prompt, or null when the sheet is not ready;
- *   pinHeads(box, top): keeps each grid's column headings in view below `top` (px from the
- *   top of the screen) while the page scrolls (a grid that scrolls sideways cannot use
- *   position: sticky against the page).
+ *   prompt(sheet, queued, view) -> the sign prompt, or null when the sheet is not ready.
  */
 (function () {
   "use strict";
@@ -200,22 +197,11 @@
     ]);
   }
 
-  function pinHeads(box, top) {
-    Array.prototype.forEach.call(box.querySelectorAll("table.grid"), function (table) {
-      var head = table.tHead;
-      var rect = table.getBoundingClientRect();
-      var offset = Math.min(Math.max(0, top - rect.top), rect.height - head.offsetHeight);
-      var pinned = offset > 0;
-      head.style.transform = pinned ? "translateY(" + Math.round(offset) + "px)" : "";
-      head.classList.toggle("pinned", pinned);
-    });
-  }
-
   function shortTime(iso) {
     var when = new Date(iso);
     return isNaN(when.getTime()) ? String(iso) : when.toLocaleString();
   }
 
   var judge = (window.CompetitionJudge = window.CompetitionJudge || {});
-  judge.draw = { sheet: drawSheet, prompt: drawPrompt, pinHeads: pinHeads };
+  judge.draw = { sheet: drawSheet, prompt: drawPrompt };
 })();

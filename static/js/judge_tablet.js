@@ -19,8 +19,8 @@
  * this order (templates/judge/home.html; the service worker keeps them, TABLET_ASSETS in
  * competition/web/judge.py), each hanging one member on window.CompetitionJudge:
  * judge_scale.js (a criterion's values), judge_store.js (localStorage), judge_sheet.js (a
- * sheet's cells and states), judge_draw.js (a sheet's elements), judge_notices.js (the
- * notices), judge_entry.js (the entry dialog), judge_link.js (the socket; sending the queue).
+ * sheet's cells and states), judge_draw.js (a sheet's elements), judge_screen.js (scrolling
+ * and the word after a tap), judge_notices.js (the notices), judge_entry.js (the entry dialog), judge_link.js (the socket; sending the queue).
  */
 (function () {
   "use strict";
@@ -48,8 +48,11 @@
 
   var sheetsBox = document.getElementById("sheets");
   var promptBox = document.getElementById("sign-prompt");
-  var hintBox = document.getElementById("tap-hint");
-  var bar = root.querySelector(".tablet-bar");
+  var display = judge.screen.attach({
+    sheets: sheetsBox,
+    bar: root.querySelector(".tablet-bar"),
+    hint: document.getElementById("tap-hint")
+  });
   var connBox = document.getElementById("conn");
   var queueBox = document.getElementById("queue");
   var notices = judge.notices.create(document.getElementById("notices"), T);
@@ -107,61 +110,24 @@
     var view = {
       texts: T, errors: errors, signErrors: signErrors, connected: connState === "connected"
     };
-    var scrolled = sideways();
-    sheetsBox.textContent = "";
-    promptBox.textContent = "";
-    if (!sheets.length) {
-      sheetsBox.appendChild(el("p", { className: "empty", text: T.no_sheet }));
-    }
-    sheets.forEach(function (sheet) {
-      sheetsBox.appendChild(judge.draw.sheet(sheet, queued, view));
-      var prompt = judge.draw.prompt(sheet, queued, view);
-      if (prompt) promptBox.appendChild(prompt);
+    display.redraw(function () {
+      sheetsBox.textContent = "";
+      promptBox.textContent = "";
+      if (!sheets.length) {
+        sheetsBox.appendChild(el("p", { className: "empty", text: T.no_sheet }));
+      }
+      sheets.forEach(function (sheet) {
+        sheetsBox.appendChild(judge.draw.sheet(sheet, queued, view));
+        var prompt = judge.draw.prompt(sheet, queued, view);
+        if (prompt) promptBox.appendChild(prompt);
+      });
     });
     promptBox.hidden = !promptBox.childNodes.length;
     root.classList.toggle("has-prompt", !promptBox.hidden);
-    sideways(scrolled);
-    pinHeads();
     queueBox.setAttribute("data-count", String(queue.length));
     queueBox.querySelector(".queue-count").textContent = String(queue.length);
     queueBox.classList.toggle("has-waiting", queue.length > 0);
     entry.refresh();
-  }
-
-  /* A redraw replaces the grids: keep how far each was scrolled sideways. Without an
-   * argument, returns {event id -> scrollLeft}; with one, puts it back. */
-  function sideways(kept) {
-    var found = {};
-    Array.prototype.forEach.call(sheetsBox.querySelectorAll(".sheet"), function (section) {
-      var grid = section.querySelector(".grid-scroll");
-      var id = section.getAttribute("data-event-id");
-      if (!grid) return;
-      if (kept && kept[id]) grid.scrollLeft = kept[id];
-      else found[id] = grid.scrollLeft;
-    });
-    return found;
-  }
-
-  var pinning = false;
-  function pinHeads() {
-    if (pinning) return;
-    pinning = true;
-    window.requestAnimationFrame(function () {
-      pinning = false;
-      judge.draw.pinHeads(sheetsBox, bar.getBoundingClientRect().bottom);
-    });
-  }
-  window.addEventListener("scroll", pinHeads, { passive: true });
-  window.addEventListener("resize", pinHeads);
-
-  /* Say why a tap on a cell did nothing (a signed sheet, a closed round); the newest word
-   * replaces the last one and goes after a while. */
-  var hintTimer = null;
-  function hint(text) {
-    hintBox.textContent = text;
-    hintBox.hidden = false;
-    window.clearTimeout(hintTimer);
-    hintTimer = window.setTimeout(function () { hintBox.hidden = true; }, 6000);
   }
 
   function setConn(state) {
@@ -175,7 +141,7 @@
     var button = event.target.closest("button");
     if (!button || button.disabled) return;
     if (button.hasAttribute("data-locked")) {
-      hint(button.getAttribute("data-reason"));
+      display.hint(button.getAttribute("data-reason"));
     } else if (button.classList.contains("cell")) {
       var eventId = parseInt(button.closest(".sheet").getAttribute("data-event-id"), 10);
       var id = button.getAttribute("data-cell");
