@@ -57,8 +57,16 @@ class JudgeNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships n
         return handler(error)
 
     def on_connect(self, auth: object = None) -> None:
+        """``auth`` may name the judge the tablet's page is for ({"judge_id": 3}): a page
+        whose browser has since signed in as another judge is refused, so its waiting marks
+        are never sent in the other judge's name."""
         try:
             judge = signed_in()
+            if isinstance(auth, dict) and auth.get("judge_id", judge.id) != judge.id:
+                raise Refused(
+                    "other_judge",
+                    msg(N_("this tablet is now signed in as another judge: open your link again")),
+                )
         except Refused as refused:
             # the client sees {"message": ..., "data": {"code": ..., "message": ...}}
             answer = refusal(refused)

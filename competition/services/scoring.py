@@ -37,6 +37,7 @@ class SheetCriterion:
     step: str | None
     per_item: bool
     items: list[str] | None = None  # of an item group: only these items (None: every item)
+    item_label: str = ""  # what the rule file calls its items ("" : it does not say)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class JudgeSheet:
     marks: list[SheetMark]
     signed_at: datetime | None
     round_open: dict[str, bool]
+    stage: str = "scoring"  # the contest's status: why nothing is open before or after scoring
+    names_hidden: bool = False  # entrants' labels are blind codes
+    entrant_label: str = ""  # what the rule file calls its entrants ("": it does not say)
 
     def cells(self) -> set[tuple[str, str, str]]:
         """Every (entrant, item, criterion) this judge is to mark."""
@@ -86,11 +90,8 @@ def sheet_of(judge: Judge, event: Event) -> JudgeSheet:
     ruleset = ruleset_of(event)
     judged = ruleset.judged()
     seats = [a for a in assignments.assignments_of(judge.id) if a.event_id == event.id]
-    names = (
-        list(judged)
-        if any(a.criterion == "" for a in seats)
-        else sorted({a.criterion for a in seats})
-    )
+    seated_for = {a.criterion for a in seats}
+    names = [n for n in judged if "" in seated_for or n in seated_for]  # the file's order
     everyone = any(a.entrant_id is None for a in seats)
     listed = (
         db.session.scalars(
@@ -117,9 +118,9 @@ def sheet_of(judge: Judge, event: Event) -> JudgeSheet:
             str(judged[n].scale.step) if judged[n].scale.step else None,
             ruleset.levels[n] == "item",
             _group_items(ruleset, n),
+            _item_label(ruleset, n),
         )
         for n in names
-        if n in judged
     ]
     items = list(ruleset.item_ids or [])
     rounds = {r.item: r.status == "open" for r in event.rounds}
@@ -136,6 +137,9 @@ def sheet_of(judge: Judge, event: Event) -> JudgeSheet:
             item: rounds.get(item, open_all) and event.contest.status == "scoring"
             for item in ["", *items]
         },
+        event.contest.status,
+        blind.names_hidden(judge.contest, may_see_names=False),
+        ruleset.rule.entrants.label or "",
     )
 
 
@@ -143,6 +147,18 @@ def _group_items(ruleset: RuleSet, name: str) -> list[str] | None:
     """The items of the group a per-item criterion is given for, in the file's order."""
     group = ruleset.criterion_groups.get(name)
     return list(ruleset.item_groups[group]) if group is not None else None
+
+
+def _item_label(ruleset: RuleSet, name: str) -> str:
+    """What a judge reads before an item's id: its group's label, else the file's word for
+    its items (the file's default, "item", is left to the tablet's language)."""
+    items = ruleset.rule.items
+    if items is None:
+        return ""
+    group = ruleset.criterion_groups.get(name)
+    if group is not None and items.groups and items.groups[group].label:
+        return items.groups[group].label or ""
+    return items.label if "label" in items.model_fields_set else ""
 
 
 def judge_marks(judge_id: int, event_id: int) -> list[SheetMark]:

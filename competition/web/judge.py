@@ -45,6 +45,7 @@ TABLET_ASSETS = (
     "js/judge_store.js",
     "js/judge_sheet.js",
     "js/judge_draw.js",
+    "js/judge_screen.js",
     "js/judge_notices.js",
     "js/judge_entry.js",
     "js/judge_link.js",
@@ -61,6 +62,9 @@ def login(token: str) -> str | Response | tuple[str, int]:
     posted = request.method == "POST"
     if posted and not form.validate_on_submit():
         return render_template("judge/pin.html", form=form)
+    signed = current_judge()
+    if not posted and signed is not None and session["judge_link"] != judges.token_hash(token):
+        return ask_to_switch(signed, token)
     try:
         judge = judges.judge_for_token(token, form.pin.data if posted else None)
     except Refused as refused:
@@ -70,9 +74,38 @@ def login(token: str) -> str | Response | tuple[str, int]:
         if refused.code == "pin_required":
             return render_template("judge/pin.html", form=form)
         return render_template("judge/invalid.html", reason=refused.render(current_locale())), 403
-    session.clear()
+    sign_out()
     session["judge_id"], session["judge_link"] = judge.id, judge.token_hash
     return redirect(url_for("judge.home"))
+
+
+def ask_to_switch(signed: Judge, token: str) -> str | tuple[str, int]:
+    """Another judge's link opened on a tablet signed in as ``signed``: ask before switching
+    (the marks the tablet has not sent yet belong to ``signed`` and stay theirs). A link with
+    a PIN names its judge only after the PIN."""
+    try:
+        newcomer: str | None = judges.judge_for_token(token).name
+    except Refused as refused:
+        if refused.code not in ("pin_required", "locked"):
+            reason = refused.render(current_locale())
+            return render_template("judge/invalid.html", reason=reason), 403
+        newcomer = None
+    return render_template("judge/switch.html", judge=signed, newcomer=newcomer, token=token)
+
+
+@bp.post("/switch/<token>")
+def switch(token: str) -> Response:
+    """The judge on the tablet agreed to hand it over: sign them out, then open the link."""
+    sign_out()
+    return redirect(url_for("judge.login", token=token))
+
+
+def sign_out() -> None:
+    """End the judge's session; the language the tablet was set to stays."""
+    lang = session.get("lang")
+    session.clear()
+    if lang is not None:
+        session["lang"] = lang
 
 
 def current_judge() -> Judge | None:

@@ -1,12 +1,17 @@
 /* Draws one of the judge's sheets: a header with its progress (and a button that opens the
- * first cell still to mark), the grid of cells (entrants × criteria) and the sign-off button.
+ * first cell still to mark), why nothing can be marked when nothing can, the grid of cells
+ * (entrants × criteria) and the sign-off button; and, for a sheet all marked and not signed,
+ * the prompt to sign that stays at the bottom of the screen.
  * Only elements: the page (judge_tablet.js) puts them in place and listens to their clicks (a
- * cell's data-cell; the sign and next-empty buttons' data-action and data-event-id, and the
- * next-empty button's data-index into cellsOf).
+ * cell's data-cell, and its data-locked with the reason in data-reason when it takes no mark;
+ * the sign and next-empty buttons' data-action and data-event-id, and the next-empty button's
+ * data-index into cellsOf).
  *
- * window.CompetitionJudge.draw.sheet(sheet, queued, view) returns the sheet's <section>;
- * queued is {cell id -> queued mark} and view is {texts (#judge-strings), errors (cell id ->
- * refusal), signErrors (event id -> message), connected (a sheet is signed online only)}.
+ * window.CompetitionJudge.draw:
+ *   sheet(sheet, queued, view) -> the sheet's <section>; queued is {cell id -> queued mark}
+ *   and view is {texts (#judge-strings), errors (cell id -> refusal), signErrors (event id ->
+ *   message), connected (a sheet is signed online only)};
+ *   prompt(sheet, queued, view) -> the sign prompt, or null when the sheet is not ready.
  */
 (function () {
   "use strict";
@@ -25,6 +30,10 @@
     var table = sheet.entrants.length
       ? el("div", { className: "grid-scroll" }, [drawGrid(sheet, stored, queued, view)])
       : el("p", { className: "empty", text: T.no_entrant });
+    var cells = model.cellsOf(sheet);
+    var why = signed
+      ? T.locked
+      : cells.length && !model.openCells(sheet) ? model.closedReason(T, sheet, cells[0]) : "";
 
     return el("section", {
       className: "sheet sheet-" + status,
@@ -43,6 +52,7 @@
         el("progress", { max: String(progress.total || 1), value: String(progress.done) }),
         drawNextEmpty(sheet, stored, queued, view)
       ]),
+      why ? el("p", { className: "sheet-why", role: "status", text: why }) : null,
       table,
       drawFoot(sheet, complete, view)
     ]);
@@ -51,15 +61,24 @@
   function drawGrid(sheet, stored, queued, view) {
     var T = view.texts;
     var columns = model.columnsOf(sheet);
-    var head = el("tr", {}, [el("th", { scope: "col", text: T.entrant })].concat(
+    var head = el("tr", {}, [
+      el("th", { scope: "col", className: "entrant-head", text: model.entrantHeading(T, sheet) })
+    ].concat(
       columns.map(function (column) {
-        return el("th", { scope: "col" }, [
+        var closed = !sheet.signed_at && !model.isOpen(sheet, column.item);
+        return el("th", { scope: "col", className: closed ? "col-closed" : null }, [
           el("span", { className: "crit-label", text: column.criterion.label }),
+          column.item
+            ? el("span", {
+              className: "crit-item",
+              text: model.itemName(T, column.item, column.criterion)
+            })
+            : null,
           el("span", {
             className: "crit-scale",
             text: column.criterion.min + "–" + column.criterion.max +
               (column.criterion.step ? " / " + column.criterion.step : "") +
-              model.itemLabel(T, column.item)
+              (closed ? " · " + T.closed : "")
           })
         ]);
       })
@@ -128,17 +147,23 @@
       corrected ? shown.mark.reason : "",
       error || ""
     ].filter(Boolean).join(" · ");
+    // a cell that takes no mark is not disabled: a tap on it says why (judge_tablet.js)
+    var why = model.closedReason(T, sheet, cell);
+    var locked = sheet.signed_at ? "signed" : why ? "closed" : null;
     var button = el("button", {
       type: "button",
       className: "cell state-" + shown.state + (error ? " has-error" : "") +
-        (corrected ? " corrected" : ""),
+        (corrected ? " corrected" : "") + (locked === "signed" ? " locked" : ""),
       "data-cell": cell.id,
       "data-state": shown.state,
       "data-value": shown.value,
+      "data-locked": locked,
+      "data-reason": why || null,
+      "aria-disabled": locked ? "true" : null,
       "aria-label": cell.entrant.label + " · " + cell.criterion.label +
-        model.itemLabel(T, cell.item) + " · " + (shown.value || "") + " · " + title,
-      title: title,
-      disabled: Boolean(sheet.signed_at) || !model.isOpen(sheet, cell.item)
+        model.itemLabel(T, cell.item, cell.criterion) + " · " + (shown.value || "") + " · " +
+        [title, why].filter(Boolean).join(" · "),
+      title: [title, why].filter(Boolean).join(" · ")
     }, [el("span", { className: "cell-value", text: shown.value || "—" })]);
     var children = [button];
     if (corrected && !error) {
@@ -150,11 +175,33 @@
     return el("div", { className: "cell-box" }, children);
   }
 
+  /* A sheet all marked and sent, not signed: say so where the judge is, with the button. */
+  function drawPrompt(sheet, queued, view) {
+    var T = view.texts;
+    var progress = model.progressOf(sheet, model.storedMarks(sheet), queued);
+    if (sheet.signed_at || !progress.total || progress.done !== progress.total ||
+      progress.pending) return null;
+    return el("div", { className: "sign-prompt", "data-event-id": String(sheet.event_id) }, [
+      el("p", { className: "sign-prompt-text" }, [
+        el("strong", { text: fmt(T.sign_prompt, { total: progress.total, event: sheet.event_name }) }),
+        view.connected ? null : el("span", { className: "hint", text: T.sign_offline })
+      ]),
+      el("button", {
+        type: "button",
+        className: "big primary sign",
+        "data-action": "sign",
+        "data-event-id": String(sheet.event_id),
+        disabled: !view.connected,
+        text: T.sign
+      })
+    ]);
+  }
+
   function shortTime(iso) {
     var when = new Date(iso);
     return isNaN(when.getTime()) ? String(iso) : when.toLocaleString();
   }
 
   var judge = (window.CompetitionJudge = window.CompetitionJudge || {});
-  judge.draw = { sheet: drawSheet };
+  judge.draw = { sheet: drawSheet, prompt: drawPrompt };
 })();

@@ -51,7 +51,7 @@
       entry.setAttribute("data-cell", cell.id);
       entry.querySelector(".entry-entrant").textContent = cell.entrant.label;
       entry.querySelector(".entry-criterion").textContent =
-        criterion.label + model.itemLabel(T, cell.item);
+        criterion.label + model.itemLabel(T, cell.item, criterion);
       entry.querySelector(".entry-scale").textContent =
         criterion.min + "–" + criterion.max + (criterion.step ? " / " + criterion.step : "") +
         " · " + T[shown.state];

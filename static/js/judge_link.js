@@ -9,10 +9,11 @@
  * (judge_tablet.js): this file only moves marks and says how the connection is.
  *
  * window.CompetitionJudge.link.open(page) connects and returns {socket(), connected(),
- * request(event, data, callback), pump()}; page is {queue() -> the waiting marks, oldest
+ * request(event, data, callback), pump()}; page is {judgeId (sent at connect: the server
+ * refuses a page of another judge than the session's), queue() -> the waiting marks, oldest
  * first; answered(mark, ack) -> "now", "later" or "never" (until the next connect): when to
- * send the next one; state(name): connecting, connected, reconnecting, offline or
- * signed_out; connected(): just connected (the marks go right after); on: {event -> handler}
+ * send the next one; state(name): connecting, connected, reconnecting, offline, signed_out
+ * or other_judge (the browser has since opened another judge's link: nothing is sent); connected(): just connected (the marks go right after); on: {event -> handler}
  * for what the server pushes}. request() sends an event with the same answer timeout as marks.
  */
 (function () {
@@ -89,7 +90,8 @@
         autoConnect: navigator.onLine !== false,
         reconnectionDelay: 500,
         reconnectionDelayMax: 5000,
-        timeout: 10000
+        timeout: 10000,
+        auth: { judge_id: page.judgeId }
       });
       follow(socket);
       Object.keys(page.on).forEach(function (name) { socket.on(name, page.on[name]); });
@@ -110,8 +112,10 @@
           page.state(navigator.onLine === false ? "offline" : "reconnecting");
         }
       });
-      socket.on("connect_error", function () {
-        if (!socket.active) page.state("signed_out"); // refused at connect: no valid session
+      socket.on("connect_error", function (error) {
+        var code = error && error.data && error.data.code;
+        if (code === "other_judge") page.state("other_judge"); // never sent as someone else
+        else if (!socket.active) page.state("signed_out"); // refused at connect: no session
         else page.state(navigator.onLine === false ? "offline" : "reconnecting");
       });
       socket.io.on("reconnect_attempt", function () {

@@ -2,8 +2,8 @@
  * and the chief judge's word (look at a mark again; a mark corrected). Each stays until the
  * judge closes it; a refusal is an alert, the others a status.
  *
- * window.CompetitionJudge.notices.create(box, strings) returns {refused(sheet, mark, message),
- * recheck(sheet, data), corrected(sheet, data)}; sheet is the mark's sheet as the tablet knows
+ * window.CompetitionJudge.notices.create(box, strings) returns {notice(text),
+ * refused(sheet, mark, message), recheck(sheet, data), corrected(sheet, data)}; sheet is the mark's sheet as the tablet knows
  * it (null if it does not), mark and data as sent and received (docs/protocol.md).
  */
 (function () {
@@ -31,7 +31,7 @@
       notice(fmt(T.refused_notice, {
         entrant: named.entrant,
         criterion: named.criterion,
-        item: model.itemLabel(T, mark.item),
+        item: model.itemLabel(T, mark.item, named),
         value: mark.value,
         message: message
       }), "refused");
@@ -42,7 +42,7 @@
       notice(fmt(T.recheck_notice, {
         entrant: named.entrant,
         criterion: named.criterion,
-        item: model.itemLabel(T, data.item),
+        item: model.itemLabel(T, data.item, named),
         note: data.note || ""
       }));
     }
@@ -52,13 +52,13 @@
       notice(fmt(T.corrected_notice, {
         entrant: named.entrant,
         criterion: named.criterion,
-        item: model.itemLabel(T, data.item),
+        item: model.itemLabel(T, data.item, named),
         value: data.value,
         reason: data.reason || ""
       }));
     }
 
-    return { refused: refused, recheck: recheck, corrected: corrected };
+    return { notice: notice, refused: refused, recheck: recheck, corrected: corrected };
   }
 
   var judge = (window.CompetitionJudge = window.CompetitionJudge || {});

@@ -13,8 +13,12 @@
  *   progressOf(sheet, stored, queued) -> {total, done, pending};
  *   firstEmpty(sheet, stored, queued) -> the index in cellsOf(sheet) of the first cell open
  *   for marking and neither stored nor queued, or -1;
- *   itemLabel(strings, item) -> " · Item 2" or ""; labels(sheet, entrant, criterion) ->
- *   {entrant, criterion}: the labels a judge reads, or the codes when the sheet lacks them.
+ *   itemLabel(strings, item, criterion) -> " · 跳水 2" (the rule file's word for the items,
+ *   else "Item 2") or ""; itemName(strings, item, criterion) -> "跳水 2";
+ *   closedReason(strings, sheet, cell) -> why a cell takes no mark now, or "";
+ *   openCells(sheet) -> how many cells take a mark now; entrantHeading(strings, sheet);
+ *   labels(sheet, entrant, criterion) -> {entrant, criterion, item_label}: the labels a judge
+ *   reads, or the codes when the sheet lacks them.
  */
 (function () {
   "use strict";
@@ -112,8 +116,40 @@
   }
 
   // the texts come from the page (#judge-strings): this file holds no language
-  function itemLabel(T, item) {
-    return item ? " · " + fmt(T.item, { item: item }) : "";
+  function itemName(T, item, criterion) {
+    var word = criterion && criterion.item_label;
+    if (word && word === criterion.label) return item; // "节目内容分 · PC-transitions"
+    return word ? word + " " + item : fmt(T.item, { item: item });
+  }
+
+  function itemLabel(T, item, criterion) {
+    return item ? " · " + itemName(T, item, criterion) : "";
+  }
+
+  var BEFORE_SCORING = { draft: true, registration: true };
+
+  /* Why a cell takes no mark now ("" when it does): the sheet is signed, scoring has not
+   * opened or is over, or the round of the event or of the cell's item is closed. */
+  function closedReason(T, sheet, cell) {
+    if (sheet.signed_at) return T.locked;
+    if (isOpen(sheet, cell.item)) return "";
+    var stage = sheet.stage || "scoring";
+    if (BEFORE_SCORING[stage]) return T.not_open_yet;
+    if (stage !== "scoring") return T.scoring_over;
+    if (cell.item) return fmt(T.item_closed, { item: itemName(T, cell.item, cell.criterion) });
+    return T.event_closed;
+  }
+
+  function openCells(sheet) {
+    if (sheet.signed_at) return 0;
+    return cellsOf(sheet).filter(function (cell) { return isOpen(sheet, cell.item); }).length;
+  }
+
+  /* The entrants' column holds blind codes while names are hidden, else names (with the
+   * number): headed by what it holds, in the rule file's word when it has one. */
+  function entrantHeading(T, sheet) {
+    if (sheet.names_hidden) return T.blind_code;
+    return sheet.entrant_label || T.entrant_name;
   }
 
   /* A notice names a mark by what the judge sees on the sheet; a sheet the tablet does not
@@ -123,7 +159,8 @@
     var entrant = sheet && sheet.entrants.find(function (e) { return e.code === entrantCode; });
     return {
       entrant: entrant ? entrant.label : entrantCode,
-      criterion: criterion ? criterion.label : criterionName
+      criterion: criterion ? criterion.label : criterionName,
+      item_label: criterion ? criterion.item_label : ""
     };
   }
 
@@ -140,6 +177,10 @@
     cellState: cellState,
     progressOf: progressOf,
     itemLabel: itemLabel,
+    itemName: itemName,
+    closedReason: closedReason,
+    openCells: openCells,
+    entrantHeading: entrantHeading,
     labels: labels
   };
 })();

@@ -3,15 +3,21 @@
  * network"):
  *
  *   competition.judge.<judge id>.queue   the marks entered and not yet answered, oldest first;
- *   competition.judge.<judge id>.sheets  the sheets as the tablet last knew them.
+ *   competition.judge.<judge id>.sheets  the sheets as the tablet last knew them;
+ *   competition.judge.<judge id>.name    the judge's name, to say whose marks wait here.
+ *
+ * A queue is only ever sent by its own judge's page: marks a judge left on a tablet that
+ * another judge's link took over wait for that judge's link (judge_link.js names the judge
+ * at connect; the server refuses a page of another judge).
  *
  * No page state: judge_tablet.js holds the queue and the sheets and hands them in.
  *
  * window.CompetitionJudge.store:
  *   uuid() -> a fresh idempotency key;
  *   keepReasons(fresh, known) -> fresh, with the correction reasons only `known` had;
+ *   waitingOfOthers(judgeId) -> [{judge_id, name, count}]: other judges' marks waiting here;
  *   forJudge(judgeId) -> {queueKey, loadQueue(), saveQueue(queue), withoutMark(queue, key),
- *     keepSheets(sheets), restoreSheets(sheets)}.
+ *     keepSheets(sheets), restoreSheets(sheets), keepName(name)}.
  */
 (function () {
   "use strict";
@@ -64,9 +70,32 @@
     return ids(one) === ids(other);
   }
 
+  var QUEUE_PATTERN = /^competition\.judge\.(\d+)\.queue$/;
+
+  function waitingOfOthers(judgeId) {
+    var found = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var matched = QUEUE_PATTERN.exec(window.localStorage.key(i) || "");
+        if (!matched || matched[1] === String(judgeId)) continue;
+        var count = forJudge(matched[1]).loadQueue().length;
+        var name = window.localStorage.getItem("competition.judge." + matched[1] + ".name");
+        if (count) found.push({ judge_id: matched[1], name: name || "", count: count });
+      }
+    } catch (error) { /* storage denied: nothing to say */ }
+    return found;
+  }
+
   function forJudge(judgeId) {
     var QUEUE_KEY = "competition.judge." + judgeId + ".queue";
     var SHEETS_KEY = "competition.judge." + judgeId + ".sheets";
+    var NAME_KEY = "competition.judge." + judgeId + ".name";
+
+    function keepName(name) {
+      try {
+        if (name) window.localStorage.setItem(NAME_KEY, name);
+      } catch (error) { /* storage full or denied */ }
+    }
 
     function loadQueue() {
       try {
@@ -116,10 +145,13 @@
       saveQueue: saveQueue,
       withoutMark: withoutMark,
       keepSheets: keepSheets,
-      restoreSheets: restoreSheets
+      restoreSheets: restoreSheets,
+      keepName: keepName
     };
   }
 
   var judge = (window.CompetitionJudge = window.CompetitionJudge || {});
-  judge.store = { uuid: uuid, keepReasons: keepReasons, forJudge: forJudge };
+  judge.store = {
+    uuid: uuid, keepReasons: keepReasons, forJudge: forJudge, waitingOfOthers: waitingOfOthers
+  };
 })();

@@ -19,8 +19,8 @@
  * this order (templates/judge/home.html; the service worker keeps them, TABLET_ASSETS in
  * competition/web/judge.py), each hanging one member on window.CompetitionJudge:
  * judge_scale.js (a criterion's values), judge_store.js (localStorage), judge_sheet.js (a
- * sheet's cells and states), judge_draw.js (a sheet's elements), judge_notices.js (the
- * notices), judge_entry.js (the entry dialog), judge_link.js (the socket; sending the queue).
+ * sheet's cells and states), judge_draw.js (a sheet's elements), judge_screen.js (scrolling
+ * and the word after a tap), judge_notices.js (the notices), judge_entry.js (the entry dialog), judge_link.js (the socket; sending the queue).
  */
 (function () {
   "use strict";
@@ -47,6 +47,12 @@
   };
 
   var sheetsBox = document.getElementById("sheets");
+  var promptBox = document.getElementById("sign-prompt");
+  var display = judge.screen.attach({
+    sheets: sheetsBox,
+    bar: root.querySelector(".tablet-bar"),
+    hint: document.getElementById("tap-hint")
+  });
   var connBox = document.getElementById("conn");
   var queueBox = document.getElementById("queue");
   var notices = judge.notices.create(document.getElementById("notices"), T);
@@ -61,6 +67,7 @@
 
   var queue = store.loadQueue();
   sheets = store.restoreSheets(sheets); // the service worker's copy of the page may be older
+  store.keepName(root.getAttribute("data-judge-name"));
 
   function saveQueue() {
     store.saveQueue(queue);
@@ -103,13 +110,20 @@
     var view = {
       texts: T, errors: errors, signErrors: signErrors, connected: connState === "connected"
     };
-    sheetsBox.textContent = "";
-    if (!sheets.length) {
-      sheetsBox.appendChild(el("p", { className: "empty", text: T.no_sheet }));
-    }
-    sheets.forEach(function (sheet) {
-      sheetsBox.appendChild(judge.draw.sheet(sheet, queued, view));
+    display.redraw(function () {
+      sheetsBox.textContent = "";
+      promptBox.textContent = "";
+      if (!sheets.length) {
+        sheetsBox.appendChild(el("p", { className: "empty", text: T.no_sheet }));
+      }
+      sheets.forEach(function (sheet) {
+        sheetsBox.appendChild(judge.draw.sheet(sheet, queued, view));
+        var prompt = judge.draw.prompt(sheet, queued, view);
+        if (prompt) promptBox.appendChild(prompt);
+      });
     });
+    promptBox.hidden = !promptBox.childNodes.length;
+    root.classList.toggle("has-prompt", !promptBox.hidden);
     queueBox.setAttribute("data-count", String(queue.length));
     queueBox.querySelector(".queue-count").textContent = String(queue.length);
     queueBox.classList.toggle("has-waiting", queue.length > 0);
@@ -123,10 +137,12 @@
     render();
   }
 
-  sheetsBox.addEventListener("click", function (event) {
+  function tapped(event) {
     var button = event.target.closest("button");
     if (!button || button.disabled) return;
-    if (button.classList.contains("cell")) {
+    if (button.hasAttribute("data-locked")) {
+      display.hint(button.getAttribute("data-reason"));
+    } else if (button.classList.contains("cell")) {
       var eventId = parseInt(button.closest(".sheet").getAttribute("data-event-id"), 10);
       var id = button.getAttribute("data-cell");
       var cells = model.cellsOf(sheetOf(eventId));
@@ -140,7 +156,9 @@
     } else if (button.getAttribute("data-action") === "sign") {
       askToSign(parseInt(button.getAttribute("data-event-id"), 10));
     }
-  });
+  }
+  sheetsBox.addEventListener("click", tapped);
+  promptBox.addEventListener("click", tapped);
 
   // --- marks: queue first, then send (judge_link.js sends) ------------------------------------
 
@@ -228,6 +246,26 @@
 
   // --- what the server sends: the sheets, and the chief judge's word --------------------------
 
+  /* Nothing pushes "scoring opened" to a tablet: while a sheet waits for a round to open,
+   * ask for the sheets now and then, so its cells open without a reload. */
+  var WAITING_POLL_MS = 30000;
+  window.setInterval(function () {
+    var waiting = sheets.some(function (sheet) {
+      return !sheet.signed_at && model.openCells(sheet) < model.cellsOf(sheet).length;
+    });
+    if (waiting && link && link.connected()) refreshSheets();
+  }, WAITING_POLL_MS);
+
+  /* Marks other judges left on this tablet (their link was replaced before they were sent):
+   * they stay theirs, and this says so until they are sent. */
+  function othersWaiting() {
+    judge.store.waitingOfOthers(root.getAttribute("data-judge-id")).forEach(function (other) {
+      notices.notice(fmt(T.others_waiting, {
+        count: other.count, judge: other.name || "#" + other.judge_id
+      }));
+    });
+  }
+
   function refreshSheets() {
     link.request("sheet", {}, function (error, ack) {
       if (error || !ack || !ack.ok || !Array.isArray(ack.sheets)) return;
@@ -280,7 +318,9 @@
   }
 
   render();
+  othersWaiting();
   link = judge.link.open({
+    judgeId: parseInt(root.getAttribute("data-judge-id"), 10),
     queue: function () { return queue; },
     answered: acknowledged,
     state: setConn,

@@ -17,8 +17,9 @@ from tests.browser.conftest import ARTIFACTS, LiveServer, sign_in
 from tests.browser.test_judge_tablet import enter, waiting
 
 EXPERT = "张建华"
-# the expert's four inspection criteria in the order of the sheet, each marked at its top
-TOP_MARKS = ["10", "5", "5", "10"]
+# the expert's four inspection criteria in the order of the sheet (the rule file's: 0–10,
+# 0–10, 0–5, 0–5), each marked at its top
+TOP_MARKS = ["10", "10", "5", "5"]
 LEFT = [f"YA{number:03d}" for number in range(121 - UNINSPECTED, 121)]
 # a bound on each wait for the server's work over 120 orchards, not an assertion about speed
 WAIT = 20_000
@@ -68,7 +69,8 @@ def test_a_newcomer_sees_the_orchard_contest_through_in_the_browser(
             row = phone.locator(f'tr.live-row[data-key="{code}"]')
             expect(row).to_have_attribute("data-rank", re.compile(r"^\d+$"), timeout=WAIT)
 
-        tablet.get_by_role("button", name="签字确认").click()
+        # every cell marked: the prompt at the bottom of the screen carries the sign button
+        tablet.locator("#sign-prompt").get_by_role("button", name="签字确认").click()
         tablet.locator("#confirm-sign button[value=sign]").click()
         expect(tablet.locator(".signed-at")).to_contain_text("签字", timeout=WAIT)
     finally:

@@ -118,6 +118,21 @@ def test_a_revoked_link_is_refused_at_connect_and_on_the_next_event(scene: Scene
     assert not late.is_connected(JUDGE)
 
 
+def test_a_page_of_another_judge_is_refused_at_connect(scene: Scene) -> None:
+    """A tablet's page names its judge: after the browser signed in as another judge, the
+    old page's waiting marks must not go in the new judge's name."""
+    browser = scene.app.test_client()
+    browser.get(f"/judge/login/{scene.token}")
+    own = socketio.test_client(
+        scene.app, namespace=JUDGE, flask_test_client=browser, auth={"judge_id": scene.judge_id}
+    )
+    assert own.is_connected(JUDGE)
+    other = socketio.test_client(
+        scene.app, namespace=JUDGE, flask_test_client=browser, auth={"judge_id": 999}
+    )
+    assert not other.is_connected(JUDGE)
+
+
 # --- the sheet --------------------------------------------------------------------------------
 
 

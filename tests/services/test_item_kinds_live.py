@@ -64,3 +64,13 @@ def test_a_judge_marks_only_the_items_of_a_criterions_group(db_app: Flask) -> No
     owed = {(item, criterion) for _, item, criterion in sheet.cells()}
     assert ("E1", "goe") in owed and ("PC-transitions", "component") in owed
     assert ("PC-transitions", "goe") not in owed and ("E1", "component") not in owed
+    labels = {c.name: c.item_label for c in sheet.criteria}
+    assert (labels["goe"], labels["component"]) == ("技术动作", "节目内容分")
+
+
+def test_a_sheet_names_items_by_the_rule_files_word(db_app: Flask) -> None:
+    admin = make_admin()
+    rider = Entrant(code="M1", name="甲", attributes={"category": "男子"})
+    contest, _, judge = seated_judge(admin, "examples/halfpipe.yaml", rider)
+    sheet = scoring.sheet_of(judge, contest.events[0])
+    assert [c.item_label for c in sheet.criteria if c.per_item] == ["轮次"]

@@ -47,6 +47,23 @@ def test_the_sheet_lists_what_to_mark_and_what_is_marked(db_app: Flask) -> None:
     assert sheet.round_open[""] is True and sheet.signed_at is None
 
 
+def test_the_sheet_lists_criteria_in_the_rule_files_order_and_says_how_to_head_it(
+    db_app: Flask,
+) -> None:
+    admin, judge, event_id = scoring_contest()
+    for name in ("records_traceability", "soil_fertiliser_water", "pest_control_green"):
+        assignments.assign(admin, judge.id or 0, event_id, name)
+    (sheet,) = scoring.judge_sheets(db.session.get(Judge, judge.id))
+    assert [c.name for c in sheet.criteria] == [
+        "canopy_pruning",
+        "soil_fertiliser_water",
+        "pest_control_green",
+        "records_traceability",
+    ]
+    assert (sheet.stage, sheet.names_hidden, sheet.entrant_label) == ("scoring", False, "参赛果园")
+    assert [c.item_label for c in sheet.criteria] == ["", "", "", ""]
+
+
 def test_signing_needs_every_mark_and_then_stops_further_marks(db_app: Flask) -> None:
     _, judge, event_id = scoring_contest()
     marks.record_mark(judge, event_id, MarkInput("YA001", "canopy_pruning", "8.5"))

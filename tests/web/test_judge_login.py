@@ -54,3 +54,29 @@ def test_a_pin_is_asked_for_and_a_wrong_one_asked_again(client: FlaskClient) -> 
     assert wrong.status_code == 200 and 'class="error"' in wrong.text
     right = client.post(f"/judge/login/{token}", data={"pin": "2468"})
     assert right.status_code == 302 and client.get("/judge/").status_code == 200
+
+
+def test_another_judges_link_asks_before_it_replaces_the_judge_on_the_tablet(
+    client: FlaskClient,
+) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    _, first = judges.create_judge(admin, contest.id, "李裁判")
+    _, second = judges.create_judge(admin, contest.id, "赵裁判")
+    _, with_pin = judges.create_judge(admin, contest.id, "钱裁判", pin="2468")
+    client.get(f"/judge/login/{first}")
+    assert client.get(f"/judge/login/{first}").status_code == 302  # one's own link: no question
+
+    asked = client.get(f"/judge/login/{second}?lang=en")
+    assert asked.status_code == 200
+    assert "This tablet is signed in as 李裁判" in asked.text and "switch to 赵裁判?" in asked.text
+    assert "李裁判" in client.get("/judge/").text  # nothing changed yet
+
+    pin_asked = client.get(f"/judge/login/{with_pin}")
+    assert pin_asked.status_code == 200 and "钱裁判" not in pin_asked.text  # named after the PIN
+    dead = client.get("/judge/login/not-a-link")
+    assert dead.status_code == 403 and "李裁判" in client.get("/judge/").text
+
+    switched = client.post(f"/judge/switch/{second}", follow_redirects=True)
+    assert switched.status_code == 200 and "赵裁判" in switched.text
+    assert "李裁判" not in client.get("/judge/").text
