@@ -201,6 +201,7 @@ class PrintedEvent:
     awardees: list[dict[str, Any]]
     summary: dict[str, Any]
     currency: str
+    entrant_label: str | None  # 参赛果园 for orchards; None: a person's name
 
     @property
     def grouped(self) -> bool:
@@ -221,7 +222,8 @@ def printed_award_list(contest: Contest, document: dict[str, Any]) -> list[Print
     printed = []
     for event in document["events"]:
         columns = [label for _, label in document_attributes(event["id"], contest)]
-        awards = ruleset_of(events[event["id"]]).rule.awards
+        rule = ruleset_of(events[event["id"]]).rule
+        awards, entrants = rule.awards, rule.entrants
         printed.append(
             PrintedEvent(
                 id=event["id"],
@@ -232,6 +234,7 @@ def printed_award_list(contest: Contest, document: dict[str, Any]) -> list[Print
                 awardees=[row for row in event["rows"] if row.get("award") or row.get("titles")],
                 summary=event["awards"],
                 currency=awards.currency if awards else "元",
+                entrant_label=entrants.label if entrants.kind != "individual" else None,
             )
         )
     return printed
