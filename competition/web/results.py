@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as Redirect
 
 from competition.i18n import current_locale
@@ -285,14 +285,19 @@ def certificate_wording(contest: Contest, event: Event, certificate: Certificate
     unit_name = unit_attribute(event.id, contest)
     unit = (certificate.entrant.attributes or {}).get(unit_name) if unit_name else None
     name = Markup('<strong class="cert-name">%s</strong>') % certificate.entrant.name
-    honours = [certificate.award] if certificate.award else []
-    honours += [_("the title “%(title)s”", title=t) for t in certificate.titles or []]
-    award = Markup('<strong class="cert-award">%s</strong>') % _(" and ").join(honours)
+    honours = []
+    if certificate.award:
+        honours.append(Markup('<strong class="cert-award">%s</strong>') % certificate.award)
+    honours += [
+        Markup('<strong class="cert-title">%s</strong>') % _("the title “%(title)s”", title=t)
+        for t in certificate.titles or []
+    ]
+    award = Markup(escape(_(" and "))).join(honours)
     where = contest.name if len(contest.events) == 1 else f"{contest.name} · {event.name}"
     if unit:
         text = _(
             "This certificate is awarded to %(name)s (%(unit)s), who won %(award)s in %(contest)s."
         )
-        return Markup(text) % {"name": name, "unit": unit, "award": award, "contest": where}
+        return escape(text) % {"name": name, "unit": unit, "award": award, "contest": where}
     text = _("This certificate is awarded to %(name)s, who won %(award)s in %(contest)s.")
-    return Markup(text) % {"name": name, "award": award, "contest": where}
+    return escape(text) % {"name": name, "award": award, "contest": where}
