@@ -84,7 +84,8 @@ def test_the_results_page_says_what_the_documents_lack_until_it_is_set(
     contest = contest_of(orchards)
     assert contest.issuer == "延安市总工会" and str(contest.issued_on) == "2026-12-07"
     bad_date = organiser.post(
-        base + "documents?lang=en", data={"issuer": "别的单位", "issued_on": "2026-13-45"},
+        base + "documents?lang=en",
+        data={"issuer": "别的单位", "issued_on": "2026-13-45"},
         follow_redirects=True,
     ).text
     assert "a valid date" in bad_date and contest_of(orchards).issuer == "延安市总工会"
