@@ -1,17 +1,24 @@
 """The award list as a table: awardees per group and tier, and the prize money per tier,
-per group and in all against the budget (exact, never floats)."""
+per group and in all against the budget (exact, never floats); and the printed award list
+of a publication, with the entrant's code, county and unit and the money in yuan."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 
+from competition.models import Contest
 from competition.rules.messages import translate
 from competition.rules.numbers import format_exact
 from competition.rules.standings import Row, Standings
+from competition.services.board import public_attributes
 from competition.services.cells import escape_cell
+from competition.services.contests import ruleset_of
 
 
 def _awardees(standings: Standings) -> list[Row]:
@@ -125,3 +132,109 @@ def prize_totals_frame(totals: PrizeTotals, locale: str) -> pd.DataFrame:
     columns["awarded"] = pd.array([line[3] for line in lines], dtype="Int64")
     columns["prize"] = [format_exact(line[4]) for line in lines]
     return pd.DataFrame(columns)
+
+
+# --- the printed award list --------------------------------------------------------------
+
+YUAN = frozenset({"元", "yuan", "cny", "rmb", "人民币", "¥", "￥"})
+REPEATING = "…"  # format_exact's mark of a cut repeating decimal
+
+
+def money(value: Decimal | Fraction | str | None, locale: str, currency: str = "元") -> str:
+    """An amount with thousands separators and every digit it has: "5,000 元" in Chinese,
+    "¥5,000" in English; another currency by its name after the number. Empty for none."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Fraction):
+        value = format_exact(value)
+    cut = isinstance(value, str) and value.endswith(REPEATING)
+    try:
+        amount = Decimal(value.removesuffix(REPEATING) if isinstance(value, str) else value)
+    except InvalidOperation:
+        return str(value)
+    digits = f"{amount:,}" + (REPEATING if cut else "")
+    if currency.strip().lower() in YUAN:
+        return f"{digits} 元" if locale.startswith("zh") else f"¥{digits}"
+    return f"{digits} {currency}"
+
+
+def document_date(day: date, locale: str) -> str:
+    """The date as official documents print it: 2026年12月7日, or 7 December 2026. The one
+    place to change should a contest want another style (二〇二六年十二月七日)."""
+    if locale.startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+# attributes an award list and a certificate name when the rule file has them: where the
+# entrant comes from, then whom they enter for
+PLACE_ATTRIBUTES = ("county", "district", "region", "city")
+UNIT_ATTRIBUTES = ("unit", "operator", "organisation", "organization", "company", "employer")
+
+
+def document_attributes(event_id: int, contest: Contest) -> list[tuple[str, str]]:
+    """(name, label) of the public place and unit attributes, places first."""
+    event = next(e for e in contest.events if e.id == event_id)
+    shown = public_attributes(event)
+    return [a for a in shown if a[0] in PLACE_ATTRIBUTES] + [
+        a for a in shown if a[0] in UNIT_ATTRIBUTES
+    ]
+
+
+def unit_attribute(event_id: int, contest: Contest) -> str | None:
+    """The attribute a certificate names in brackets after the entrant (工作单位, 经营主体)."""
+    return next(
+        (n for n, _ in document_attributes(event_id, contest) if n in UNIT_ATTRIBUTES), None
+    )
+
+
+@dataclass(frozen=True)
+class PrintedEvent:
+    """One event of the printed award list: the awardees as the publication has them, the
+    columns of place and unit, and the prize currency."""
+
+    id: int
+    name: str
+    rules_version: int
+    rules_sha256: str
+    columns: list[str]  # labels of the attribute columns
+    awardees: list[dict[str, Any]]
+    summary: dict[str, Any]
+    currency: str
+    entrant_label: str | None  # 参赛果园 for orchards; None: a person's name
+
+    @property
+    def grouped(self) -> bool:
+        return any(a.get("group") for a in self.awardees)
+
+    @property
+    def titled(self) -> bool:
+        return any(a.get("titles") for a in self.awardees)
+
+    @property
+    def prized(self) -> bool:
+        return any(a.get("prize") is not None for a in self.awardees)
+
+
+def printed_award_list(contest: Contest, document: dict[str, Any]) -> list[PrintedEvent]:
+    """The award list of a publication's document, event by event."""
+    events = {e.id: e for e in contest.events}
+    printed = []
+    for event in document["events"]:
+        columns = [label for _, label in document_attributes(event["id"], contest)]
+        rule = ruleset_of(events[event["id"]]).rule
+        awards, entrants = rule.awards, rule.entrants
+        printed.append(
+            PrintedEvent(
+                id=event["id"],
+                name=event["name"],
+                rules_version=event["rules_version"],
+                rules_sha256=event["rules_sha256"],
+                columns=columns,
+                awardees=[row for row in event["rows"] if row.get("award") or row.get("titles")],
+                summary=event["awards"],
+                currency=awards.currency if awards else "元",
+                entrant_label=entrants.label if entrants.kind != "individual" else None,
+            )
+        )
+    return printed

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -161,3 +162,16 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]
     decision = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=2000)])
     mark = SelectField(_l("Mark to correct"), coerce=int, validators=[Optional()])
     value = StringField(_l("Corrected value"), validators=[Optional(), Length(max=32)])
+
+
+class DocumentsForm(FlaskForm):  # type: ignore[misc]
+    """Who issues the award list and certificates (发证单位), and on which date."""
+
+    issuer = StringField(
+        _l("Issuing body (e.g. 延安市总工会)"), validators=[Optional(), Length(max=200)]
+    )
+    issued_on = DateField(_l("Date of issue"), validators=[Optional()])
+
+
+class SealForm(FlaskForm):  # type: ignore[misc]
+    seal = FileField(_l("Seal image (PNG or JPEG, at most 512 KB)"))

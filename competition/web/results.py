@@ -6,16 +6,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as Redirect
 
 from competition.i18n import current_locale
-from competition.models import Certificate, Event
+from competition.models import Certificate, Contest, Event
 from competition.services import appeals as appeal_service
 from competition.services import (
     board,
     charts,
     contests,
+    documents,
     exports,
     judges,
     standings,
@@ -23,6 +24,7 @@ from competition.services import (
 from competition.services import certificates as certificate_service
 from competition.services.appeals import Correction
 from competition.services.authority import Refused
+from competition.services.award_lists import unit_attribute
 from competition.services.judge_cards import qr_svg
 from competition.web.console import STAGE_NAMES, actor, contest_or_abort, event_or_abort
 from competition.web.forms import (
@@ -30,6 +32,8 @@ from competition.web.forms import (
     AppealForm,
     BoardForm,
     DecisionForm,
+    DocumentsForm,
+    SealForm,
     SelectChoice,
 )
 
@@ -98,7 +102,18 @@ def index(contest_id: int) -> str:
             for event in contest.events
         },
         exports=EXPORTS,
+        documents=documents_panel(contest, role),
     )
+
+
+def documents_panel(contest: Contest, role: str) -> dict[str, object]:
+    """The official documents' settings as the console shows them, with what is missing."""
+    return {
+        "editable": role in ("admin", "organiser"),
+        "form": DocumentsForm(issuer=contest.issuer or "", issued_on=contest.issued_on),
+        "seal_form": SealForm(),
+        "missing": [m.render(current_locale()) for m in documents.missing(contest)],
+    }
 
 
 @bp.post("/board")
@@ -190,6 +205,53 @@ def export(contest_id: int, event_id: int, kind: str, fmt: str) -> Response:
     )
 
 
+@bp.post("/documents")
+def set_documents(contest_id: int) -> Redirect:
+    """The issuing body and the date of the award list and certificates."""
+    contest_or_abort(contest_id)
+    form = DocumentsForm()
+    if not form.validate_on_submit():
+        flash(_("Give the issuing body (at most 200 characters) and a valid date."), "error")
+    else:
+        try:
+            documents.set_issuer(actor(), contest_id, form.issuer.data or "", form.issued_on.data)
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("The issuing body and date of the documents are saved."))
+    return redirect(url_for("results.index", contest_id=contest_id, _anchor="documents"))
+
+
+@bp.post("/documents/seal")
+def upload_seal(contest_id: int) -> Redirect:
+    """The seal image printed over the issuer's line."""
+    contest_or_abort(contest_id)
+    form = SealForm()
+    upload = form.seal.data if form.validate_on_submit() else None
+    data = upload.read(documents.MAX_SEAL_BYTES + 1) if upload else b""
+    try:
+        documents.set_seal(actor(), contest_id, data)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+    else:
+        flash(_("The seal image is saved."))
+    return redirect(url_for("results.index", contest_id=contest_id, _anchor="documents"))
+
+
+@bp.post("/documents/seal/remove")
+def remove_seal(contest_id: int) -> Redirect:
+    contest_or_abort(contest_id)
+    if not SealForm().validate_on_submit():
+        abort(400)
+    try:
+        documents.remove_seal(actor(), contest_id)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+    else:
+        flash(_("The seal image is removed: the documents leave a blank area to stamp."))
+    return redirect(url_for("results.index", contest_id=contest_id, _anchor="documents"))
+
+
 @bp.get("/certificates")
 def certificates(contest_id: int) -> str:
     """One A4 page per valid certificate, each with the QR code of its verification page."""
@@ -199,15 +261,43 @@ def certificates(contest_id: int) -> str:
     return render_template(
         "results/certificates.html",
         contest=contest,
-        pages=[certificate_page(events[c.event_id], c) for c in issued],
+        pages=[certificate_page(contest, events[c.event_id], c) for c in issued],
+        missing=[m.render(current_locale()) for m in documents.missing(contest)],
+        locale=current_locale(),
     )
 
 
-def certificate_page(event: Event, certificate: Certificate) -> dict[str, object]:
+def certificate_page(contest: Contest, event: Event, certificate: Certificate) -> dict[str, object]:
     url = url_for("awards.verify", code=certificate.code, _external=True)
     return {
         "certificate": certificate,
         "event": event,
         "url": url,
         "qr": Markup(qr_svg(url)),
+        "wording": certificate_wording(contest, event, certificate),
+        "signature": documents.signature(contest, certificate.issued_at),
     }
+
+
+def certificate_wording(contest: Contest, event: Event, certificate: Certificate) -> Markup:
+    """兹授予 {name}（{unit}）在 {contest} 中荣获 {award}，特发此证。 — the name and the award
+    set off for print; the unit from the rule file's unit attribute, when it has one."""
+    unit_name = unit_attribute(event.id, contest)
+    unit = (certificate.entrant.attributes or {}).get(unit_name) if unit_name else None
+    name = Markup('<strong class="cert-name">%s</strong>') % certificate.entrant.name
+    honours = []
+    if certificate.award:
+        honours.append(Markup('<strong class="cert-award">%s</strong>') % certificate.award)
+    honours += [
+        Markup('<strong class="cert-title">%s</strong>') % _("the title “%(title)s”", title=t)
+        for t in certificate.titles or []
+    ]
+    award = Markup(escape(_(" and "))).join(honours)
+    where = contest.name if len(contest.events) == 1 else f"{contest.name} · {event.name}"
+    if unit:
+        text = _(
+            "This certificate is awarded to %(name)s (%(unit)s), who won %(award)s in %(contest)s."
+        )
+        return escape(text) % {"name": name, "unit": unit, "award": award, "contest": where}
+    text = _("This certificate is awarded to %(name)s, who won %(award)s in %(contest)s.")
+    return escape(text) % {"name": name, "award": award, "contest": where}

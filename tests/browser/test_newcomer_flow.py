@@ -97,7 +97,8 @@ def test_a_newcomer_sees_the_orchard_contest_through_in_the_browser(
     page.get_by_role("link", name="获奖名单", exact=True).first.click()
     expect(page).to_have_url(f"{live_server.url}/results/{contest_id}/awards")
     expect(page.locator(".award-table tbody tr")).to_have_count(15)
-    expect(page.locator(".total-prize")).to_have_text("145000")  # 3 × 20000 + 5 × 10000 + 7 × 5000
+    # 3 × 20,000 + 5 × 10,000 + 7 × 5,000
+    expect(page.locator(".total-prize")).to_have_text("145,000 元")
     page.emulate_media(media="print")
     ARTIFACTS.mkdir(exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "demo_award_list.pdf"), format="A4")

@@ -102,7 +102,7 @@ def test_the_award_list_is_public_only_once_published(db_app: Flask, orchards: O
     for row in result.rows:
         if row.award:
             assert row.entrant.name in page.text and row.award in page.text
-    assert str(result.prize_total) in page.text
+    assert f"{int(result.prize_total):,} 元" in page.text  # 70,000 元
     assert "1389110" not in page.text  # never a phone number
     assert contest_of(orchards).events[0].rules.sha256 in page.text
 
