@@ -135,6 +135,9 @@ def event_board(
             "expected": sum(p.expected for p in done),
         },
         "awaiting_codes": awaiting_codes,
+        # the attribute columns in rule-file order: a row's ``attributes`` is a JSON object,
+        # whose keys a JSON writer may sort (the page's and the API's do, the socket's not)
+        "attributes": [label for _, label in shown],
         "rows": rows,
     }
 
