@@ -17,7 +17,7 @@ from competition.models import User
 from competition.services import board, lifecycle, scoring
 from competition.services.authority import Actor
 from tests.browser.conftest import ADMIN, ARTIFACTS, LiveServer, watched_page
-from tests.scenes import Orchards, inspect, orchard_contest
+from tests.scenes import Orchards, inspect, orchard_contest, publish
 
 ORCHARDS = 30
 ATTRIBUTES = ["县（市、区）", "经营主体", "主栽品种"]  # the rule file's order
@@ -76,8 +76,10 @@ def every_page(screen: Page, state: str) -> list[str]:
     live = screen.locator("#live")
     pages = int(live.get_attribute("data-pages") or "0")
     row_height = float(
-        screen.evaluate("parseFloat(getComputedStyle(document.getElementById('live'))"
-                        ".getPropertyValue('--live-row'))")
+        screen.evaluate(
+            "parseFloat(getComputedStyle(document.getElementById('live'))"
+            ".getPropertyValue('--live-row'))"
+        )
     )
     pager = screen.locator("#live-page").bounding_box()
     assert pager is not None
@@ -173,3 +175,57 @@ def test_the_phone_shows_a_long_name_whole(
         assert label.evaluate("span => getComputedStyle(span).textOverflow") != "ellipsis"
         ARTIFACTS.mkdir(exist_ok=True)
         phone.screenshot(path=str(ARTIFACTS / "live_phone_long_names.png"))
+
+
+def test_the_award_ceremony_reveals_the_tiers_lowest_first_at_each_key_press(
+    screen: Page, live_server: LiveServer
+) -> None:
+    with live_server.app.app_context():
+        scene = orchard_contest(admin_actor(), ORCHARDS, name_of=long_name)
+        db.session.remove()
+    ceremony = f"{live_server.url}/live/{scene.contest_id}/screen?mode=ceremony&lang=en"
+    refused = screen.goto(ceremony)
+    assert refused is not None and refused.status == 409
+    expect(screen.get_by_role("alert")).to_have_text(
+        "The award ceremony opens once the results are published."
+    )
+    expect(screen.locator(".ceremony-awardee")).to_have_count(0)
+
+    with live_server.app.app_context():
+        publish(scene)
+        db.session.remove()
+    screen.goto(ceremony)
+    root = screen.locator("#ceremony")
+    shown = screen.locator(".ceremony-slide:visible")
+    expect(shown).to_have_attribute("data-kind", "cover")
+    expect(shown.locator(".ceremony-awardee")).to_have_count(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    screen.screenshot(path=str(ARTIFACTS / "ceremony_cover.png"))
+
+    # the presenter's clicker: PageDown, the space bar, →; the rule file gives 3, 5 and 7
+    # places and names the best 15 亩均效益冠军园 (a slide holds twelve)
+    revealed = []
+    for key, tier, count in (
+        ("PageDown", "三等奖", 7),
+        (" ", "二等奖", 5),
+        ("ArrowRight", "一等奖", 3),
+        ("ArrowRight", "亩均效益冠军园", 12),
+        ("ArrowRight", "亩均效益冠军园", 3),
+    ):
+        screen.keyboard.press(key)
+        expect(shown).to_have_attribute("data-tier", tier)
+        expect(shown.locator(".ceremony-awardee")).to_have_count(count)
+        heading = shown.locator(".ceremony-tier").bounding_box()
+        assert heading is not None and heading["height"] >= 100  # readable from the back
+        for awardee in shown.locator(".ceremony-awardee").all():
+            box = awardee.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 1080
+        revealed.append(shown.locator(".ceremony-name").all_inner_texts())
+        screen.screenshot(path=str(ARTIFACTS / f"ceremony_{len(revealed)}.png"))
+    # the first prize's three are the top three of the board
+    assert revealed[2] == [long_name(code) for code in ("YA030", "YA029", "YA028")]
+    screen.keyboard.press("ArrowRight")  # the last slide stays
+    expect(root).to_have_attribute("data-slide", "5")
+    screen.keyboard.press("PageUp")
+    expect(shown).to_have_attribute("data-tier", "亩均效益冠军园")
+    expect(shown.locator(".ceremony-awardee")).to_have_count(12)

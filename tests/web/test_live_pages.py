@@ -155,3 +155,15 @@ def test_the_board_lists_the_attribute_columns_in_rule_file_order(client: FlaskC
     (event,) = client.get(f"/api/contests/{contest.id}/standings").get_json()["board"]["events"]
     assert event["attributes"] == ["县（市、区）", "经营主体", "主栽品种"]
     assert list(event["rows"][0]["attributes"]) == ["主栽品种", "县（市、区）"]  # sorted keys
+
+
+def test_the_award_ceremony_waits_for_publication_and_refuses_an_unknown_view(
+    client: FlaskClient,
+) -> None:
+    contest, admin = orchard_contest()
+    refused = client.get(f"/live/{contest.id}/screen?mode=ceremony&lang=en")
+    assert refused.status_code == 409
+    assert "The award ceremony opens once the results are published." in refused.text
+    assert 'class="ceremony-awardee"' not in refused.text and ORCHARDS[0][1] not in refused.text
+    unknown = client.get(f"/live/{contest.id}/screen?mode=party&lang=en")
+    assert unknown.status_code == 400 and "There is no such view" in unknown.text
