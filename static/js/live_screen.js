@@ -1,5 +1,5 @@
 /* The big-screen layout of the live board (templates/live/screen.html, 1920×1080): the
- * progress of every event beside the tables, and pages of a fixed number of rows shown in
+ * progress of every event and the latest accepted marks beside the tables, and pages of a fixed number of rows shown in
  * turn, since nobody scrolls a projector. The QR code of the phone view is drawn by the server.
  *
  * window.CompetitionLive.screen.create(root, strings, sections, board) returns
@@ -22,6 +22,9 @@
     var eventsBox = document.getElementById("live-events");
     var PAGE_MS = parseInt(root.getAttribute("data-seconds") || "10", 10) * 1000;
     var progressBox = document.getElementById("live-progress");
+    var recentBox = document.getElementById("live-recent");
+    var recentList = document.getElementById("live-recent-list");
+    var seenMarks = null; // the ids of the marks drawn last time
     var pageBox = document.getElementById("live-page");
     var dotsBox = document.getElementById("live-dots");
     var pages = []; // [{event, start}]
@@ -58,6 +61,29 @@
       var bottom = eventsBox.getBoundingClientRect().bottom;
       var top = measured.tbody.getBoundingClientRect().top;
       return Math.max(1, Math.min(MAX_ROWS, Math.floor((bottom - top) / rowHeight)));
+    }
+
+    // the latest accepted marks, newest first, as many as the panel holds whole
+    function renderRecent() {
+      var recent = board().recent || [];
+      recentBox.hidden = !recent.length;
+      recentList.textContent = "";
+      var seen = {};
+      recent.forEach(function (mark) {
+        var what = [mark.item, mark.criterion].filter(Boolean).join(" · ");
+        var arrived = seenMarks !== null && !seenMarks[mark.id]; // new since the last drawing
+        seen[mark.id] = true;
+        recentList.appendChild(el("li", { className: "live-recent-mark" + (arrived ? " is-new" : ""), "data-mark-id": String(mark.id) }, [
+          el("span", { className: "live-recent-entrant", text: mark.entrant }),
+          el("span", { className: "live-recent-value", text: mark.value === null || mark.value === undefined ? T.recent_marked : mark.value }),
+          el("span", { className: "live-recent-what", text: what })
+        ]));
+      });
+      seenMarks = seen;
+      var bottom = recentList.getBoundingClientRect().bottom;
+      Array.prototype.slice.call(recentList.children).forEach(function (item) {
+        if (item.getBoundingClientRect().bottom > bottom + 1) item.remove();
+      });
     }
 
     function paginate() {
@@ -110,6 +136,7 @@
 
     function update() {
       renderProgress();
+      renderRecent();
       paginate();
     }
 

@@ -229,3 +229,42 @@ def test_the_award_ceremony_reveals_the_tiers_lowest_first_at_each_key_press(
     screen.keyboard.press("PageUp")
     expect(shown).to_have_attribute("data-tier", "亩均效益冠军园")
     expect(shown.locator(".ceremony-awardee")).to_have_count(12)
+
+
+def test_a_judges_mark_appears_under_the_qr_code_without_its_value(
+    screen: Page, live_server: LiveServer
+) -> None:
+    with live_server.app.app_context():
+        scene = orchard_contest(admin_actor(), 4)
+        db.session.remove()
+    screen.goto(f"{live_server.url}/live/{scene.contest_id}/screen?lang=en")
+    expect(screen.locator("#conn")).to_have_attribute("data-state", "connected")
+    marks = screen.locator("#live-recent .live-recent-mark")
+    # the field team's measured data came in last: a value, shown with it
+    expect(marks.first.locator(".live-recent-entrant")).to_have_text("果园YA004")
+    expect(marks.first.locator(".live-recent-what")).to_have_text("商品果重量")
+    expect(marks.first.locator(".live-recent-value")).to_have_text("20700")
+
+    with live_server.app.app_context():
+        inspect(scene, "YA002", "8", range(1))  # one expert's four marks
+        db.session.remove()
+    newest = marks.first
+    expect(newest.locator(".live-recent-entrant")).to_have_text("果园YA002")
+    expect(newest.locator(".live-recent-what")).to_have_text("生产记录与质量追溯")
+    expect(newest.locator(".live-recent-value")).to_have_text("marked")  # never a judge's value
+    values = marks.locator(".live-recent-value").all_inner_texts()
+    assert values[:4] == ["marked"] * 4, values
+    side, recent = screen.locator(".live-side").bounding_box(), marks.last.bounding_box()
+    assert side is not None and recent is not None
+    assert recent["y"] + recent["height"] <= side["y"] + side["height"]
+    qr = screen.locator("#live-qr svg").bounding_box()
+    assert qr is not None and qr["width"] >= 250
+    ARTIFACTS.mkdir(exist_ok=True)
+    screen.screenshot(path=str(ARTIFACTS / "live_screen_latest_marks.png"))
+
+    # a frozen board says nothing of what comes in after it froze
+    with live_server.app.app_context():
+        board.set_mode(scene.admin, scene.contest_id, "frozen")
+        db.session.remove()
+    expect(screen.locator("#live-recent")).to_be_hidden()
+    assert screen.evaluate("window.liveBoard.board().recent") == []
