@@ -3,6 +3,7 @@ contest with measured data and an inspection panel of three judges."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from competition.extensions import db
@@ -53,6 +54,7 @@ def orchard_contest(
     blind: bool = False,
     enter_measured: bool = True,
     judge_count: int = 3,
+    name_of: Callable[[str], str] = "果园{}".format,
 ) -> Orchards:
     """A contest of ``count`` orchards (YA001…) in scoring, each with a phone number that must
     never be shown, measured data entered and three inspection judges seated."""
@@ -66,7 +68,7 @@ def orchard_contest(
             Entrant(
                 event_id=event.id,
                 code=code,
-                name=f"果园{code}",
+                name=name_of(code),
                 attributes={
                     "county": COUNTIES[i % len(COUNTIES)],
                     "operator": f"农场{i}",

@@ -29,6 +29,7 @@ from competition.services.blind import numbers_by_code
 from competition.services.contests import ruleset_of
 from competition.services.ids import parse_id
 from competition.services.privacy import is_public
+from competition.services.recent_marks import recent_marks
 from competition.services.standings import current_standings, event_standings, progress
 
 PUBLISHED = ("published", "final")
@@ -135,6 +136,9 @@ def event_board(
             "expected": sum(p.expected for p in done),
         },
         "awaiting_codes": awaiting_codes,
+        # the attribute columns in rule-file order: a row's ``attributes`` is a JSON object,
+        # whose keys a JSON writer may sort (the page's and the API's do, the socket's not)
+        "attributes": [label for _, label in shown],
         "rows": rows,
     }
 
@@ -271,7 +275,8 @@ def live_board(
             )
             memo = _memo_of(memos, event.id, len(standings.rows)) if as_of is None else None
             events.append(event_board(contest, event, standings, awards=False, memo=memo))
-    return head | {"hidden": hidden, "published": False, "events": events}
+    recent = recent_marks(contest, head["names_open"]) if not hidden else []
+    return head | {"hidden": hidden, "published": False, "recent": recent, "events": events}
 
 
 def _memo_of(memos: dict[int, RowMemo] | None, event_id: int, rows: int) -> RowMemo | None:

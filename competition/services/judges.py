@@ -207,6 +207,15 @@ def contest_judges(contest_id: int) -> list[Judge]:
     return list(db.session.scalars(query))
 
 
+def judge_of_contest(judge_id: int, contest_id: int) -> Judge:
+    """A judge of this contest, or :class:`Refused` as if there were none (a judge of another
+    contest is not this console page's to touch)."""
+    judge = db.session.get(Judge, judge_id)
+    if judge is None or judge.contest_id != contest_id:
+        raise Refused("not_found", msg(N_("no such judge")))
+    return judge
+
+
 def get_judge(judge_id: int) -> Judge:
     judge = db.session.get(Judge, judge_id)
     if judge is None:

@@ -54,15 +54,11 @@ class JudgeForm(FlaskForm):  # type: ignore[misc]
 
 
 class AssignmentForm(FlaskForm):  # type: ignore[misc]
+    """``seat`` is "<event id>:<kind>:<name>" (competition.services.seats), chosen from the
+    rule file's panels and criteria by their labels, grouped by event."""
+
     judge = SelectField(_l("Judge"), coerce=int)
-    event = SelectField(_l("Event"), coerce=int)
-    panel = StringField(
-        _l("Panel of the rule file (instead of a criterion)"),
-        validators=[Optional(), Length(max=64)],
-    )
-    criterion = StringField(
-        _l("Criterion (empty: every judged criterion)"), validators=[Optional(), Length(max=64)]
-    )
+    seat = SelectField(_l("What they mark"))
     entrant = StringField(
         _l("Entrant code (empty: every entrant)"), validators=[Optional(), Length(max=64)]
     )

@@ -12,8 +12,8 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
-from competition.models import Contest, Judge
-from competition.services import assignments, contests, judges
+from competition.models import Contest, Event, Judge
+from competition.services import assignments, contests, judges, seats
 from competition.services.authority import Refused
 from competition.services.judge_cards import card_sheet
 from competition.web.console import actor, contest_or_abort
@@ -49,6 +49,8 @@ def _page(contest: Contest, role: str, form: JudgeForm, assign_form: AssignmentF
         assign_form=assign_form,
         reason_form=ReasonForm(),
         assignments={j.id: assignments.assignments_of(j.id) for j in listed},
+        labels={e.id: seats.criterion_labels(e) for e in contest.events},
+        event_names={e.id: e.name for e in contest.events},
     )
 
 
@@ -59,8 +61,23 @@ def _assignment_form(contest: Contest) -> AssignmentForm:
         for j in judges.contest_judges(contest.id)
         if j.revoked_at is None
     ]
-    form.event.choices = [SelectChoice(str(e.id), e.name) for e in contest.events]
+    grouped = {event.name: _seat_choices(event) for event in contest.events}
+    form.seat.choices = next(iter(grouped.values())) if len(grouped) == 1 else grouped
     return form
+
+
+def _seat_choices(event: Event) -> list[tuple[str, str]]:
+    return [
+        (f"{event.id}:{seat.kind}:{seat.name}", _seat_text(seat)) for seat in seats.seats_of(event)
+    ]
+
+
+def _seat_text(seat: seats.Seat) -> str:
+    if seat.kind == "all":
+        return str(_("every judged criterion"))
+    if seat.kind == "panel":
+        return str(_("panel %(label)s (all its criteria)", label=seat.label))
+    return seat.label
 
 
 @bp.post("/")
@@ -97,9 +114,31 @@ def reissue_all(contest_id: int) -> str | Response:
     return _cards(contest, [(j, judges.login_url(_base_url(), t)) for j, t in issued])
 
 
-def _cards(contest: Contest, issued: list[tuple[Judge, str]]) -> str:
+@bp.post("/<int:judge_id>/card")
+def reprint(contest_id: int, judge_id: int) -> str | Response:
+    """One judge's card printed again. Links are stored only as hashes, so the card carries
+    a new link for this judge alone (their old card stops working, audited); every other
+    judge's card stays valid."""
+    contest, _role = contest_or_abort(contest_id)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
+    try:
+        judge = judges.judge_of_contest(judge_id, contest.id)
+        token = judges.reissue_token(actor(), judge.id)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+        return redirect(url_for("judges.index", contest_id=contest.id))
+    return _cards(contest, [(judge, judges.login_url(_base_url(), token))], reprinted=judge)
+
+
+def _cards(
+    contest: Contest, issued: list[tuple[Judge, str]], reprinted: Judge | None = None
+) -> str:
     return render_template(
-        "console/judge_cards.html", contest=contest, cards=card_sheet(contest, issued)
+        "console/judge_cards.html",
+        contest=contest,
+        cards=card_sheet(contest, issued),
+        reprinted=reprinted,
     )
 
 
@@ -121,20 +160,21 @@ def revoke(contest_id: int, judge_id: int) -> Response:
 def assign(contest_id: int) -> Response:
     contest, _role = contest_or_abort(contest_id)
     form = _assignment_form(contest)
-    if form.validate_on_submit():
-        try:
-            entrant_id = contests.entrant_id(int(form.event.data), form.entrant.data or "")
-            judge_id, event_id = int(form.judge.data), int(form.event.data)
-            if form.panel.data:
-                assignments.assign_panel(actor(), judge_id, event_id, form.panel.data, entrant_id)
-            else:
-                assignments.assign(
-                    actor(), judge_id, event_id, form.criterion.data or "", entrant_id
-                )
-        except Refused as refused:
-            flash(refused.render(current_locale()), "error")
+    if not form.validate_on_submit():
+        flash(_("Choose a judge and what they mark from the lists."), "error")
+        return redirect(url_for("judges.index", contest_id=contest_id))
+    event, kind, name = str(form.seat.data).split(":", 2)  # one of the choices offered
+    try:
+        entrant_id = contests.entrant_id(int(event), form.entrant.data or "")
+        judge_id, event_id = int(form.judge.data), int(event)
+        if kind == "panel":
+            assignments.assign_panel(actor(), judge_id, event_id, name, entrant_id)
         else:
-            flash(_("Assigned."))
+            assignments.assign(actor(), judge_id, event_id, name, entrant_id)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+    else:
+        flash(_("Assigned."))
     return redirect(url_for("judges.index", contest_id=contest_id))
 
 

@@ -27,6 +27,8 @@
     return row.total === null || row.total === undefined ? "—" : row.total;
   }
 
+  // the rule file's order, which the event lists (a row's attributes are a JSON object: its
+  // keys come sorted from the page and the API, in rule-file order over the socket)
   function attributeLabels(event) {
     var labels = [];
     (event.rows || []).forEach(function (row) {
@@ -34,7 +36,8 @@
         if (labels.indexOf(label) < 0) labels.push(label);
       });
     });
-    return labels;
+    if (!Array.isArray(event.attributes)) return labels; // published before the list existed
+    return event.attributes.filter(function (label) { return labels.indexOf(label) >= 0; });
   }
 
   function create(eventsBox, T, options) {
@@ -85,7 +88,11 @@
       attributeLabels(event).forEach(function (label) {
         columns.push({ id: "attr", title: label, attribute: label });
       });
-      columns.push({ id: "total", title: T.total }, { id: "status", title: T.status });
+      columns.push({ id: "total", title: T.total });
+      // a column of blanks says nothing: the status only when some entrant has one
+      if ((event.rows || []).some(function (row) { return row.status && row.status !== "ok"; })) {
+        columns.push({ id: "status", title: T.status });
+      }
       if (board.published) {
         columns.push({ id: "award", title: T.award }, { id: "titles", title: T.titles }, { id: "prize", title: T.prize });
       }
@@ -167,6 +174,7 @@
           break;
         case "label":
           td.appendChild(el("span", { className: "label", text: row.label }));
+          td.title = row.label; // the big screen may cut a long name short
           break;
         case "number":
           td.textContent = row.number || "";

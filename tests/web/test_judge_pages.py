@@ -7,9 +7,10 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from competition.extensions import db
-from competition.models import Entrant, Judge
+from competition.models import AuditEntry, Entrant, Judge
 from competition.services import assignments, judges
 from competition.services.authority import Refused
 from tests.factories import make_admin, make_contest, make_user
@@ -71,7 +72,7 @@ def test_an_assignment_against_the_judges_own_unit_is_refused_with_the_reason(
     sign_in(client, "admin")
     page = client.post(
         f"/console/contests/{contest.id}/judges/assignments?lang=en",
-        data={"judge": judge.id, "event": event.id, "criterion": "appearance", "entrant": "W01"},
+        data={"judge": judge.id, "seat": f"{event.id}:criterion:appearance", "entrant": "W01"},
         follow_redirects=True,
     )
     assert "延安石化" in page.text and "flash-error" in page.text
@@ -105,16 +106,79 @@ def test_the_assignment_form_seats_a_judge_on_a_panel(client: FlaskClient) -> No
     sign_in(client, "admin")
     client.post(
         f"/console/contests/{contest.id}/judges/assignments",
-        data={
-            "judge": judge.id,
-            "event": contest.events[0].id,
-            "panel": "inspection",
-            "criterion": "",
-            "entrant": "",
-        },
+        data={"judge": judge.id, "seat": f"{contest.events[0].id}:panel:inspection", "entrant": ""},
     )
     page = client.get(f"/console/contests/{contest.id}/judges/")
-    assert page.text.count('class="tag"') == 4 and "canopy_pruning" in page.text
+    # the criteria by their labels in the rule file, never their ids
+    assert page.text.count('class="tag"') == 4 and "树体结构与整形修剪" in page.text
+    assert "canopy_pruning ·" not in page.text
+
+
+def test_the_assignment_form_offers_the_rule_files_panels_and_criteria_by_label(
+    client: FlaskClient,
+) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    judges.create_judge(admin, contest.id, "王志刚")
+    sign_in(client, "admin")
+    page = client.get(f"/console/contests/{contest.id}/judges/?lang=en").text
+    event = contest.events[0].id
+    options = dict(re.findall(r'<option value="([^"]+)">([^<]+)</option>', page))
+    assert options[f"{event}:all:"] == "every judged criterion"
+    assert options[f"{event}:panel:inspection"] == "panel 现场考评专家组 (all its criteria)"
+    assert options[f"{event}:criterion:canopy_pruning"] == "树体结构与整形修剪"
+    assert not any(key.endswith(":area_mu") for key in options)  # measured: no judge
+
+
+def test_a_seat_not_offered_is_refused_and_nothing_is_assigned(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest = make_contest(admin, "苹果", rules="apple_orchard_per_mu_benefit.yaml")
+    judge, _ = judges.create_judge(admin, contest.id, "王志刚")
+    sign_in(client, "admin")
+    page = client.post(
+        f"/console/contests/{contest.id}/judges/assignments?lang=en",
+        data={"judge": judge.id, "seat": "999:criterion:canopy_pruning", "entrant": ""},
+        follow_redirects=True,
+    )
+    assert "Choose a judge and what they mark from the lists." in page.text
+    assert assignments.assignments_of(judge.id) == []
+
+
+def test_one_judges_card_is_reprinted_and_every_other_card_still_works(
+    client: FlaskClient,
+) -> None:
+    admin = make_admin()
+    contest = make_contest(admin)
+    lost, lost_token = judges.create_judge(admin, contest.id, "李裁判")
+    _, kept_token = judges.create_judge(admin, contest.id, "王裁判")
+    sign_in(client, "admin")
+    listing = client.get(f"/console/contests/{contest.id}/judges/").text
+    reprint = f"/console/contests/{contest.id}/judges/{lost.id}/card"
+    assert f'action="{reprint}"' in listing
+    page = client.post(f"{reprint}?lang=en")
+    assert page.status_code == 200 and page.text.count('class="card"') == 1
+    assert "A new card for 李裁判" in page.text and "王裁判" not in page.text
+    (url,) = re.findall(r"http://localhost/judge/login/[A-Za-z0-9_-]+", page.text)
+    assert judges.judge_for_token(url.rsplit("/", 1)[1]).name == "李裁判"
+    with pytest.raises(Refused):
+        judges.judge_for_token(lost_token)
+    assert judges.judge_for_token(kept_token).name == "王裁判"
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "judge.reissue_token")
+    ).one()
+    assert entry.after == {"judge": lost.id}
+
+
+def test_a_judge_of_another_contest_cannot_be_reprinted_here(client: FlaskClient) -> None:
+    admin = make_admin()
+    contest, other = make_contest(admin), make_contest(admin, name="别的竞赛")
+    stranger, token = judges.create_judge(admin, other.id, "外人")
+    sign_in(client, "admin")
+    page = client.post(
+        f"/console/contests/{contest.id}/judges/{stranger.id}/card", follow_redirects=True
+    )
+    assert "flash-error" in page.text and "外人" not in page.text.split("flash-error")[0]
+    assert judges.judge_for_token(token).name == "外人"
 
 
 def test_the_judges_page_unseats_a_judge_who_has_not_marked(client: FlaskClient) -> None:

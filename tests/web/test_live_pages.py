@@ -143,3 +143,27 @@ def test_the_page_speaks_english_when_asked(client: FlaskClient) -> None:
     strings = re.search(r'id="live-strings">(.*?)</script>', chinese, re.S)
     assert strings is not None
     assert json.loads(strings.group(1))["rank"] == "名次"
+
+
+def test_the_board_lists_the_attribute_columns_in_rule_file_order(client: FlaskClient) -> None:
+    """A row's attributes are a JSON object, written with sorted keys into the page and the
+    API but in rule-file order over the socket: the event's list is the order to show."""
+    contest, _ = orchard_contest()
+    for path in (f"/live/{contest.id}", f"/live/{contest.id}/screen"):
+        (event,) = embedded_board(client.get(path).text)["board"]["events"]
+        assert event["attributes"] == ["县（市、区）", "经营主体", "主栽品种"]
+    (event,) = client.get(f"/api/contests/{contest.id}/standings").get_json()["board"]["events"]
+    assert event["attributes"] == ["县（市、区）", "经营主体", "主栽品种"]
+    assert list(event["rows"][0]["attributes"]) == ["主栽品种", "县（市、区）"]  # sorted keys
+
+
+def test_the_award_ceremony_waits_for_publication_and_refuses_an_unknown_view(
+    client: FlaskClient,
+) -> None:
+    contest, admin = orchard_contest()
+    refused = client.get(f"/live/{contest.id}/screen?mode=ceremony&lang=en")
+    assert refused.status_code == 409
+    assert "The award ceremony opens once the results are published." in refused.text
+    assert 'class="ceremony-awardee"' not in refused.text and ORCHARDS[0][1] not in refused.text
+    unknown = client.get(f"/live/{contest.id}/screen?mode=party&lang=en")
+    assert unknown.status_code == 400 and "There is no such view" in unknown.text
