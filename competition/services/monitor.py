@@ -85,7 +85,7 @@ def monitor(actor: Actor, event_id: int) -> Monitor:
         if sheet.signed_at is not None:
             signed.add(judge.id)
     ordered = sorted(entrants.values(), key=lambda e: e.label)
-    return Monitor(seated, ordered, done, owed, signed, _deviations(event), _unusable(event))
+    return Monitor(seated, ordered, done, owed, signed, deviations(event), _unusable(event))
 
 
 def _unusable(event: Event) -> list[Unusable]:
@@ -108,7 +108,7 @@ def _unusable(event: Event) -> list[Unusable]:
     return found
 
 
-def _deviations(event: Event) -> list[Deviation]:
+def deviations(event: Event) -> list[Deviation]:
     """Marks further from their panel's median than the rule file's max_deviation."""
     result = current_standings(event)
     found: list[Deviation] = []
