@@ -78,7 +78,11 @@ def test_a_newcomer_sees_the_orchard_contest_through_in_the_browser(
     sign_in(page, live_server)
     page.get_by_role("link", name=ORCHARD_CONTEST).click()
     for step, stage in (("结束评分", "复核"), ("锁定成绩", "已锁定"), ("发布", "已发布（公示期）")):
-        page.get_by_role("button", name=step, exact=True).click()
+        page.get_by_role("link", name=step, exact=True).click()  # its confirmation page
+        expect(page.locator(".blockers-none")).to_be_visible()  # nothing in the way
+        if stage != "复核":  # locking and publishing cannot be undone: the audit needs why
+            page.get_by_label("原因").fill("复核无误")
+        page.locator(".step-confirm button[type=submit]").click()
         expect(page.get_by_role("status")).to_have_text(
             f"竞赛现在处于“{stage}”阶段。", timeout=WAIT
         )
