@@ -14,7 +14,7 @@ from competition.extensions import db
 from competition.models import AuditEntry, Contest
 from competition.models.base import utcnow
 from competition.services import appeals, lifecycle, monitor, scoring, users
-from competition.services.authority import Refused
+from competition.services.authority import Actor, Refused
 from tests.factories import make_admin, make_user
 from tests.scenes import INSPECTION, Orchards, inspect, orchard_contest, publish
 
@@ -40,10 +40,10 @@ def step_entries(scene: Orchards, step: str) -> list[AuditEntry]:
     )
 
 
-def flagged_scene() -> Orchards:
+def flagged_scene(admin: Actor | None = None) -> Orchards:
     """Two orchards marked in full; the third expert gave YA001 2 where the others gave 8:
     on the two 0–10 criteria that is beyond the rule file's max_deviation of 3."""
-    scene = orchard_contest(make_admin(), count=2)
+    scene = orchard_contest(admin or make_admin(), count=2)
     inspect(scene, "YA001", "8", range(2))
     inspect(scene, "YA001", "2", range(2, 3))
     inspect(scene, "YA002", "8")
