@@ -242,8 +242,8 @@ def _flagged(event: Event) -> list[Blocker]:
         for d in flagged[:5]
     )
     text = N_(
-        "event '{event}': {count} marks are further from their panel's median than the "
-        "rule file allows ({cells}{more})"
+        "event '{event}': marks further from their panel's median than the rule file "
+        "allows: {count} ({cells}{more})"
     )
     more = "…" if len(flagged) > 5 else ""
     return [
@@ -267,7 +267,7 @@ def _rechecks(contest: Contest) -> list[Blocker]:
     for event in contest.events:
         pending = pending_rechecks(event)
         if pending:
-            text = N_("event '{event}': {count} re-check requests are not answered yet")
+            text = N_("event '{event}': re-check requests not answered yet: {count}")
             found.append(
                 Blocker("pending_rechecks", msg(text, event=event.name, count=len(pending)))
             )
