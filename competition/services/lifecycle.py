@@ -1,71 +1,72 @@
 """The contest lifecycle: draft → registration → scoring → review → locked → published → final.
 
 Each step is one call, allowed to the right role only, refused with the reason when its
-preconditions fail, and written to the audit log.
+preconditions fail, and written to the audit log. What stands in a step's way is
+:mod:`competition.services.step_guards`; a doubt (a flagged mark, an unsigned sheet) is
+set aside only by an override with a reason, which the audit entry names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import func, select
-
 from competition.extensions import db
-from competition.models import (
-    Assignment,
-    BlindCode,
-    BlindDraw,
-    Contest,
-    Entrant,
-    Event,
-    Judge,
-    Round,
-    SheetSignoff,
-)
+from competition.models import Contest, Event, Round
 from competition.models.base import utcnow
-from competition.rules.messages import N_, Message, msg
-from competition.services import audit, outbox, publication
+from competition.rules.messages import DEFAULT_LOCALE, N_, Message, msg
+from competition.services import audit, outbox, publication, step_guards
 from competition.services.authority import Actor, Refused, require_role
-from competition.services.stages import stage_name
+from competition.services.step_guards import STEPS, Blocker, Step, StepPlan, unsigned_judges
+
+__all__ = [
+    "STEPS",
+    "Step",
+    "StepPlan",
+    "advance",
+    "confirm",
+    "preview",
+    "set_round",
+    "unsigned_judges",
+]
 
 
-@dataclass(frozen=True)
-class Step:
-    source: str
-    target: str
-    roles: tuple[str, ...]
-
-
-STEPS = {
-    "open_registration": Step("draft", "registration", ("organiser",)),
-    "open_scoring": Step("registration", "scoring", ("organiser",)),
-    "close_scoring": Step("scoring", "review", ("organiser", "chief_judge")),
-    "lock": Step("review", "locked", ("chief_judge",)),
-    "publish": Step("locked", "published", ("organiser",)),
-    "finalise": Step("published", "final", ("organiser",)),
-}
-
-
-def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> Contest:
+def preview(actor: Actor, contest_id: int, step_name: str) -> StepPlan:
+    """What the step will do and what stands in its way, for the confirmation page."""
     contest = db.session.get(Contest, contest_id)
     if contest is None:
         raise Refused("not_found", msg(N_("no such contest")))
     step = STEPS.get(step_name)
     if step is None:
         raise Refused("invalid", msg(N_("unknown step '{step}'"), step=step_name))
-    role = require_role(actor, contest.id, step.roles)
-    if contest.status != step.source:
+    return step_guards.plan(actor, contest, step_name, step)
+
+
+def confirm(
+    actor: Actor, contest_id: int, step_name: str, reason: str = "", override: bool = False
+) -> Contest:
+    """A step confirmed by a person at the console: one that fixes, publishes or closes the
+    results needs a reason for the audit log, like every override."""
+    plan = preview(actor, contest_id, step_name)
+    if plan.step.needs_reason and not plan.hard and not reason.strip():
         raise Refused(
-            "wrong_state",
-            msg(
-                N_("the contest is '{status}'; this step needs '{needed}'"),
-                status=stage_name(contest.status),
-                needed=stage_name(step.source),
-            ),
+            "reason_required",
+            msg(N_("this step cannot be undone: give a reason for the audit log")),
         )
-    blockers = _blockers(contest, step_name)
-    if blockers:
-        raise Refused("precondition", blockers[0])
+    return advance(actor, contest_id, step_name, reason, override=override)
+
+
+def advance(
+    actor: Actor, contest_id: int, step_name: str, reason: str = "", override: bool = False
+) -> Contest:
+    """Take one step. A hard blocker refuses it; soft ones refuse it too unless ``override``
+    is given with a reason, and the audit entry then names what was overridden."""
+    plan = preview(actor, contest_id, step_name)
+    contest = db.session.get(Contest, contest_id)
+    assert contest is not None
+    if plan.hard:
+        first = plan.hard[0]
+        raise Refused(first.kind, first.message)
+    overridden = _overridden(plan, reason, override)
+    step = plan.step
+    role = require_role(actor, contest.id, step.roles)
     before = contest.status
     contest.status = step.target
     if step_name == "open_scoring":
@@ -78,6 +79,9 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
                 if round_.status == "open":
                     round_.status, round_.closed_at = "closed", utcnow()
     outbox.record(contest.id, outbox.BOARD)
+    after: dict[str, object] = {"status": step.target}
+    if overridden:
+        after["overridden"] = overridden
     audit.record(
         actor,
         f"contest.{step_name}",
@@ -85,11 +89,35 @@ def advance(actor: Actor, contest_id: int, step_name: str, reason: str = "") -> 
         role=role,
         reason=reason,
         before={"status": before},
-        after={"status": step.target},
+        after=after,
     )
     db.session.commit()
     outbox.announce(contest.id)
     return contest
+
+
+def _overridden(plan: StepPlan, reason: str, override: bool) -> list[dict[str, str]]:
+    """The soft blockers an override sets aside, as the audit log keeps them; refused
+    without the override or without its reason."""
+    soft = plan.soft
+    if not soft:
+        return []
+    if not override:
+        text = N_(
+            "this step waits for: {blockers}. To go ahead anyway, confirm the override and "
+            "give a reason"
+        )
+        raise Refused("blocked", msg(text, blockers=listed(soft)))
+    if not reason.strip():
+        raise Refused("reason_required", msg(N_("an override needs a reason for the audit log")))
+    return [{"kind": b.kind, "what": b.message.render(DEFAULT_LOCALE)} for b in soft]
+
+
+def listed(blockers: list[Blocker]) -> Message:
+    """The blockers as one message, each in the reader's language."""
+    keys = [f"b{index}" for index in range(len(blockers))]
+    text = "; ".join(f"{{{key}}}" for key in keys)
+    return msg(text, **{key: b.message for key, b in zip(keys, blockers, strict=True)})
 
 
 def _open_scoring(contest: Contest) -> None:
@@ -99,81 +127,6 @@ def _open_scoring(contest: Contest) -> None:
         event.rules.pinned_at = now
         if not any(r.item == "" for r in event.rounds):
             event.rounds.append(Round(item="", status="open", opened_at=now))
-
-
-def _blockers(contest: Contest, step_name: str) -> list[Message]:
-    """Why the step cannot happen yet (empty: it can)."""
-    if step_name == "open_scoring":
-        for event in contest.events:
-            count = db.session.scalar(
-                select(func.count()).select_from(Entrant).where(Entrant.event_id == event.id)
-            )
-            if not count:
-                return [msg(N_("event '{event}' has no entrants yet"), event=event.name)]
-            if contest.blind and _uncoded(event):
-                return [
-                    msg(
-                        N_(
-                            "event '{event}' is judged blind: draw the blind codes of all "
-                            "its entrants first"
-                        ),
-                        event=event.name,
-                    )
-                ]
-    if step_name == "publish" and contest.blind and contest.unblinded_at is None:
-        return [msg(N_("the contest is judged blind: open the names (unblind) before publishing"))]
-    if step_name == "finalise":
-        if contest.publicity_ends_at is not None and utcnow() < contest.publicity_ends_at:
-            return [
-                msg(
-                    N_("the publicity window is open until {end}"),
-                    end=contest.publicity_ends_at.strftime("%Y-%m-%d %H:%M UTC"),
-                )
-            ]
-        if publication.pending_appeals(contest.id):
-            return [msg(N_("an appeal is still pending: decide it first"))]
-    if step_name == "lock":
-        unsigned = unsigned_judges(contest)
-        if unsigned:
-            return [
-                msg(
-                    N_("not every judge has signed their sheet: {judges}"),
-                    judges=", ".join(unsigned),
-                )
-            ]
-    return []
-
-
-def _uncoded(event: Event) -> int:
-    """Entrants of the event without a code in its current blind draw."""
-    coded = (
-        select(BlindCode.entrant_id)
-        .join(BlindDraw, BlindDraw.id == BlindCode.draw_id)
-        .where(BlindDraw.event_id == event.id)
-    )
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Entrant)
-            .where(Entrant.event_id == event.id, Entrant.id.not_in(coded))
-        )
-        or 0
-    )
-
-
-def unsigned_judges(contest: Contest) -> list[str]:
-    """Judges with an assignment in the contest who have not signed that event's sheet."""
-    rows = db.session.execute(
-        select(Assignment.judge_id, Assignment.event_id)
-        .join(Event, Event.id == Assignment.event_id)
-        .join(Judge, Judge.id == Assignment.judge_id)
-        .where(Event.contest_id == contest.id, Judge.revoked_at.is_(None))
-        .distinct()
-    ).all()
-    signed = set(db.session.execute(select(SheetSignoff.judge_id, SheetSignoff.event_id)).all())
-    missing = {judge_id for judge_id, event_id in rows if (judge_id, event_id) not in signed}
-    names = db.session.scalars(select(Judge.name).where(Judge.id.in_(missing)).order_by(Judge.name))
-    return list(names)
 
 
 def set_round(actor: Actor, event_id: int, item: str, status: str) -> Round:

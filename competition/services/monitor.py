@@ -44,8 +44,9 @@ class Unusable:
 
 @dataclass
 class Monitor:
-    """The chief judge's view of an event: who has marked whom, and marks far from the
-    panel's median (beyond the rule file's max_deviation)."""
+    """The chief judge's view of an event: who has marked whom (entrants still owed marks
+    first, then by code), and marks far from the panel's median (beyond the rule file's
+    max_deviation)."""
 
     judges: list[Judge]
     entrants: list[SheetEntrant]
@@ -84,8 +85,16 @@ def monitor(actor: Actor, event_id: int) -> Monitor:
             done[(judge.id, mark.entrant)] = done.get((judge.id, mark.entrant), 0) + 1
         if sheet.signed_at is not None:
             signed.add(judge.id)
-    ordered = sorted(entrants.values(), key=lambda e: e.label)
-    return Monitor(seated, ordered, done, owed, signed, _deviations(event), _unusable(event))
+    ordered = sorted(entrants.values(), key=lambda e: (_finished(e.code, done, owed), e.code))
+    return Monitor(seated, ordered, done, owed, signed, deviations(event), _unusable(event))
+
+
+def _finished(
+    code: str, done: dict[tuple[int, str], int], owed: dict[tuple[int, str], int]
+) -> bool:
+    """Every judge has given the entrant every mark they owe: such rows go below the ones
+    the chief judge still has to chase."""
+    return all(done.get(key, 0) >= count for key, count in owed.items() if key[1] == code)
 
 
 def _unusable(event: Event) -> list[Unusable]:
@@ -108,7 +117,7 @@ def _unusable(event: Event) -> list[Unusable]:
     return found
 
 
-def _deviations(event: Event) -> list[Deviation]:
+def deviations(event: Event) -> list[Deviation]:
     """Marks further from their panel's median than the rule file's max_deviation."""
     result = current_standings(event)
     found: list[Deviation] = []

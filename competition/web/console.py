@@ -41,12 +41,12 @@ from competition.services.rulebook import list_rule_files
 from competition.web.forms import (
     ContestForm,
     ItemCountForm,
-    ReasonForm,
     RoleForm,
     RoundForm,
     RuleVersionForm,
     SelectChoice,
     SimulateForm,
+    StepForm,
     UserForm,
 )
 
@@ -177,7 +177,7 @@ def contest(contest_id: int) -> str:
         held=_held_roles(found.id),
         counts=contests.entrant_counts(found),
         steps=lifecycle.STEPS,
-        form=ReasonForm(),
+        stages=list(stages.STAGE_NAMES),
         progress={event.id: standings.progress(event) for event in found.events},
         roles=users.contest_roles(found.id),
         role_form=RoleForm(),
@@ -186,18 +186,40 @@ def contest(contest_id: int) -> str:
     )
 
 
+@bp.get("/contests/<int:contest_id>/steps/<step>")
+def confirm_step(contest_id: int, step: str) -> str:
+    """The step's confirmation page: what it will do, what stands in its way, and the
+    reason and override it needs."""
+    found, role = contest_or_abort(contest_id)
+    try:
+        plan = lifecycle.preview(actor(), found.id, step)
+    except Refused:
+        abort(404)
+    return render_template(
+        "console/step.html", contest=found, role=role, plan=plan, form=StepForm()
+    )
+
+
 @bp.post("/contests/<int:contest_id>/steps/<step>")
 def advance(contest_id: int, step: str) -> Response:
+    """Take the step as confirmed; a refusal returns to its page with the reason, and
+    nothing has changed."""
     contest_or_abort(contest_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            advanced = lifecycle.advance(actor(), contest_id, step, form.reason.data or "")
-        except Refused as refused:
-            flash(refused.render(current_locale()), "error")
-        else:
-            stage = STAGE_NAMES[advanced.status]
-            flash(_("The contest is now at the stage: %(stage)s.", stage=stage))
+    form = StepForm()
+    if not form.validate_on_submit():
+        flash(_("The reason is too long (2,000 characters at most)."), "error")
+        return redirect(url_for("console.confirm_step", contest_id=contest_id, step=step))
+    try:
+        advanced = lifecycle.confirm(
+            actor(), contest_id, step, form.reason.data or "", bool(form.override.data)
+        )
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+        if refused.code in ("not_found", "invalid"):
+            return redirect(url_for("console.contest", contest_id=contest_id))
+        return redirect(url_for("console.confirm_step", contest_id=contest_id, step=step))
+    stage = STAGE_NAMES[advanced.status]
+    flash(_("The contest is now at the stage: %(stage)s.", stage=stage))
     return redirect(url_for("console.contest", contest_id=contest_id))
 
 

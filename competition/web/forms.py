@@ -47,6 +47,13 @@ class ReasonForm(FlaskForm):  # type: ignore[misc]
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
+class StepForm(ReasonForm):
+    """A lifecycle step confirmed on its page: the reason, and the override of what stands
+    in its way (the service decides when either is needed)."""
+
+    override = BooleanField(_l("I have checked these and take the step anyway"))
+
+
 class JudgeForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Judge's name"), validators=[DataRequired(), Length(max=120)])
     unit = StringField(_l("Work unit (for 回避)"), validators=[Optional(), Length(max=200)])

@@ -80,7 +80,14 @@ def test_a_newcomer_sees_the_orchard_contest_through_in_the_browser(
     sign_in(page, live_server)
     page.get_by_role("link", name=ORCHARD_CONTEST).click()
     for step, stage in (("结束评分", "复核"), ("锁定成绩", "已锁定"), ("发布", "已发布（公示期）")):
-        page.get_by_role("button", name=step, exact=True).click()
+        page.get_by_role("link", name=step, exact=True).click()  # its confirmation page
+        # the expert's top marks on YA118 lie beyond the panel's max_deviation: each step
+        # names them and goes ahead only on an override with a reason
+        flagged = page.locator('.blockers-soft li[data-kind="flagged_marks"]')
+        expect(flagged).to_contain_text(f"{EXPERT} → YA118")
+        page.locator("input[name=override]").check()
+        page.get_by_label("原因").fill("偏离评分已由裁判长复核，维持原分")
+        page.locator(".step-confirm button[type=submit]").click()
         expect(page.get_by_role("status")).to_have_text(
             f"竞赛现在处于“{stage}”阶段。", timeout=WAIT
         )

@@ -70,7 +70,8 @@ def test_organiser_sets_up_the_orchard_contest_in_the_browser(
     expect(page.locator(".stage")).to_have_text("草稿")
 
     # --- open registration --------------------------------------------------------------------
-    page.get_by_role("button", name="开始报名").click()
+    page.get_by_role("link", name="开始报名").click()
+    page.locator(".step-confirm button[type=submit]").click()  # its confirmation page
     expect(page.get_by_role("status")).to_have_text("竞赛现在处于“报名”阶段。")
     expect(page.locator(".stage")).to_have_text("报名")
 

@@ -97,10 +97,12 @@ def test_no_locking_while_a_judge_has_not_signed(db_app: Flask) -> None:
     db.session.add(Assignment(judge_id=judge.id, event_id=event.id))
     db.session.commit()
     for step in ("open_registration", "open_scoring", "close_scoring"):
-        lifecycle.advance(admin, contest.id, step)
+        lifecycle.advance(admin, contest.id, step, "nothing marked here", override=True)
     with pytest.raises(Refused) as caught:
         lifecycle.advance(admin, contest.id, "lock")
-    assert refusal(caught) == ("precondition", "not every judge has signed their sheet: 李裁判")
+    code, text = refusal(caught)
+    assert code == "blocked" and "not every judge has signed their sheet: 李裁判" in text
+    assert contest.status == "review"
 
 
 def test_sign_in_is_throttled(db_app: Flask) -> None:
@@ -145,6 +147,9 @@ def test_a_revoked_judge_does_not_block_locking(db_app: Flask) -> None:
     db.session.flush()
     db.session.add(Assignment(judge_id=judge.id, event_id=event.id))
     db.session.commit()
-    for step in ("open_registration", "open_scoring", "close_scoring", "lock"):
-        lifecycle.advance(admin, contest.id, step)
+    for step in ("open_registration", "open_scoring", "close_scoring"):
+        lifecycle.advance(admin, contest.id, step, "nothing marked here", override=True)
+    kinds = [b.kind for b in lifecycle.preview(admin, contest.id, "lock").blockers]
+    assert "unsigned_sheets" not in kinds
+    lifecycle.advance(admin, contest.id, "lock", "nothing marked here", override=True)
     assert contest.status == "locked"

@@ -129,6 +129,7 @@ ROUTES: list[tuple[str, str, int, int | None]] = [
     ("get", "/console/users", 403, 200),
     ("post", "/console/users", 403, 200),
     ("get", "/console/contests/{id}", 200, None),
+    ("get", "/console/contests/{id}/steps/open_registration", 200, None),
     ("post", "/console/contests/{id}/steps/open_registration", 302, None),
     ("get", "/console/contests/{id}/rules", 200, None),
     ("post", "/console/contests/{id}/events/{event}/rules", 302, None),
