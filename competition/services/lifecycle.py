@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from competition.extensions import db
+from competition.local_time import at
 from competition.models import (
     Assignment,
     BlindCode,
@@ -127,7 +128,7 @@ def _blockers(contest: Contest, step_name: str) -> list[Message]:
             return [
                 msg(
                     N_("the publicity window is open until {end}"),
-                    end=contest.publicity_ends_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    end=at(contest.publicity_ends_at, contest.time_zone),
                 )
             ]
         if publication.pending_appeals(contest.id):
