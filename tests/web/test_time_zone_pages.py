@@ -112,6 +112,10 @@ def test_the_published_results_name_the_end_of_the_publicity_window_on_beijing_t
     assert until in organiser.get(f"/console/contests/{contest.id}/results/?lang=en").text
     chinese = organiser.get(f"/results/{contest.id}/awards?lang=zh_CN").text
     assert "2026年12月10日 05:04" in chinese and "21:04" not in chinese
+    # a program reads UTC with its offset, and the zone to show it in
+    document = organiser.get(f"/api/contests/{contest.id}/awards").get_json()
+    assert document["publicity_ends_at"] == "2026-12-09T21:04:00+00:00"
+    assert document["contest"]["time_zone"] == "Asia/Shanghai"
 
 
 def test_the_live_board_carries_the_zone_for_its_script(
