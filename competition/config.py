@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from competition.local_time import DEFAULT_TIME_ZONE, zone_name
 from competition.rules.messages import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -58,6 +59,7 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SUPPORTED_LOCALES": LOCALES,
+        "COMPETITION_TIME_ZONE": time_zone(environ),
         "SOCKETIO_MESSAGE_QUEUE": environ.get("SOCKETIO_MESSAGE_QUEUE", "").strip() or None,
         "SOCKETIO_CHANNEL": environ.get("SOCKETIO_CHANNEL", "").strip() or DEFAULT_CHANNEL,
         "SOCKETIO_ASYNC_MODE": async_mode(environ),
@@ -93,6 +95,24 @@ def rate_limit_storage(environ: Mapping[str, str]) -> str:
         return configured
     queue = environ.get("SOCKETIO_MESSAGE_QUEUE", "").strip()
     return queue if queue.startswith(("redis://", "rediss://")) else "memory://"
+
+
+def time_zone(environ: Mapping[str, str]) -> str:
+    """`COMPETITION_TIME_ZONE` (default Asia/Shanghai): the zone of new contests, and of the
+    pages that belong to no contest; an IANA name such as Asia/Urumqi."""
+    text = environ.get("COMPETITION_TIME_ZONE", "").strip() or DEFAULT_TIME_ZONE
+    name = zone_name(text)
+    if name is None:
+        raise SettingError(
+            msg(
+                N_(
+                    "COMPETITION_TIME_ZONE is '{value}': an IANA time zone name such as "
+                    "Asia/Shanghai is needed"
+                ),
+                value=text,
+            )
+        )
+    return name
 
 
 def proxy_count(environ: Mapping[str, str]) -> int:

@@ -1,13 +1,16 @@
-"""Which language a request or a command speaks, and the catalogs that translate it."""
+"""Which language a request or a command speaks, the catalogs that translate it, and the
+template filters that show a time in a contest's zone."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache, cached_property
 
 from babel import support
-from flask import has_request_context, request, session
+from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 
+from competition import local_time as clock
 from competition.rules.messages import DEFAULT_LOCALE, LOCALES, TRANSLATIONS_DIR
 
 DOMAIN = "messages"
@@ -58,3 +61,58 @@ class CatalogBabel(Babel):  # type: ignore[misc]  # flask_babel ships no type hi
     @cached_property
     def domain_instance(self) -> CatalogDomain:
         return CatalogDomain(domain=DOMAIN)
+
+
+def shown_zone(where: object = None) -> str:
+    """The zone a page shows times in: ``where``'s (a contest, or anything with a
+    ``time_zone``; or a zone name), else the app's COMPETITION_TIME_ZONE."""
+    name = getattr(where, "time_zone", where)
+    if isinstance(name, str) and clock.zone_name(name):
+        return clock.zone_name(name) or name
+    if has_app_context():
+        return str(current_app.config.get("COMPETITION_TIME_ZONE") or clock.DEFAULT_TIME_ZONE)
+    return clock.DEFAULT_TIME_ZONE
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A datetime, or one written in ISO 8601 (as the published history keeps them)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
+
+
+def local_time(
+    value: datetime | str | None, where: object = None, seconds: bool = False, named: bool = True
+) -> str:
+    """Template filter: ``{{ contest.publicity_ends_at | local_time(contest) }}`` gives
+    "2026年12月10日 05:04（北京时间）"; ``named=False`` leaves the zone out, for a column
+    whose head names it (``{{ zone_label(contest) }}``); ``seconds=True`` shows them."""
+    moment = _moment(value)
+    if moment is None:
+        return ""
+    return clock.local_time(
+        moment, shown_zone(where), current_locale(), seconds=seconds, named=named
+    )
+
+
+def local_date(value: datetime | str | None, where: object = None) -> str:
+    """Template filter: the date in the zone, "2026年12月10日" (a day needs no zone named)."""
+    moment = _moment(value)
+    return clock.local_date(moment, shown_zone(where), current_locale()) if moment else ""
+
+
+def zone_label(where: object = None) -> str:
+    """Template function: how the pages name the zone, 北京时间 or "Asia/Urumqi, UTC+06:00"."""
+    return clock.zone_label(shown_zone(where), current_locale())
+
+
+def init_time_filters(app: Flask) -> None:
+    app.add_template_filter(local_time)
+    app.add_template_filter(local_date)
+    app.add_template_global(zone_label)
+    app.add_template_global(shown_zone)

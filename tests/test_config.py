@@ -93,8 +93,25 @@ def test_behind_a_proxy_the_app_sees_the_forwarded_scheme_and_host(
         create_app({"INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"})
 
 
+def test_the_time_zone_of_new_contests_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = {"INSTANCE_PATH": tmp_path / "instance", "SECRET_KEY": "x"}
+    assert create_app(settings).config["COMPETITION_TIME_ZONE"] == "Asia/Shanghai"
+    monkeypatch.setenv("COMPETITION_TIME_ZONE", "asia/urumqi")
+    assert create_app(settings).config["COMPETITION_TIME_ZONE"] == "Asia/Urumqi"
+    monkeypatch.setenv("COMPETITION_TIME_ZONE", "Beijing")
+    with pytest.raises(SettingError, match="COMPETITION_TIME_ZONE is 'Beijing'"):
+        create_app(settings)
+
+
 @pytest.mark.parametrize(
-    ("name", "value"), [("PROXY_COUNT", "nginx"), ("SOCKETIO_ASYNC_MODE", "eventlet")]
+    ("name", "value"),
+    [
+        ("PROXY_COUNT", "nginx"),
+        ("SOCKETIO_ASYNC_MODE", "eventlet"),
+        ("COMPETITION_TIME_ZONE", "Beijing"),
+    ],
 )
 def test_a_bad_setting_is_a_message_in_the_readers_language_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str

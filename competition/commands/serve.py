@@ -18,7 +18,7 @@ import click
 from gunicorn.app.base import BaseApplication
 from gunicorn.errors import AppImportError
 
-from competition.config import async_mode, proxy_count
+from competition.config import async_mode, proxy_count, time_zone
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -105,6 +105,7 @@ def serve(
     locale: str = ctx.obj["locale"]
     mode = async_mode(os.environ)  # a bad setting stops here, said by the command group
     proxy_count(os.environ)
+    time_zone(os.environ)
     if dev:
         from competition import create_app
         from competition.database import schema_problem

@@ -216,6 +216,7 @@ def contest_head(contest: Contest) -> dict[str, Any]:
         "id": contest.id,
         "name": contest.name,
         "status": contest.status,
+        "time_zone": contest.time_zone,
         "mode": contest.board_mode,
         "frozen_at": contest.board_frozen_at.isoformat() if contest.board_frozen_at else None,
         "names_open": names_open(contest),

@@ -6,9 +6,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from competition.extensions import db
+from competition.local_time import DEFAULT_TIME_ZONE, zone_name
 from competition.models import Contest, ContestRole, Entrant, Event, Mark, RuleVersion
 from competition.rules import Problem, RuleFileError, RuleSet, load_rule_text
 from competition.rules.messages import N_, msg
@@ -39,10 +41,12 @@ def create_contest(
     *,
     blind: bool = False,
     organisers: Sequence[int] = (),
+    time_zone: str | None = None,
 ) -> Contest:
     """A draft contest with one event per (event name, rule file[, item count]); every rule
     file must be valid, and an item count given where its file lets events choose one
-    (``count: [5, 6]``), or nothing is created."""
+    (``count: [5, 6]``), or nothing is created. Its times are shown in ``time_zone``
+    (default: the app's COMPETITION_TIME_ZONE)."""
     if not actor.is_admin:
         raise Refused("forbidden", msg(N_("only an admin can create a contest")))
     name = name.strip()
@@ -60,7 +64,8 @@ def create_contest(
             counts.append(_item_count(ruleset, event_name.strip() or name, chosen))
     if problems:
         raise RuleFileError(problems)
-    contest = Contest(name=name, blind=blind)
+    zone = zone_name(time_zone or current_app.config.get("COMPETITION_TIME_ZONE", ""))
+    contest = Contest(name=name, blind=blind, time_zone=zone or DEFAULT_TIME_ZONE)
     for position, ((event_name, source, *_), chosen) in enumerate(zip(events, counts, strict=True)):
         event = Event(name=event_name.strip() or name, position=position, item_count=chosen)
         event.rule_versions.append(
@@ -79,6 +84,7 @@ def create_contest(
         after={
             "name": name,
             "blind": blind,
+            "time_zone": contest.time_zone,
             "events": [
                 {"name": e.name, "rules_sha256": e.rules.sha256}
                 | ({"item_count": e.item_count} if e.item_count is not None else {})
@@ -87,6 +93,44 @@ def create_contest(
         },
     )
     db.session.commit()
+    return contest
+
+
+def set_time_zone(actor: Actor, contest_id: int, name: str) -> Contest:
+    """Show the contest's times in another zone (an IANA name, any case); the times kept, in
+    UTC, stay as they are. An organiser's step, audited; a name that is no zone changes
+    nothing."""
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise Refused("not_found", msg(N_("no such contest")))
+    role = require_role(actor, contest.id, ["organiser"])
+    zone = zone_name(name)
+    if zone is None:
+        raise Refused(
+            "invalid",
+            msg(
+                N_(
+                    "'{name}' is not a time zone: give an IANA name such as Asia/Shanghai "
+                    "(Beijing time) or Asia/Urumqi"
+                ),
+                name=name.strip()[:64],
+            ),
+        )
+    before = contest.time_zone
+    if zone == before:
+        return contest
+    contest.time_zone = zone
+    outbox.record(contest.id, outbox.BOARD)
+    audit.record(
+        actor,
+        "contest.time_zone",
+        f"contest:{contest.id}",
+        role=role,
+        before={"time_zone": before},
+        after={"time_zone": zone},
+    )
+    db.session.commit()
+    outbox.announce(contest.id)
     return contest
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from competition.extensions import db
+from competition.local_time import at
 from competition.models import (
     Assignment,
     AuditEntry,
@@ -185,7 +186,7 @@ def _can_finalise(contest: Contest) -> list[Blocker]:
     it would stay undecided for ever."""
     found = []
     if contest.publicity_ends_at is not None and utcnow() < contest.publicity_ends_at:
-        end = contest.publicity_ends_at.strftime("%Y-%m-%d %H:%M UTC")
+        end = at(contest.publicity_ends_at, contest.time_zone)
         found.append(
             Blocker("precondition", msg(N_("the publicity window is open until {end}"), end=end))
         )

@@ -87,7 +87,12 @@ def awards(contest_id: int) -> Response | tuple[Response, int]:
 
 def award_list(contest: Contest, document: dict[str, Any], revision: int) -> dict[str, Any]:
     return {
-        "contest": {"id": contest.id, "name": contest.name, "status": contest.status},
+        "contest": {
+            "id": contest.id,
+            "name": contest.name,
+            "status": contest.status,
+            "time_zone": contest.time_zone,
+        },
         "revision": revision,
         "publicity_ends_at": contest.publicity_ends_at.isoformat()
         if contest.publicity_ends_at

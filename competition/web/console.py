@@ -23,7 +23,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from competition.i18n import current_locale
+from competition.i18n import current_locale, zone_label
+from competition.local_time import COMMON_ZONES
 from competition.models import Contest, Event
 from competition.rules import ProblemsError, RuleFileError
 from competition.services import (
@@ -47,6 +48,7 @@ from competition.web.forms import (
     SelectChoice,
     SimulateForm,
     StepForm,
+    TimeZoneForm,
     UserForm,
 )
 
@@ -183,6 +185,8 @@ def contest(contest_id: int) -> str:
         role_form=RoleForm(),
         round_form=RoundForm(),
         items={event.id: contests.ruleset_of(event).item_ids or [] for event in found.events},
+        zone_form=TimeZoneForm(time_zone=found.time_zone),
+        common_zones=COMMON_ZONES,
     )
 
 
@@ -198,6 +202,23 @@ def confirm_step(contest_id: int, step: str) -> str:
     return render_template(
         "console/step.html", contest=found, role=role, plan=plan, form=StepForm()
     )
+
+
+@bp.post("/contests/<int:contest_id>/time-zone")
+def time_zone(contest_id: int) -> Response:
+    """Show the contest's times in another zone; a name that is no zone changes nothing."""
+    contest_or_abort(contest_id)
+    form = TimeZoneForm()
+    if not form.validate_on_submit():
+        flash(_("Give a time zone name, such as Asia/Shanghai."), "error")
+    else:
+        try:
+            changed = contests.set_time_zone(actor(), contest_id, form.time_zone.data or "")
+        except Refused as refused:
+            flash(refused.render(current_locale()), "error")
+        else:
+            flash(_("Times of this contest are shown in %(zone)s.", zone=zone_label(changed)))
+    return redirect(url_for("console.contest", contest_id=contest_id))
 
 
 @bp.post("/contests/<int:contest_id>/steps/<step>")

@@ -101,6 +101,12 @@ class RoleForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class TimeZoneForm(FlaskForm):  # type: ignore[misc]
+    """The zone a contest's times are shown in (an IANA name; checked by the service)."""
+
+    time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+
+
 class RuleVersionForm(FlaskForm):  # type: ignore[misc]
     upload = FileField(_l("New version of the rule file"))
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])

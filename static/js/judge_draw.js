@@ -18,6 +18,8 @@
 
   var fmt = window.CompetitionDom.fmt;
   var el = window.CompetitionDom.el;
+  var when = window.CompetitionDom.when;
+  var lang = document.documentElement.lang;
   var model = window.CompetitionJudge.sheet;
 
   function drawSheet(sheet, queued, view) {
@@ -127,7 +129,7 @@
       text: T.sign
     });
     var signNote = signed
-      ? el("p", { className: "signed-at", text: fmt(T.signed_at, { time: shortTime(sheet.signed_at) }) })
+      ? el("p", { className: "signed-at", text: fmt(T.signed_at, { time: when(sheet.signed_at, T, lang) }) })
       : el("p", {
         className: failed ? "error" : "hint",
         role: failed ? "alert" : null,
@@ -195,11 +197,6 @@
         text: T.sign
       })
     ]);
-  }
-
-  function shortTime(iso) {
-    var when = new Date(iso);
-    return isNaN(when.getTime()) ? String(iso) : when.toLocaleString();
   }
 
   var judge = (window.CompetitionJudge = window.CompetitionJudge || {});

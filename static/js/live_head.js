@@ -3,7 +3,8 @@
  * frozen, hidden, published, and the revisions of published results).
  *
  * window.CompetitionLive.head.create(strings, lang) returns {draw(board), setConn(state)};
- * the texts come from the page (#live-strings), the dates are written in the page's language.
+ * the texts come from the page (#live-strings), the dates are written in the page's language on
+ * the clock of the contest's zone, named.
  */
 (function () {
   "use strict";
@@ -16,15 +17,15 @@
     var bannerBox = document.getElementById("live-banner");
     var connBox = document.getElementById("conn");
 
+    var zone = null;  // the board's: it follows a change the organiser makes
+
     function when(iso) {
-      if (!iso) return "";
-      var date = new Date(iso);
-      if (isNaN(date.getTime())) return iso;
-      return date.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+      return window.CompetitionDom.when(iso, T, lang, zone);
     }
 
     function draw(board) {
       stageBox.textContent = T.stages[board.status] || board.status;
+      zone = board.time_zone || null;
       drawBanner(board);
     }
 

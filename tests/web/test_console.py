@@ -137,6 +137,7 @@ ROUTES: list[tuple[str, str, int, int | None]] = [
     ("get", "/console/contests/{id}/events/{event}/simulate", 200, None),
     ("post", "/console/contests/{id}/events/{event}/simulate", 200, None),
     ("post", "/console/contests/{id}/roles", 302, None),
+    ("post", "/console/contests/{id}/time-zone", 302, None),
     ("post", "/console/contests/{id}/events/{event}/rounds", 302, None),
     ("get", "/console/contests/{id}/events/{event}/entrants/", 200, None),
     ("get", "/console/contests/{id}/events/{event}/entrants/template.xlsx", 200, None),
