@@ -52,10 +52,10 @@ def demo(ctx: click.Context, check_only: bool, base_url: str) -> None:
     for contest in report.contests:
         click.echo(_(N_("Contest: %(name)s")) % {"name": contest})
     click.echo(_(N_("Sign in at %(url)s/login")) % {"url": base_url.rstrip("/")})
-    for username, password in report.accounts:
+    for username, password, role in report.accounts:
         click.echo(
-            _(N_("  user %(user)s, password %(password)s"))
-            % {"user": username, "password": password}
+            _(N_("  user %(user)s, password %(password)s — %(role)s"))
+            % {"user": username, "password": password, "role": _(role)}
         )
     click.echo(_(N_("Live boards (phone view; add /screen for the big screen):")))
     for contest, url in report.live_boards:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Contest, User
+from competition.rules.messages import N_
 from competition.services import (
     assignments,
     contests,
@@ -40,6 +41,7 @@ ORCHARD_CONTEST = "2026 延安市苹果亩均效益冠军园竞赛"
 WELDING_CONTEST = "2026 市职工职业技能大赛 · 焊工"
 ADMIN = ("admin", "demo-admin-2026")
 ORGANISER = ("organiser", "demo-organiser-2026")
+CHIEF_JUDGE = ("chief", "demo-chief-2026")  # 裁判长 of both demo contests: locks the results
 COUNTIES = [
     "宝塔区",
     "安塞区",
@@ -86,7 +88,7 @@ UNITS = ["延安石化", "延长油田", "陕建八建", "延安职业技术学�
 
 @dataclass
 class DemoReport:
-    accounts: list[tuple[str, str]] = field(default_factory=list)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # user, password, role
     contests: list[str] = field(default_factory=list)
     judge_links: list[tuple[str, str, str]] = field(default_factory=list)  # contest, judge, url
     live_boards: list[tuple[str, str]] = field(default_factory=list)  # contest, url
@@ -94,12 +96,20 @@ class DemoReport:
 
 def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
     """Create the demo once; on every run print fresh judge links."""
-    report = DemoReport(accounts=[ADMIN, ORGANISER])
-    admin, organiser = _accounts()
+    report = DemoReport(
+        accounts=[
+            (*ADMIN, N_("admin: creates contests and accounts, may take every step")),
+            (*ORGANISER, N_("organiser of both contests: closes scoring, publishes")),
+            (*CHIEF_JUDGE, N_("chief judge of both contests: locks the results")),
+        ]
+    )
+    admin, organiser, chief = _accounts()
     for name, build in ((ORCHARD_CONTEST, _orchards), (WELDING_CONTEST, _welding)):
         contest = db.session.scalar(select(Contest).where(Contest.name == name))
         if contest is None:
             contest = build(admin, organiser, rules_dir)
+        if chief.id not in {r.user_id for r in users.contest_roles(contest.id)}:
+            users.grant_role(admin, chief.id or 0, contest.id, "chief_judge")
         report.contests.append(contest.name)
         report.live_boards.append((contest.name, f"{base_url}/live/{contest.id}"))
         for judge, token in judges.reissue_all(organiser, contest.id):
@@ -107,7 +117,7 @@ def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
     return report
 
 
-def _accounts() -> tuple[Actor, Actor]:
+def _accounts() -> tuple[Actor, Actor, Actor]:
     found = {u.username: u for u in db.session.scalars(select(User))}
     admin_user = found.get(ADMIN[0]) or users.create_user(
         SYSTEM, *ADMIN, display_name="管理员", is_admin=True
@@ -116,7 +126,10 @@ def _accounts() -> tuple[Actor, Actor]:
     organiser_user = found.get(ORGANISER[0]) or users.create_user(
         admin, *ORGANISER, display_name="市总工会竞赛组委会"
     )
-    return admin, Actor.of_user(organiser_user)
+    chief_user = found.get(CHIEF_JUDGE[0]) or users.create_user(
+        admin, *CHIEF_JUDGE, display_name="裁判长 王建国"
+    )
+    return admin, Actor.of_user(organiser_user), Actor.of_user(chief_user)
 
 
 def _sheet(rows: Sequence[Mapping[str, object]]) -> bytes:

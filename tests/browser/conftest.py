@@ -142,10 +142,12 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         yield opened
 
 
-def sign_in(page: Page, server: LiveServer) -> None:
-    """The admin signs in to the console on the sign-in page."""
+def sign_in(
+    page: Page, server: LiveServer, account: tuple[str, str] = (ADMIN, ADMIN_PASSWORD)
+) -> None:
+    """An account (the admin unless told) signs in to the console on the sign-in page."""
     page.goto(f"{server.url}/login")
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(ADMIN_PASSWORD)
+    page.get_by_label("用户名").fill(account[0])
+    page.get_by_label("密码").fill(account[1])
     page.get_by_role("button", name="登录").click()
     expect(page).not_to_have_url(re.compile(r"/login"))

@@ -12,7 +12,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
-from competition.services.demo import ORCHARD_CONTEST, UNINSPECTED, load_demo
+from competition.services.demo import (
+    CHIEF_JUDGE,
+    ORCHARD_CONTEST,
+    ORGANISER,
+    UNINSPECTED,
+    load_demo,
+)
 from tests.browser.conftest import ARTIFACTS, LiveServer, sign_in
 from tests.browser.test_judge_tablet import enter, waiting
 
@@ -76,10 +82,16 @@ def test_a_newcomer_sees_the_orchard_contest_through_in_the_browser(
     finally:
         tablets.close()
 
-    # --- the console: close scoring, lock, publish --------------------------------------------
-    sign_in(page, live_server)
-    page.get_by_role("link", name=ORCHARD_CONTEST).click()
-    for step, stage in (("结束评分", "复核"), ("锁定成绩", "已锁定"), ("发布", "已发布（公示期）")):
+    # --- the console, each step by the account the README names ------------------------------
+    steps = (
+        (ORGANISER, "结束评分", "复核"),
+        (CHIEF_JUDGE, "锁定成绩", "已锁定"),
+        (ORGANISER, "发布", "已发布（公示期）"),
+    )
+    for account, step, stage in steps:
+        page.context.clear_cookies()
+        sign_in(page, live_server, account)
+        page.get_by_role("link", name=ORCHARD_CONTEST).click()
         page.get_by_role("link", name=step, exact=True).click()  # its confirmation page
         # the expert's top marks on YA118 lie beyond the panel's max_deviation: each step
         # names them and goes ahead only on an override with a reason
