@@ -38,7 +38,9 @@ def current_locale() -> str:
 
 def locale_context() -> dict[str, object]:
     locale = current_locale()
-    return {"current_locale": locale, "html_lang": locale.replace("_", "-")}
+    # a label's colon: full-width in Chinese text, ": " in English ("Judge: 王")
+    colon = "：" if locale.startswith("zh") else ": "
+    return {"current_locale": locale, "html_lang": locale.replace("_", "-"), "colon": colon}
 
 
 @cache
