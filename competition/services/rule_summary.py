@@ -105,13 +105,10 @@ class RuleSummary:
 
 
 def number(value: Decimal | int | None) -> str:
-    """A rule file's number as written, without a trailing ``.0``."""
+    """A rule file's number as written (``0.30`` stays ``0.30``)."""
     if value is None:
         return ""
-    if isinstance(value, int):
-        return str(value)
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value) if isinstance(value, int) else format(value, "f")
 
 
 def summary(ruleset: RuleSet, locale: str) -> RuleSummary:
@@ -184,7 +181,7 @@ def _criterion_line(
         if criterion.default is not None:
             how = _("{value} when nothing is entered").format(value=number(criterion.default))
     elif isinstance(criterion, Points):
-        how = _("from {of}").format(of=_label(ruleset, criterion.of))
+        how = _("from {of}").format(of=_label(ruleset, criterion.of)) + _points_rule(criterion, _)
     elif isinstance(criterion, Weighted):
         how = " + ".join(
             f"{_label(ruleset, k)} × {number(v)}" for k, v in criterion.weights.items()
@@ -208,6 +205,42 @@ def _criterion_line(
     )
 
 
+def _points_rule(points: Points, _: _Translate) -> str:
+    """How a value becomes points, in the rule file's own numbers."""
+    if points.tolerance is not None:
+        bands = ", ".join(
+            f"±{number(b.within)} → {number(b.points)}" for b in points.tolerance.bands
+        )
+        rest = _("otherwise {points}").format(points=number(points.tolerance.otherwise))
+        return f": {_('target')} {number(points.tolerance.target)}; {bands}; {rest}"
+    if points.deduct is not None:
+        d = points.deduct
+        text = _("{start}, minus {points} per {per}").format(
+            start=number(d.start), points=number(d.points), per=number(d.per)
+        )
+        if d.zero_above is not None:
+            text += "; " + _("0 above {limit}").format(limit=number(d.zero_above))
+        return f": {text}"
+    if points.bands is not None:
+        bands = ", ".join(f"≥ {number(b.min)} → {number(b.points)}" for b in points.bands.steps)
+        return f": {bands}; {_('otherwise {points}').format(points=number(points.bands.otherwise))}"
+    if points.minmax is not None:
+        m = points.minmax
+        text = _("scaled between the lowest and the highest, × {weight}").format(
+            weight=number(m.weight)
+        )
+        return f": {text}" + (f" ({_('lower is better')})" if m.invert else "")
+    if points.relative_to_best is not None:
+        weight = number(points.relative_to_best.weight)
+        return ": " + _("relative to the best, × {weight}").format(weight=weight)
+    if points.benchmark is not None:
+        b = points.benchmark
+        return ": " + _("against {value}, × {weight}").format(
+            value=number(b.value), weight=number(b.weight)
+        )
+    return ""
+
+
 def _first(drops: int | dict[int, int]) -> int:
     return drops if isinstance(drops, int) else max(drops.values(), default=0)
 
@@ -217,7 +250,11 @@ def _range(
 ) -> str:
     if low is None and high is None:
         return ""
-    text = f"{number(low)}–{number(high)}" + (f" {unit}" if unit else "")
+    if low is None or high is None:
+        text = f"≥ {number(low)}" if high is None else f"≤ {number(high)}"
+    else:
+        text = f"{number(low)}–{number(high)}"
+    text += f" {unit}" if unit else ""
     return text + (", " + _("step {step}").format(step=number(step)) if step else "")
 
 
@@ -273,7 +310,7 @@ def _tier(ruleset: RuleSet, tier: Tier, _: _Translate) -> TierLine:
     if tier.count is not None:
         share = _("{n} entrants").format(n=tier.count)
     elif tier.proportion is not None:
-        share = f"{number(tier.proportion * 100)}%"
+        share = f"{number((tier.proportion * 100).normalize())}%"
     else:
         share = tier.when or ""
     currency = ruleset.rule.awards.currency if ruleset.rule.awards else ""

@@ -32,6 +32,7 @@ from competition.services import (
     contests,
     lifecycle,
     publication,
+    rule_summary,
     stages,
     standings,
     users,
@@ -207,8 +208,24 @@ def advance(contest_id: int, step: str) -> Response:
 def rules(contest_id: int) -> str:
     found, role = contest_or_abort(contest_id)
     return render_template(
-        "console/rules.html", contest=found, role=role, form=RuleVersionForm(), problems=[]
+        "console/rules.html",
+        contest=found,
+        role=role,
+        form=RuleVersionForm(),
+        problems=[],
+        summaries=rule_summaries(found),
     )
+
+
+def rule_summaries(found: Contest) -> dict[int, rule_summary.RuleSummary]:
+    """Each event's rule file in force, as a summary in the reader's language."""
+    summaries = {}
+    for event in found.events:
+        ruleset = contests.ruleset_of(event)
+        if ruleset.item_counts and event.item_count in ruleset.item_counts:
+            ruleset = ruleset.with_item_count(event.item_count)
+        summaries[event.id] = rule_summary.summary(ruleset, current_locale())
+    return summaries
 
 
 @bp.get("/contests/<int:contest_id>/audit")
@@ -357,6 +374,7 @@ def new_rules(contest_id: int, event_id: int) -> str | Response:
             role=role,
             form=form,
             problems=[p.render(current_locale()) for p in error.problems],
+            summaries=rule_summaries(found),
         )
     except Refused as refused:
         flash(refused.render(current_locale()), "error")
