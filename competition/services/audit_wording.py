@@ -71,9 +71,9 @@ class Wording:
         self.hidden = blind.names_hidden(contest, may_see_names=False)
         self.events = {event.id: event for event in contest.events}
         self.judges = dict(
-            db.session.execute(select(Judge.id, Judge.name).where(Judge.contest_id == contest.id))
-            .tuples()
-            .all()
+            db.session.execute(
+                select(Judge.id, Judge.name).where(Judge.contest_id == contest.id)
+            ).all()
         )
         self._users: dict[int, str] = {}
         self._names: dict[int, dict[str, str]] = {}
@@ -141,7 +141,7 @@ class Wording:
         if event_id not in self._names:
             rows = db.session.execute(
                 select(Entrant.code, Entrant.name).where(Entrant.event_id == event_id)
-            ).tuples()
+            )
             self._names[event_id] = {str(code): str(name) for code, name in rows}
         return self._names[event_id]
 
@@ -156,7 +156,7 @@ class Wording:
                 select(Appeal.id, Appeal.event_id, Entrant.code)
                 .join(Entrant, Entrant.id == Appeal.entrant_id)
                 .where(Appeal.contest_id == self.contest.id)
-            ).tuples()
+            )
             self._appeals = {int(a): (int(e), str(c)) for a, e, c in rows}
         return self._appeals.get(appeal_id) if appeal_id is not None else None
 
