@@ -146,15 +146,20 @@ def log_page(contest: Contest, filters: Filters, locale: str, per_page: int = PE
 
 
 def log_entries(contest: Contest, filters: Filters, locale: str) -> Iterator[ReadableEntry]:
-    """Every entry the filters select, newest first, read in batches."""
+    """Every entry the filters select, newest first, read in batches; a filter naming
+    nothing is refused here, before the first entry is read."""
     wording = Wording(contest, locale)
-    where = _where(contest, filters, wording.hidden)
+    return _batches(wording, _where(contest, filters, wording.hidden))
+
+
+def _batches(wording: Wording, where: list[ColumnElement[bool]]) -> Iterator[ReadableEntry]:
     before: int | None = None
     while True:
         query = select(AuditEntry).where(*where)
         if before is not None:
             query = query.where(AuditEntry.seq < before)
-        batch = list(db.session.scalars(query.order_by(AuditEntry.seq.desc()).limit(EXPORT_BATCH)))
+        query = query.order_by(AuditEntry.seq.desc()).limit(EXPORT_BATCH)
+        batch = list(db.session.scalars(query))
         yield from (wording.read(entry) for entry in batch)
         if len(batch) < EXPORT_BATCH:
             return
