@@ -22,7 +22,7 @@ COLUMNS: tuple[tuple[str, int, Callable[[ReadableEntry], object]], ...] = (
     (N_("Who"), 16, lambda e: e.who),
     (N_("Role"), 12, lambda e: e.role),
     (N_("What"), 30, lambda e: e.what),
-    (N_("Entrant"), 18, lambda e: e.entrant),
+    (N_("Entrant concerned"), 18, lambda e: e.entrant),
     (N_("About"), 30, lambda e: e.about),
     (N_("Before"), 24, lambda e: e.before),
     (N_("After"), 24, lambda e: e.after),

@@ -229,7 +229,7 @@ def test_the_export_holds_the_filtered_log_in_plain_words_and_as_recorded(
         "Who",
         "Role",
         "What",
-        "Entrant",
+        "Entrant concerned",
         "About",
         "Before",
         "After",
@@ -241,7 +241,8 @@ def test_the_export_holds_the_filtered_log_in_plain_words_and_as_recorded(
     ]
     assert len(rows) == 3  # the correction and the mark, newest first
     corrected = dict(zip(rows[0], rows[1], strict=True))
-    assert corrected["What"] == "Corrected a mark" and corrected["Entrant"] == "W01 王建军"
+    assert corrected["What"] == "Corrected a mark"
+    assert corrected["Entrant concerned"] == "W01 王建军"
     assert (corrected["Before"], corrected["After"]) == ("85", "90")
     assert corrected["Why"] == '=HYPERLINK("http://x")'  # text, never a formula
     assert sheet.cell(row=2, column=10).data_type == "s"
