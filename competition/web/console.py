@@ -7,6 +7,7 @@ page (or a 403/404 page), never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -28,14 +29,16 @@ from competition.local_time import COMMON_ZONES
 from competition.models import Contest, Event
 from competition.rules import ProblemsError, RuleFileError
 from competition.services import (
-    audit,
+    audit_reading,
     contests,
     lifecycle,
     publication,
+    rule_summary,
     stages,
     standings,
     users,
 )
+from competition.services.audit_export import audit_xlsx_bytes as audit_export_xlsx
 from competition.services.authority import Actor, Refused, roles_in
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
@@ -53,6 +56,7 @@ from competition.web.forms import (
 )
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.before_request
@@ -258,6 +262,7 @@ def _rules_page(found: Contest, role: str, form: RuleVersionForm, problems: list
         form=form,
         problems=problems,
         count_form=ItemCountForm(),
+        summaries=rule_summaries(found),
         item_counts={event.id: contests.offered_item_counts(event) or [] for event in found.events},
     )
 
@@ -279,11 +284,59 @@ def item_count(contest_id: int, event_id: int) -> Response:
     return redirect(url_for("console.rules", contest_id=contest_id))
 
 
+def rule_summaries(found: Contest) -> dict[int, rule_summary.RuleSummary]:
+    """Each event's rule file in force (for the item count it chose), as a summary in the
+    reader's language."""
+    return {
+        event.id: rule_summary.summary(contests.ruleset_of(event), current_locale())
+        for event in found.events
+    }
+
+
 @bp.get("/contests/<int:contest_id>/audit")
-def audit_log(contest_id: int) -> str:
+def audit_log(contest_id: int) -> tuple[str, int]:
+    """The audit log in plain language, filtered by the query's parameters and paged."""
     found, role = contest_or_abort(contest_id)
-    entries = audit.entries_about(found.id, [e.id for e in found.events])
-    return render_template("console/audit.html", contest=found, role=role, entries=entries)
+    locale = current_locale()
+    filters, problems = audit_reading.parse_filters(request.args)
+    log = None
+    if not problems:
+        try:
+            log = audit_reading.log_page(found, filters, locale)
+        except audit_reading.FilterRefused as refused:
+            problems = [refused.message]
+    page = render_template(
+        "console/audit.html",
+        contest=found,
+        role=role,
+        filters=filters,
+        log=log,
+        problems=[problem.render(locale) for problem in problems],
+        actors=audit_reading.actor_options(found, locale),
+        actions=audit_reading.action_options(found, locale),
+    )
+    return page, 400 if problems else 200
+
+
+@bp.get("/contests/<int:contest_id>/audit.xlsx")
+def audit_export(contest_id: int) -> Response:
+    """The filtered log as XLSX; filters that cannot be used go back to the page, which
+    names them."""
+    found, _role = contest_or_abort(contest_id)
+    filters, problems = audit_reading.parse_filters(request.args)
+    back = url_for("console.audit_log", contest_id=found.id)
+    back += f"?{urlencode(request.args.to_dict())}" if request.args else ""
+    if problems:
+        return redirect(back)
+    try:
+        data = audit_export_xlsx(found, filters, current_locale())
+    except audit_reading.FilterRefused:
+        return redirect(back)
+    return Response(
+        data,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=contest{found.id}-audit.xlsx"},
+    )
 
 
 @bp.route("/contests/<int:contest_id>/events/<int:event_id>/simulate", methods=["GET", "POST"])
