@@ -18,6 +18,7 @@ from competition.extensions import db
 from competition.models import Contest, Event, Publication
 from competition.models.base import utcnow
 from competition.models.contest import BOARD_MODES
+from competition.rules import RuleSet
 from competition.rules.messages import N_, msg
 from competition.rules.model import CriterionBase
 from competition.rules.numbers import format_exact
@@ -139,8 +140,15 @@ def event_board(
         # the attribute columns in rule-file order: a row's ``attributes`` is a JSON object,
         # whose keys a JSON writer may sort (the page's and the API's do, the socket's not)
         "attributes": [label for _, label in shown],
+        # what the rule file calls its entrants (参赛果园), to head the names; "" for people
+        "entrant_label": _entrant_label(ruleset),
         "rows": rows,
     }
+
+
+def _entrant_label(ruleset: RuleSet) -> str:
+    entrants = ruleset.rule.entrants
+    return entrants.label if entrants.kind != "individual" and entrants.label else ""
 
 
 def _decided_label(criteria: Mapping[str, CriterionBase], decided: str | None) -> str | None:

@@ -127,7 +127,7 @@ def _accounts() -> tuple[Actor, Actor, Actor]:
         admin, *ORGANISER, display_name="市总工会竞赛组委会"
     )
     chief_user = found.get(CHIEF_JUDGE[0]) or users.create_user(
-        admin, *CHIEF_JUDGE, display_name="裁判长 王建国"
+        admin, *CHIEF_JUDGE, display_name="王建国"
     )
     return admin, Actor.of_user(organiser_user), Actor.of_user(chief_user)
 

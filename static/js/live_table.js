@@ -79,7 +79,7 @@
     }
 
     function columnsOf(event, board) {
-      var columns = [{ id: "rank", title: T.rank }, { id: "label", title: board.names_open ? T.name : T.code }];
+      var columns = [{ id: "rank", title: T.rank }, { id: "label", title: board.names_open ? (event.entrant_label || T.name) : T.code }];
       var numbered = board.names_open && (event.rows || []).some(function (row) {
         return row.number && row.number !== row.label;
       });

@@ -60,6 +60,13 @@ def rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     return list(document["events"][0]["rows"])
 
 
+def test_the_names_are_headed_by_what_the_rule_file_calls_its_entrants(
+    orchards: Orchards,
+) -> None:
+    (event,) = board.live_board(contest_of(orchards))["events"]
+    assert event["entrant_label"] == "参赛果园"  # orchards, not 姓名
+
+
 # --- privacy ------------------------------------------------------------------------------
 
 
