@@ -158,7 +158,8 @@ def test_a_long_sheet_keeps_its_headings_prompts_to_sign_and_locks_after_signing
     expect(grid.locator("thead th.entrant-head")).to_have_text("参赛果园")
 
     # far down the sheet the headings are still there, just under the bar
-    page.locator("section.sheet tbody tr >> nth=99").scroll_into_view_if_needed()
+    # in the page, at once: the sheet may be drawn again meanwhile (its rows replaced)
+    page.evaluate("document.querySelectorAll('section.sheet tbody tr')[99].scrollIntoView()")
     page.mouse.wheel(0, 200)
     heading = grid.locator("thead th >> nth=1")
     expect(heading).to_be_in_viewport()

@@ -47,7 +47,10 @@ def published_demo(server: LiveServer) -> int:
                 marks.record_mark(judge, event.id, mark)
         scoring.sign_sheet(judge, event.id)
         for step in ("close_scoring", "lock", "publish"):
-            lifecycle.advance(organiser, contest.id, step, "结果公示")
+            # the expert's top marks on YA118 are flagged: overridden, with the reason
+            lifecycle.advance(
+                organiser, contest.id, step, "偏离评分已复核，结果公示", override=True
+            )
         contest_id = contest.id
         db.session.remove()
     return contest_id
