@@ -44,6 +44,13 @@ def when_text(at: datetime, zone: str, locale: str) -> str:
     return local_time(at, zone, locale, seconds=True, named=False)
 
 
+ABOUT_JUDGE = N_("judge")
+ABOUT_USER = N_("user")
+ABOUT_CRITERION = N_("criterion")
+ABOUT_ITEM = N_("item")
+ABOUT_APPEAL = N_("appeal")
+
+
 @dataclass(frozen=True)
 class ReadableEntry:
     seq: int
@@ -180,6 +187,7 @@ class Wording:
         return masked
 
     # --- about what, and the values ------------------------------------------------------
+    # (the words are constants: pybabel does not look inside f-strings)
 
     def _about(self, parts: dict[str, str], values: dict[str, Any], event_id: int | None) -> str:
         shown = []
@@ -187,20 +195,20 @@ class Wording:
             shown.append(self.events[event_id].name)
         judge = _number(parts.get("judge")) or _number(values.get("judge"))
         if judge is not None:
-            shown.append(f"{self._(N_('judge'))} {self.judges.get(judge, f'#{judge}')}")
+            shown.append(f"{self._(ABOUT_JUDGE)} {self.judges.get(judge, f'#{judge}')}")
         user = _number(parts.get("user")) or _number(values.get("user"))
         if user is not None:
-            shown.append(f"{self._(N_('user'))} {self._user(user) or f'#{user}'}")
+            shown.append(f"{self._(ABOUT_USER)} {self._user(user) or f'#{user}'}")
         criterion = _text(values.get("criterion"))
         if criterion:
-            shown.append(f"{self._(N_('criterion'))} {self._criterion(event_id, criterion)}")
+            shown.append(f"{self._(ABOUT_CRITERION)} {self._criterion(event_id, criterion)}")
         item = parts.get("item") if "item" in parts else _text(values.get("item"))
         if item:
-            shown.append(f"{self._(N_('item'))} {item}")
+            shown.append(f"{self._(ABOUT_ITEM)} {item}")
         elif "item" in parts:
             shown.append(self._(N_("the whole event")))
         if "appeal" in parts:
-            shown.append(f"{self._(N_('appeal'))} #{parts['appeal']}")
+            shown.append(f"{self._(ABOUT_APPEAL)} #{parts['appeal']}")
         return " · ".join(shown)
 
     def _criterion(self, event_id: int | None, name: str) -> str:

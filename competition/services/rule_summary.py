@@ -138,7 +138,7 @@ def summary(ruleset: RuleSet, locale: str) -> RuleSummary:
         tiers=[_tier(ruleset, tier, _) for tier in (rule.awards.tiers if rule.awards else [])],
         awards=_award_notes(ruleset, _),
         titles=[
-            (t.name, t.when + (f" ({_('needs approval')})" if t.needs_approval else ""))
+            (t.name, t.when + (" (" + _("needs approval") + ")" if t.needs_approval else ""))
             for t in rule.titles
         ],
     )
@@ -147,7 +147,7 @@ def summary(ruleset: RuleSet, locale: str) -> RuleSummary:
 def _tiebreak(ruleset: RuleSet, step: TieBreak, _: _Translate) -> str:
     best = step.sense(ruleset.rule.ranking.order)
     sense = _("highest first") if best == "desc" else _("lowest first")
-    counted = f", {_('counting back over the items')}" if step.countback else ""
+    counted = ", " + _("counting back over the items") if step.countback else ""
     return f"{_label(ruleset, step.name)} ({sense}{counted})"
 
 
@@ -212,7 +212,8 @@ def _points_rule(points: Points, _: _Translate) -> str:
             f"±{number(b.within)} → {number(b.points)}" for b in points.tolerance.bands
         )
         rest = _("otherwise {points}").format(points=number(points.tolerance.otherwise))
-        return f": {_('target')} {number(points.tolerance.target)}; {bands}; {rest}"
+        target = _("target")
+        return f": {target} {number(points.tolerance.target)}; {bands}; {rest}"
     if points.deduct is not None:
         d = points.deduct
         text = _("{start}, minus {points} per {per}").format(
@@ -223,13 +224,14 @@ def _points_rule(points: Points, _: _Translate) -> str:
         return f": {text}"
     if points.bands is not None:
         bands = ", ".join(f"≥ {number(b.min)} → {number(b.points)}" for b in points.bands.steps)
-        return f": {bands}; {_('otherwise {points}').format(points=number(points.bands.otherwise))}"
+        rest = _("otherwise {points}").format(points=number(points.bands.otherwise))
+        return f": {bands}; {rest}"
     if points.minmax is not None:
         m = points.minmax
         text = _("scaled between the lowest and the highest, × {weight}").format(
             weight=number(m.weight)
         )
-        return f": {text}" + (f" ({_('lower is better')})" if m.invert else "")
+        return f": {text}" + (" (" + _("lower is better") + ")" if m.invert else "")
     if points.relative_to_best is not None:
         weight = number(points.relative_to_best.weight)
         return ": " + _("relative to the best, × {weight}").format(weight=weight)
@@ -299,11 +301,11 @@ def _total(ruleset: RuleSet, _: _Translate) -> str:
 
 def _penalty(label: str, deduct: Decimal | str | None, disqualify: bool, _: _Translate) -> str:
     if disqualify:
-        return f"{label}: {_('disqualified')}"
+        return label + ": " + _("disqualified")
     if deduct is not None:
         amount = number(deduct) if isinstance(deduct, Decimal) else deduct
-        return f"{label}: {_('{points} off the total').format(points=amount)}"
-    return f"{label}: {_('withdrawn')}"
+        return label + ": " + _("{points} off the total").format(points=amount)
+    return label + ": " + _("withdrawn")
 
 
 def _tier(ruleset: RuleSet, tier: Tier, _: _Translate) -> TierLine:
