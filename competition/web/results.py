@@ -76,12 +76,13 @@ def index(contest_id: int) -> str:
             continue
         form = DecisionForm(prefix=f"a{appeal.id}")
         criteria = contests.ruleset_of(events[appeal.event_id]).rule.criteria
+        measured = _("measured")  # outside the f-string, where pybabel finds it
         form.mark.choices = [
             SelectChoice(
                 m.id,
                 f"{criteria[m.criterion].label or m.criterion}"
                 f"{' [' + m.item + ']' if m.item else ''} · "
-                f"{m.judge or _('measured')}: {m.value}",
+                f"{m.judge or measured}: {m.value}",
             )
             for m in appeal_service.marks_of(appeal)
         ]
