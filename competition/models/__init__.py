@@ -12,6 +12,7 @@ from competition.models.people import (
     Judge,
     User,
 )
+from competition.models.programme import Conflict, Organisation, Person, Programme, Qualifier
 from competition.models.publication import Appeal, Certificate, Publication
 
 __all__ = [
@@ -23,13 +24,18 @@ __all__ = [
     "BlindCode",
     "BlindDraw",
     "Certificate",
+    "Conflict",
     "Contest",
     "ContestRole",
     "Entrant",
     "Event",
     "Judge",
     "Mark",
+    "Organisation",
+    "Person",
+    "Programme",
     "Publication",
+    "Qualifier",
     "Round",
     "RuleVersion",
     "SheetSignoff",

@@ -46,6 +46,10 @@ class Contest(db.Model):  # type: ignore[name-defined,misc]
     issued_on: Mapped[date | None] = mapped_column(Date)
     seal_image: Mapped[bytes | None] = mapped_column(LargeBinary)
     seal_type: Mapped[str | None] = mapped_column(String(32))  # the image's MIME type
+    # the programme it belongs to and the organisation that runs it (its level is theirs)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    trade: Mapped[str | None] = mapped_column(String(64))  # 焊工, 电工, 果业 …
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     events: Mapped[list[Event]] = relationship(
         back_populates="contest", order_by="Event.position", cascade="all, delete-orphan"

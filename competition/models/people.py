@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # raised on sign-out: a session cookie names the version it was issued under, so a cookie
     # copied before the sign-out no longer opens the console
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # an organiser of this organisation sees and runs its contests and those below it
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     roles: Mapped[list[ContestRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -63,8 +65,13 @@ class Entrant(db.Model):  # type: ignore[name-defined,misc]
     code: Mapped[Code]
     name: Mapped[Label]
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # carried over by a qualifier: from which event, at which rank and with which total
+    qualified_from_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    qualified_rank: Mapped[int | None] = mapped_column(Integer)
+    qualified_total: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    event: Mapped[Event] = relationship()
+    event: Mapped[Event] = relationship(foreign_keys=[event_id])
 
 
 class Judge(db.Model):  # type: ignore[name-defined,misc]
@@ -76,6 +83,7 @@ class Judge(db.Model):  # type: ignore[name-defined,misc]
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     unit: Mapped[str] = mapped_column(String(200), default="")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(256))
     # wrong PINs since the last right one, and the end of a lockout: in the database, so every
