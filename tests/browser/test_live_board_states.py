@@ -282,7 +282,9 @@ def test_unblinding_opens_the_names_on_the_open_page_and_keeps_the_followed_entr
         blind_service.unblind(scene.admin, scene.contest_id)
         db.session.remove()
 
-    expect(phone.locator("thead th.col-label")).to_have_text("姓名")
+    expect(phone.locator("thead th.col-label")).to_have_text(
+        "参赛果园"
+    )  # what the rule file calls its entrants
     expect(rows.locator(".label")).to_have_text(
         sorted((f"果园{code}" for code in scene.codes), reverse=True)
     )

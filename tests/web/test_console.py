@@ -249,7 +249,7 @@ def test_admin_creates_accounts_and_gives_contest_roles(client: FlaskClient) -> 
         f"/console/contests/{contest.id}/roles", data={"username": "chief", "role": "chief_judge"}
     )
     dashboard = client.get(f"/console/contests/{contest.id}")
-    assert "裁判长 (chief)" in dashboard.text
+    assert '<li>裁判长：裁判长 <span class="hint">(chief)</span></li>' in dashboard.text
     chief = db_app_client_for(client)
     sign_in(chief, "chief")
     assert chief.get(f"/console/contests/{contest.id}").status_code == 200
@@ -326,10 +326,10 @@ def test_the_dashboard_names_every_role_the_account_holds(client: FlaskClient) -
     contest = make_contest(admin, organisers=(organiser.id or 0,))
     sign_in(client, "organiser")
     page = client.get(f"/console/contests/{contest.id}")
-    assert "你的角色: 组织者" in page.text
+    assert "你的角色：组织者" in page.text
     client.post(
         f"/console/contests/{contest.id}/roles",
         data={"username": "organiser", "role": "chief_judge"},
     )
     page = client.get(f"/console/contests/{contest.id}")
-    assert "你的角色: 组织者 / 裁判长" in page.text
+    assert "你的角色：组织者 / 裁判长" in page.text
