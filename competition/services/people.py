@@ -73,9 +73,8 @@ def person_by_id_number(id_number: str) -> Person | None:
     )
 
 
-def create_person(actor: Actor, name: str, unit: str = "", id_number: str = "") -> Person:
-    """A new person; refused when the ID number is wrong or already someone's."""
-    _may_keep_people(actor)
+def _new_person(name: str, unit: str, id_number: str) -> Person:
+    """A person added to the session (not committed), checked first."""
     name, unit, id_number = name.strip(), unit.strip(), id_number.strip()
     if not name or len(name) > NAME_LENGTH:
         raise Refused("invalid", msg(N_("a name of 1 to {limit} characters"), limit=NAME_LENGTH))
@@ -92,8 +91,32 @@ def create_person(actor: Actor, name: str, unit: str = "", id_number: str = "") 
         person.id_hash, person.id_tail = id_hash(id_number), id_tail(id_number)
     db.session.add(person)
     db.session.flush()
+    return person
+
+
+def _record_new(actor: Actor, person: Person, role: str) -> None:
     after = {"person": person.id, "id_number": person.id_hash is not None}
-    audit.record(actor, "person.create", f"person:{person.id}", role=_role(actor), after=after)
+    audit.record(actor, "person.create", f"person:{person.id}", role=role, after=after)
+
+
+def create_person(actor: Actor, name: str, unit: str = "", id_number: str = "") -> Person:
+    """A new person; refused when the ID number is wrong or already someone's."""
+    _may_keep_people(actor)
+    person = _new_person(name, unit, id_number)
+    _record_new(actor, person, _role(actor))
+    db.session.commit()
+    return person
+
+
+def link_new_person(
+    actor: Actor, entrant_id: int, name: str, unit: str = "", id_number: str = ""
+) -> Person:
+    """Put the person an entrant is on record and link them, in one transaction."""
+    entrant = _entrant(entrant_id)
+    role = require_role(actor, entrant.event.contest_id, ["organiser"])
+    person = _new_person(name, unit, id_number)
+    _record_new(actor, person, role)
+    _link(actor, role, entrant, person.id)
     db.session.commit()
     return person
 
@@ -104,21 +127,30 @@ def _role(actor: Actor) -> str:
 
 def link_entrant(actor: Actor, entrant_id: int, person_id: int | None) -> Entrant:
     """The organiser says who an entrant is (None: no one on record)."""
-    entrant = db.session.get(Entrant, entrant_id)
-    if entrant is None:
-        raise Refused("not_found", msg(N_("no such entrant")))
+    entrant = _entrant(entrant_id)
     role = require_role(actor, entrant.event.contest_id, ["organiser"])
     if person_id is not None:
         person = db.session.get(Person, person_id)
         if person is None or person.erased_at is not None:
             raise Refused("not_found", msg(N_("no such person")))
+    _link(actor, role, entrant, person_id)
+    db.session.commit()
+    return entrant
+
+
+def _entrant(entrant_id: int) -> Entrant:
+    entrant = db.session.get(Entrant, entrant_id)
+    if entrant is None:
+        raise Refused("not_found", msg(N_("no such entrant")))
+    return entrant
+
+
+def _link(actor: Actor, role: str, entrant: Entrant, person_id: int | None) -> None:
     before = {"person": entrant.person_id}
     entrant.person_id = person_id
     subject = f"event:{entrant.event_id}/entrant:{entrant.code}"
     after = {"person": person_id}
     audit.record(actor, "entrant.person", subject, role=role, before=before, after=after)
-    db.session.commit()
-    return entrant
 
 
 # --- an import's rows ------------------------------------------------------------------------
