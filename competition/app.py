@@ -27,6 +27,7 @@ from competition.web import (
     judges,
     live,
     monitor,
+    people,
     public,
     results,
     security,
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(live.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(awards.bp)
+    app.register_blueprint(people.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -49,6 +49,10 @@ SENTENCES = {
     "appeal.record": N_("Recorded an appeal"),
     "appeal.upheld": N_("Upheld an appeal"),
     "appeal.rejected": N_("Rejected an appeal"),
+    "person.create": N_("Put a person on record"),
+    "entrant.person": N_("Said which person on record an entrant is"),
+    "person.export": N_("Exported a person's data (a request under PIPL)"),
+    "person.erase": N_("Erased a person's data on request (PIPL)"),
 }
 
 ROLES = {
@@ -97,6 +101,13 @@ KEYS = {
     "events": N_("events"),
     "blind": N_("blind judging"),
     "assignment": N_("assignment"),
+    "person": N_("person"),
+    "id_number": N_("ID number"),
+    "erased": N_("erased"),
+    "erased_at": N_("erased at"),
+    "people_linked": N_("people found on record"),
+    "people_created": N_("people put on record"),
+    "near_matches": N_("possible matches to confirm"),
 }
 
 ROUND_STATES = {"open": N_("open"), "closed": N_("closed")}

@@ -21,8 +21,9 @@ from competition.services.entrant_sheets import (
     SheetProblem,
     Value,
     decimal_text,
-    fields,
+    import_fields,
 )
+from competition.services.person_ids import id_problem, normalised
 
 _CODE_WORDS = ["code", "entrant", "entrant code", "id", "no", "编号", "选手编号", "参赛编号"]
 _CODE_WORDS += ["果园编号", "参赛号", "参赛证号", "单位编号", "队伍编号", "代码"]
@@ -39,6 +40,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "age": ("年龄",),
     "team": ("队伍", "团队", "代表队", "参赛队"),
     "group": ("组别", "分组"),
+    "id_number": ("身份证", "身份证号码", "公民身份号码", "证件号码", "id card", "id card number"),
 }
 
 
@@ -49,7 +51,7 @@ def _key(text: str) -> str:
 
 def _vocabulary(ruleset: RuleSet) -> dict[str, str]:
     """Normalised header → field; names and labels win over synonyms."""
-    columns = fields(ruleset)
+    columns = import_fields(ruleset)
     label = ruleset.rule.entrants.label or ""
     exact = [(w, f.key) for f in columns for w in (f.key, f.header, f.english)]
     made = [(label + "编号", "code"), (label + "名称", "name"), (label + "姓名", "name")]
@@ -87,7 +89,7 @@ def validate(
 ) -> list[EntrantRow]:
     """Every row checked and typed, or :class:`SheetError` with every problem (at most
     :data:`MAX_PROBLEMS`): the caller imports all rows or none."""
-    columns = fields(ruleset)
+    columns = import_fields(ruleset)
     by_key = {field.key: field for field in columns}
     problems = _mapping_problems(sheet, mapping, by_key)
     if problems:
@@ -159,7 +161,9 @@ class _RowChecker:
                 values[field.key] = value
         if len(self.problems) == before:
             code, name = str(values.pop("code")), str(values.pop("name"))
-            self.rows.append(EntrantRow(number, code, name, values))
+            id_number = values.pop("id_number", None)
+            id_text = normalised(str(id_number)) if id_number else None
+            self.rows.append(EntrantRow(number, code, name, values, id_text))
 
     def _cell(self, number: int, header: str, field: Field, text: str) -> Value | None:
         problem = _problem(field, text) if field.key != "code" else self._code_problem(text)
@@ -198,6 +202,8 @@ def _problem(field: Field, text: str) -> Message | None:
         return msg(N_("the name is empty"))
     if not text:
         return msg(N_("required, but empty")) if field.required else None
+    if field.key == "id_number":
+        return id_problem(text)
     if field.key == "name" and len(text) > NAME_LENGTH:
         return msg(N_("longer than {limit} characters"), limit=NAME_LENGTH)
     if field.type == "number" and decimal_text(text) is None:

@@ -76,6 +76,7 @@ class EntrantRow:
     code: str
     name: str
     attributes: dict[str, Value]
+    id_number: str | None = None  # checked, linked to a person, never stored
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,11 @@ class Field:
     type: Literal["text", "number", "bool"] = "text"
     required: bool = False
     values: tuple[str, ...] = ()
+
+
+# an optional column of an import (not of the template or the export): the person's
+# national ID, which finds or makes the person record and is then forgotten
+ID_NUMBER = Field("id_number", "身份证号", "ID number")
 
 
 def fields(ruleset: RuleSet) -> list[Field]:
@@ -105,6 +111,11 @@ def fields(ruleset: RuleSet) -> list[Field]:
     if team is not None and team.attribute not in entrants.attributes:
         result.append(Field(team.attribute, "队伍", team.attribute, required=True))
     return result
+
+
+def import_fields(ruleset: RuleSet) -> list[Field]:
+    """The columns an import may map: the entrant's fields and the ID number."""
+    return [*fields(ruleset), ID_NUMBER]
 
 
 _ZIP = b"PK\x03\x04"

@@ -18,7 +18,7 @@ from competition.extensions import db
 from competition.models import Assignment, BlindCode, Entrant, Event
 from competition.rules import RuleSet
 from competition.rules.messages import N_, msg
-from competition.services import audit, outbox
+from competition.services import audit, outbox, people
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 from competition.services.entrant_checks import suggest_mapping, validate
@@ -31,9 +31,11 @@ from competition.services.entrant_sheets import (
     SheetError,
     SheetProblem,
     fields,
+    import_fields,
     read_sheet,
 )
 from competition.services.entrant_workbooks import entrants_xlsx, template_xlsx
+from competition.services.people import ImportLinks
 from competition.services.stages import stage_name
 
 EDITABLE = ("draft", "registration")
@@ -46,6 +48,7 @@ class ImportResult:
     filename: str
     sha256: str
     mapping: dict[str, str | None]
+    people: ImportLinks = ImportLinks(0, 0, [])
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def preview_sheet(actor: Actor, event_id: int, data: bytes, filename: str) -> Sh
     event, _ = _event_for(actor, event_id, ["organiser"])
     ruleset = rules_of(event)
     sheet = read_sheet(data, filename)
-    return SheetPreview(sheet, suggest_mapping(sheet.headers, ruleset), fields(ruleset))
+    return SheetPreview(sheet, suggest_mapping(sheet.headers, ruleset), import_fields(ruleset))
 
 
 def _codes(event_id: int) -> set[str]:
@@ -112,10 +115,15 @@ def import_entrants(
     total = 2 * len(sheet.rows)
     checking = (lambda done, _: progress(done, total)) if progress else None
     rows = validate(sheet, used, ruleset, _codes(event.id), checking)
+    people.check_rows(rows, next((h for h, k in used.items() if k == "id_number"), None))
     sha256 = hashlib.sha256(data).hexdigest()
-    after = {"count": len(rows), "file": filename, "sha256": sha256, "mapping": used}
+    after: dict[str, object] = {"count": len(rows), "file": filename, "sha256": sha256}
+    after["mapping"] = used
     try:
         _insert(event.id, rows, progress, total)
+        links = people.link_rows(event, rows)
+        after |= {"people_linked": links.linked, "people_created": links.created}
+        after["near_matches"] = len(links.near)
         outbox.record(event.contest_id, outbox.EVENT, event.id)
         audit.record(actor, "entrants.import", f"event:{event.id}", role=role, after=after)
         db.session.commit()
@@ -124,7 +132,7 @@ def import_entrants(
         db.session.rollback()
         text = N_("some of these codes were registered meanwhile: import the sheet again")
         raise Refused("conflict", msg(text)) from None
-    return ImportResult(len(rows), filename, sha256, used)
+    return ImportResult(len(rows), filename, sha256, used, links)
 
 
 def _insert(event_id: int, rows: list[EntrantRow], progress: Progress | None, total: int) -> None:

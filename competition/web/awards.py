@@ -25,6 +25,7 @@ from competition.services import (
 )
 from competition.services.authority import Actor
 from competition.services.board import PUBLISHED, latest_publication, public_contest
+from competition.services.person_ids import public_token
 from competition.web.security import VERIFY_LIMIT, failed_lookup
 
 bp = Blueprint("awards", __name__)
@@ -104,4 +105,11 @@ def verify(code: str) -> str | tuple[str, int]:
     if found is None:
         return render_template("results/verify.html", found=None, code=code[:32]), 404
     signature = documents.signature(found.contest, found.certificate.issued_at)
-    return render_template("results/verify.html", found=found, code=code, signature=signature)
+    person_id = found.entrant.person_id
+    return render_template(
+        "results/verify.html",
+        found=found,
+        code=code,
+        signature=signature,
+        person_token=public_token(person_id) if person_id is not None else None,
+    )

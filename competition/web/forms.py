@@ -184,3 +184,27 @@ class DocumentsForm(FlaskForm):  # type: ignore[misc]
 
 class SealForm(FlaskForm):  # type: ignore[misc]
     seal = FileField(_l("Seal image (PNG or JPEG, at most 512 KB)"))
+
+
+class PersonForm(FlaskForm):  # type: ignore[misc]
+    """A person put on record by the organiser; the ID number is checked and never kept."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
+    id_number = StringField(
+        _l("ID number (only its last four are kept)"), validators=[Optional(), Length(max=40)]
+    )
+
+
+class LinkForm(FlaskForm):  # type: ignore[misc]
+    """Which person on record an entrant is (0: no one)."""
+
+    person = IntegerField(_l("Person"), validators=[Optional()])
+
+
+class EraseForm(FlaskForm):  # type: ignore[misc]
+    """An erasure on the person's request: the request is the reason."""
+
+    reason = TextAreaField(
+        _l("Reason (the person's request)"), validators=[DataRequired(), Length(max=2000)]
+    )

@@ -134,7 +134,7 @@ def test_english_headers_and_a_chosen_mapping(organiser: Actor, welding: Contest
     odd = xlsx([["号码", "人", "厂", "工人?", "备注"], ["W02", "Li", "Heat", "0", "x"]])
     preview = entrants.preview_sheet(organiser, event_id, odd, "b.xlsx")
     assert set(preview.mapping.values()) == {None}
-    assert [f.key for f in preview.fields] == ["code", "name", "unit", "is_worker"]
+    assert [f.key for f in preview.fields] == ["code", "name", "unit", "is_worker", "id_number"]
     mapping = {"号码": "code", "人": "name", "厂": "unit", "工人?": "is_worker", "备注": None}
     entrants.import_entrants(organiser, event_id, odd, "b.xlsx", mapping=mapping)
     assert registered(welding) == [

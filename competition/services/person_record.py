@@ -1,0 +1,180 @@
+"""What a person has done, from the published results: every contest and event they
+entered, their rank, total, award, titles and certificates; the public part of it, masked;
+and all of it as JSON for a request under PIPL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from competition.extensions import db
+from competition.models import Certificate, Contest, ContestRole, Entrant, Event, Person
+from competition.rules.messages import N_, msg
+from competition.services import audit
+from competition.services.authority import Actor, Refused
+from competition.services.board import PUBLISHED, latest_publication
+from competition.services.person_ids import masked_id, public_token
+from competition.services.privacy import masked_name
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event a person entered; the results only once they are published."""
+
+    contest: Contest
+    event: Event
+    entrant: Entrant
+    published: bool
+    rank: int | None = None
+    total: str | None = None
+    award: str = ""
+    titles: list[str] = field(default_factory=list)
+    certificates: list[Certificate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Record:
+    person: Person
+    entries: list[Entry]
+
+    @property
+    def token(self) -> str:
+        return public_token(self.person.id)
+
+    @property
+    def masked_name(self) -> str:
+        return masked_name(self.person.name)
+
+    @property
+    def masked_id(self) -> str:
+        return masked_id(self.person.id_tail)
+
+
+def _entrants(person_id: int) -> list[Entrant]:
+    return list(
+        db.session.scalars(
+            select(Entrant).where(Entrant.person_id == person_id).order_by(Entrant.id)
+        )
+    )
+
+
+def may_see(actor: Actor, person_id: int) -> bool:
+    """An admin, or an organiser of a contest the person entered."""
+    if actor.is_admin:
+        return True
+    if actor.kind != "user" or actor.id is None:
+        return False
+    entered = (
+        select(Event.contest_id)
+        .join(Entrant, Entrant.event_id == Event.id)
+        .where(Entrant.person_id == person_id)
+    )
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ContestRole.user_id == actor.id,
+                    ContestRole.role == "organiser",
+                    ContestRole.contest_id.in_(entered),
+                )
+            )
+        )
+    )
+
+
+def _person(actor: Actor | None, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or (actor is not None and not may_see(actor, person_id)):
+        raise Refused("not_found", msg(N_("no such person")))
+    return person
+
+
+def _entry(entrant: Entrant, documents: dict[int, dict[str, Any] | None]) -> Entry:
+    event = entrant.event
+    contest = event.contest
+    if contest.id not in documents:
+        published = latest_publication(contest.id) if contest.status in PUBLISHED else None
+        documents[contest.id] = published.document if published is not None else None
+    document = documents[contest.id]
+    if document is None:
+        return Entry(contest, event, entrant, published=False)
+    event_doc: dict[str, Any] = next(
+        (e for e in document["events"] if e["id"] == event.id), {"rows": []}
+    )
+    row: dict[str, Any] = next((r for r in event_doc["rows"] if r["key"] == entrant.code), {})
+    issued = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.entrant_id == entrant.id, Certificate.revoked_at.is_(None))
+        .order_by(Certificate.id)
+    )
+    return Entry(
+        contest,
+        event,
+        entrant,
+        published=True,
+        rank=row.get("rank"),
+        total=row.get("total"),
+        award=row.get("award") or "",
+        titles=list(row.get("titles") or []),
+        certificates=list(issued),
+    )
+
+
+def person_record(actor: Actor | None, person_id: int) -> Record:
+    """The person's record for the console (``actor`` None: the public page, which shows
+    only published entries)."""
+    person = _person(actor, person_id)
+    documents: dict[int, dict[str, Any] | None] = {}
+    entries = [_entry(e, documents) for e in _entrants(person.id)]
+    if actor is None:
+        entries = [e for e in entries if e.published]
+    return Record(person, entries)
+
+
+def export_person(actor: Actor, person_id: int) -> dict[str, Any]:
+    """Everything held on the person, as a PIPL request is answered; the export is audited."""
+    record = person_record(actor, person_id)
+    person = record.person
+    audit.record(
+        actor,
+        "person.export",
+        f"person:{person.id}",
+        role="admin" if actor.is_admin else "organiser",
+    )
+    db.session.commit()
+    return {
+        "person": {
+            "id": person.id,
+            "name": person.name,
+            "unit": person.unit,
+            "id_number": record.masked_id or None,  # only the last four are kept
+            "expertise": person.expertise,
+            "created_at": _time(person.created_at),
+            "erased_at": _time(person.erased_at),
+        },
+        "entries": [
+            {
+                "contest": e.contest.name,
+                "event": e.event.name,
+                "code": e.entrant.code,
+                "name": e.entrant.name,
+                "attributes": e.entrant.attributes,
+                "published": e.published,
+                "rank": e.rank,
+                "total": e.total,
+                "award": e.award or None,
+                "titles": e.titles,
+                "certificates": [
+                    {"code": c.code, "issued_at": _time(c.issued_at)} for c in e.certificates
+                ],
+            }
+            for e in record.entries
+        ],
+    }
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

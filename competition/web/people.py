@@ -1,0 +1,154 @@
+"""People and their record: the console's person page, the JSON export and erasure (PIPL),
+linking an entrant to a person, and the public page a certificate's verification links to."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response as Redirect
+
+from competition.extensions import limiter
+from competition.i18n import current_locale
+from competition.models import Contest, Entrant, Event
+from competition.services import entrants, person_record
+from competition.services import people as people_service
+from competition.services.authority import Refused
+from competition.services.person_ids import masked_id, person_of_token
+from competition.web.console import STAGE_NAMES, actor, event_or_abort
+from competition.web.forms import EraseForm, LinkForm, PersonForm
+from competition.web.security import VERIFY_LIMIT, failed_lookup
+
+bp = Blueprint("people", __name__)
+
+
+def _record_or_abort(person_id: int) -> person_record.Record:
+    try:
+        return person_record.person_record(actor(), person_id)
+    except Refused:
+        abort(404)
+
+
+@bp.get("/console/people/<int:person_id>")
+@login_required
+def person(person_id: int) -> str:
+    record = _record_or_abort(person_id)
+    return render_template(
+        "console/person.html",
+        record=record,
+        erase_form=EraseForm(),
+        is_admin=actor().is_admin,
+        stage_names=STAGE_NAMES,
+    )
+
+
+@bp.get("/console/people/<int:person_id>/export")
+@login_required
+def export(person_id: int) -> Response:
+    try:
+        data = person_record.export_person(actor(), person_id)
+    except Refused:
+        abort(404)
+    answer = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    answer.headers["Content-Disposition"] = f"attachment; filename=person-{person_id}.json"
+    return answer
+
+
+@bp.post("/console/people/<int:person_id>/erase")
+@login_required
+def erase(person_id: int) -> Redirect:
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the erasure (the person's request)."), "error")
+        return redirect(url_for("people.person", person_id=person_id))
+    try:
+        people_service.erase_person(actor(), person_id, form.reason.data or "")
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+    else:
+        flash(_("The person's name, unit and ID number are erased; their results are kept."))
+    return redirect(url_for("people.person", person_id=person_id))
+
+
+ENTRANT = "/console/contests/<int:contest_id>/events/<int:event_id>/entrants/<code>/person"
+
+
+def _entrant(contest_id: int, event_id: int, code: str) -> tuple[Entrant, Contest, Event, str]:
+    contest, event, role = event_or_abort(contest_id, event_id)
+    entrant = next((e for e in entrants.event_entrants(event.id) if e.code == code), None)
+    if entrant is None:
+        abort(404)
+    return entrant, contest, event, role
+
+
+@bp.get(ENTRANT)
+@login_required
+def entrant_person(contest_id: int, event_id: int, code: str) -> str:
+    """Who an entrant is: the people of the same name to pick from, or a new one."""
+    entrant, contest, event, role = _entrant(contest_id, event_id, code)
+    form = PersonForm(name=entrant.name, unit=people_service.unit_of(entrant.attributes or {}))
+    return render_template(
+        "console/entrant_person.html",
+        contest=contest,
+        event=event,
+        role=role,
+        entrant=entrant,
+        candidates=people_service.people_named(entrant.name),
+        masked_id=masked_id,
+        form=form,
+        link_form=LinkForm(),
+    )
+
+
+@bp.post(ENTRANT + "/link")
+@login_required
+def link(contest_id: int, event_id: int, code: str) -> Redirect:
+    entrant, *_rest = _entrant(contest_id, event_id, code)
+    form = LinkForm()
+    here = url_for("people.entrant_person", contest_id=contest_id, event_id=event_id, code=code)
+    if not form.validate_on_submit():
+        flash(_("Pick a person."), "error")
+        return redirect(here)
+    try:
+        people_service.link_entrant(actor(), entrant.id, form.person.data or None)
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+        return redirect(here)
+    flash(_("The entrant %(code)s is linked.", code=code))
+    return redirect(here)
+
+
+@bp.post(ENTRANT + "/new")
+@login_required
+def new_person(contest_id: int, event_id: int, code: str) -> Redirect:
+    entrant, *_rest = _entrant(contest_id, event_id, code)
+    form = PersonForm()
+    here = url_for("people.entrant_person", contest_id=contest_id, event_id=event_id, code=code)
+    if not form.validate_on_submit():
+        flash(_("A name is needed."), "error")
+        return redirect(here)
+    try:
+        name, unit, id_number = form.name.data or "", form.unit.data or "", form.id_number.data
+        people_service.link_new_person(actor(), entrant.id, name, unit, id_number or "")
+    except Refused as refused:
+        flash(refused.render(current_locale()), "error")
+        return redirect(here)
+    flash(_("The entrant %(code)s is linked.", code=code))
+    return redirect(here)
+
+
+@bp.get("/people/<token>")
+@limiter.limit(lambda: VERIFY_LIMIT, deduct_when=failed_lookup)
+def public(token: str) -> str | tuple[str, int]:
+    """The public, verifiable part of a person's record: masked name, awards, titles and
+    the certificates with their verification links."""
+    person_id = person_of_token(token)
+    if person_id is None:
+        return render_template("public/person.html", record=None), 404
+    try:
+        record = person_record.person_record(None, person_id)
+    except Refused:
+        return render_template("public/person.html", record=None), 404
+    return render_template("public/person.html", record=record)
