@@ -12,16 +12,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     ColumnElement,
     CompoundSelect,
+    Integer,
     ScalarSelect,
     Select,
+    String,
     bindparam,
     exists,
+    func,
     literal,
+    literal_column,
     or_,
     select,
+    true,
     union_all,
 )
 
@@ -75,13 +81,11 @@ def read_ahead(contest_id: int, status: str, wanted: list[Wanted]) -> dict[int, 
     if kept is not transaction:
         found = {}
     links: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(wanted), AT_ONCE):
-        part = wanted[start : start + AT_ONCE]
-        params: dict[str, Any] = {}
-        for n, (event_id, code, item, criterion, judge) in enumerate(part):
-            params |= {f"m{n}_event_id": event_id, f"m{n}_code": code, f"m{n}_item": item}
-            params |= {f"m{n}_criterion": criterion, f"m{n}_judge_id": judge}
-        for row in connection.execute(_judged_cells(len(part)), params):
+    at_once = (len(wanted) or 1) if connection.dialect.name == "postgresql" else AT_ONCE
+    for start in range(0, len(wanted), at_once):
+        part = wanted[start : start + at_once]
+        statement, params = _cells_statement(connection.dialect.name, part)
+        for row in connection.execute(statement, params):
             one = part[int(row[-1])]
             found.setdefault(one, []).append(_cell(contest_id, status, one[0], row, True))
             if row[8] is None and row[-3] is not None:  # not revoked, and there is such a judge
@@ -241,6 +245,66 @@ def _statement(judged: bool, p: Param = bindparam) -> Select[Any]:
     )
 
 
+def _cells_statement(
+    dialect: str, part: list[Wanted]
+) -> tuple[Select[Any] | CompoundSelect[Any], dict[str, Any]]:
+    """The statement that reads ``part`` and its parameters. On PostgreSQL one statement
+    for any number of cells, the cells passed as arrays: the same text every time, so the
+    server plans it once per connection and keeps the plan (a union of twenty cells took
+    50 ms to plan and 8 ms to run). SQLite plans a union in microseconds."""
+    if dialect == "postgresql":
+        columns = list(zip(*part, strict=True))
+        names = ("event_id", "code", "item", "criterion", "judge_id")
+        params: dict[str, Any] = {
+            f"w_{name}": list(col) for name, col in zip(names, columns, strict=True)
+        }
+        params["w_n"] = list(range(len(part)))
+        return _UNNESTED, params
+    params = {}
+    for n, (event_id, code, item, criterion, judge) in enumerate(part):
+        params |= {f"m{n}_event_id": event_id, f"m{n}_code": code, f"m{n}_item": item}
+        params |= {f"m{n}_criterion": criterion, f"m{n}_judge_id": judge}
+    return _judged_cells(len(part)), params
+
+
+def _unnested_cells() -> Select[Any]:
+    """Judges' cells given as arrays (``w_event_id``, ``w_code`` … and ``w_n``, their
+    numbers), each read as :data:`_JUDGED` does through a LATERAL subquery, then the
+    judge's name and link hash, and its number last — the rows :func:`_judged_cells`
+    gives."""
+    judges = Judge.__table__
+    arrays: dict[str, ARRAY[Any]] = {
+        "event_id": ARRAY(Integer),
+        "code": ARRAY(String),
+        "item": ARRAY(String),
+        "criterion": ARRAY(String),
+        "judge_id": ARRAY(Integer),
+        "n": ARRAY(Integer),
+    }
+    wanted = select(
+        *(
+            func.unnest(bindparam(f"w_{name}", type_=kind)).label(name)
+            for name, kind in arrays.items()
+        )
+    ).subquery("wanted")
+
+    def p(name: str) -> Any:
+        # named as text: a column object would pull ``wanted`` into every subquery's FROM
+        # (a cross join) instead of referring to the LATERAL's outer row
+        return literal_column(f"wanted.{name}")
+
+    cell = _statement(True, p).lateral("cell")
+    link = [
+        select(judges.c[column]).where(judges.c.id == wanted.c.judge_id).scalar_subquery()
+        for column in ("name", "token_hash")
+    ]
+    return (
+        select(*cell.c, *link, wanted.c.n)
+        .select_from(wanted.join(cell, true()))
+        .order_by(wanted.c.n)
+    )
+
+
 @functools.lru_cache(maxsize=AT_ONCE)
 def _judged_cells(count: int) -> CompoundSelect[Any]:
     """``count`` judges' cells in one statement: each read as :data:`_JUDGED` does, with its
@@ -263,3 +327,4 @@ def _judged_cells(count: int) -> CompoundSelect[Any]:
 
 _JUDGED = _statement(judged=True)
 _MEASURED = _statement(judged=False)
+_UNNESTED = _unnested_cells()
