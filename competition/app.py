@@ -27,6 +27,7 @@ from competition.web import (
     judges,
     live,
     monitor,
+    pool,
     public,
     results,
     security,
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(judges.bp)
+    app.register_blueprint(pool.bp)
     app.register_blueprint(entrants.bp)
     app.register_blueprint(blind.bp)
     app.register_blueprint(judge.bp)

@@ -12,7 +12,7 @@ from competition.extensions import db
 from competition.models import AuditEntry, Event, Judge, Mark
 from competition.rules.messages import N_, Message, msg
 from competition.rules.numbers import format_exact
-from competition.services import assignments, audit, conflicts, notifications, scoring
+from competition.services import assignments, audit, blind, conflicts, notifications, scoring
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.scoring import SheetEntrant
 from competition.services.standings import current_standings, unusable_marks
@@ -118,6 +118,8 @@ def seat_conflicts(event: Event) -> list[SeatConflict]:
     """Every judge × entrant the event's assignments cover that is a conflict, by judge and
     entrant, with the override that let it through."""
     everyone = conflicts.event_entrants(event.id)
+    hidden = blind.names_hidden(event.contest, may_see_names=False)
+    codes = blind.codes_by_entrant(event.id) if hidden else {}
     found: dict[tuple[int, str], SeatConflict] = {}
     for assignment in assignments.event_assignments(event.id):
         judge = assignment.judge
@@ -126,13 +128,25 @@ def seat_conflicts(event: Event) -> list[SeatConflict]:
         for conflict in conflicts.conflicts_of(judge, covered):
             code = conflict.entrant.code
             who, why = overrides.get(code, (None, ""))
+            label, reason = conflict.entrant_label, conflict.reason
+            if hidden:  # blind judging: the number only, and no unit or name in the reason
+                label = blind.display_label(
+                    conflict.entrant,
+                    codes.get(conflict.entrant.id),
+                    event.contest,
+                    may_see_names=False,
+                )
+                reason = msg(HIDDEN_REASONS[conflict.kind])
             found.setdefault(
-                (judge.id, code),
-                SeatConflict(
-                    judge.id, judge.name, conflict.entrant_label, conflict.reason, who, why
-                ),
+                (judge.id, code), SeatConflict(judge.id, judge.name, label, reason, who, why)
             )
     return sorted(found.values(), key=lambda c: (c.judge, c.entrant))
+
+
+HIDDEN_REASONS = {
+    "unit": N_("the entrant is of the judge's own unit"),
+    "declared": N_("the judge declared a conflict with the entrant"),
+}
 
 
 def _overrides(event_id: int, judge_id: int) -> dict[str, tuple[str, str]]:
