@@ -46,16 +46,14 @@ def assign(
         "criterion": criterion,
         "entrant": entrant.code if entrant else None,
     }
+    subject = f"event:{event.id}/judge:{judge.id}"
     if overridden:
         after["conflicts"] = [_recorded(c) for c in overridden]
-    audit.record(
-        actor,
-        "judge.assign_override" if overridden else "judge.assign",
-        f"event:{event.id}/judge:{judge.id}",
-        role=role,
-        reason=override.strip() if overridden else "",
-        after=after,
-    )
+        audit.record(
+            actor, "judge.assign_override", subject, role=role, reason=override.strip(), after=after
+        )
+    else:
+        audit.record(actor, "judge.assign", subject, role=role, after=after)
     db.session.commit()
     return assignment
 
