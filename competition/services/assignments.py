@@ -208,13 +208,9 @@ def _check_conflicts(
     raise Refused(
         "conflict",
         msg(
-            N_(
-                "{judge} must not mark {entrants} ({reasons}): assign entrant by entrant, "
-                "leaving them out"
-            ),
-            judge=judge.name,
-            entrants=names,
+            N_("{reasons}: assign entrant by entrant, leaving out {entrants}"),
             reasons=_joined([c.reason for c in found]),
+            entrants=names,
         ),
     )
 

@@ -102,9 +102,8 @@ def test_an_event_wide_assignment_names_every_conflicted_entrant(db_app: Flask) 
         assignments.assign(admin, judge.id, contest.events[0].id)
     assert refusal(caught) == (
         "conflict",
-        "赵裁判 must not mark W01 王建国, W02 李强 (赵裁判 and entrant W01 王建国 both belong "
-        "to 市一建; 赵裁判 declared a conflict with entrant W02 李强: 亲属): assign entrant by "
-        "entrant, leaving them out",
+        "赵裁判 and entrant W01 王建国 both belong to 市一建; 赵裁判 declared a conflict with "
+        "entrant W02 李强: 亲属: assign entrant by entrant, leaving out W01 王建国, W02 李强",
     )
     assert judge.assignments == []
     seated = assignments.assign(admin, judge.id, contest.events[0].id, entrant_id=free.id)
