@@ -28,6 +28,7 @@ from competition.web import (
     live,
     monitor,
     people,
+    pool,
     public,
     results,
     security,
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(judges.bp)
+    app.register_blueprint(pool.bp)
     app.register_blueprint(entrants.bp)
     app.register_blueprint(blind.bp)
     app.register_blueprint(judge.bp)

@@ -6,27 +6,34 @@ from sqlalchemy import select
 
 from competition.extensions import db
 from competition.models import Assignment, Entrant, Event, Judge, Mark
-from competition.rules.messages import N_, msg
-from competition.services import audit
+from competition.rules.messages import N_, Message, msg
+from competition.services import audit, conflicts
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.contests import ruleset_of
 from competition.services.judges import CLOSED, get_judge
 
 
 def assign(
-    actor: Actor, judge_id: int, event_id: int, criterion: str = "", entrant_id: int | None = None
+    actor: Actor,
+    judge_id: int,
+    event_id: int,
+    criterion: str = "",
+    entrant_id: int | None = None,
+    override: str = "",
 ) -> Assignment:
     """Let a judge mark a criterion ("" = every judged one) of one entrant (None = all).
 
-    A judge never marks an entrant of their own work unit (回避): such an assignment is
-    refused with the unit and the entrants named, so the organiser can assign around them.
+    A judge never marks an entrant of their own work unit, nor a conflict declared in the
+    pool (回避): such an assignment is refused with the judge, the entrants and the reason
+    named, so the organiser can assign around them. ``override``, a reason, lets it through
+    all the same; the audit entry names the conflicts it overrode.
     """
     judge = get_judge(judge_id)
     role = require_role(actor, judge.contest_id, ["organiser", "chief_judge"])
     event = _event_of(judge, event_id)
     _check_criterion(event, criterion)
     entrant = _entrant_of(event, entrant_id)
-    _check_conflicts(judge, event, entrant)
+    overridden = _check_conflicts(judge, event, entrant, override)
     _check_not_covered(judge, event, criterion, entrant_id)
     _check_panel_size(judge, event, criterion, entrant_id)
     assignment = Assignment(
@@ -34,23 +41,30 @@ def assign(
     )
     db.session.add(assignment)
     db.session.flush()
-    audit.record(
-        actor,
-        "judge.assign",
-        f"event:{event.id}/judge:{judge.id}",
-        role=role,
-        after={
-            "assignment": assignment.id,
-            "criterion": criterion,
-            "entrant": entrant.code if entrant else None,
-        },
-    )
+    after: dict[str, object] = {
+        "assignment": assignment.id,
+        "criterion": criterion,
+        "entrant": entrant.code if entrant else None,
+    }
+    subject = f"event:{event.id}/judge:{judge.id}"
+    if overridden:
+        after["conflicts"] = [_recorded(c) for c in overridden]
+        audit.record(
+            actor, "judge.assign_override", subject, role=role, reason=override.strip(), after=after
+        )
+    else:
+        audit.record(actor, "judge.assign", subject, role=role, after=after)
     db.session.commit()
     return assignment
 
 
 def assign_panel(
-    actor: Actor, judge_id: int, event_id: int, panel: str, entrant_id: int | None = None
+    actor: Actor,
+    judge_id: int,
+    event_id: int,
+    panel: str,
+    entrant_id: int | None = None,
+    override: str = "",
 ) -> list[Assignment]:
     """Seat a judge on a panel of the rule file: one assignment per judged criterion that the
     panel marks (the orchard inspection panel marks four), all or none."""
@@ -69,11 +83,13 @@ def assign_panel(
         )
     require_role(actor, judge.contest_id, ["organiser", "chief_judge"])
     entrant = _entrant_of(event, entrant_id)
-    _check_conflicts(judge, event, entrant)
+    _check_conflicts(judge, event, entrant, override)
     for criterion in criteria:  # every seat is checked before the first is taken
         _check_not_covered(judge, event, criterion, entrant_id)
         _check_panel_size(judge, event, criterion, entrant_id)
-    return [assign(actor, judge_id, event_id, criterion, entrant_id) for criterion in criteria]
+    return [
+        assign(actor, judge_id, event_id, criterion, entrant_id, override) for criterion in criteria
+    ]
 
 
 def unassign(actor: Actor, assignment_id: int, contest_id: int | None = None) -> None:
@@ -158,33 +174,25 @@ def _entrant_of(event: Event, entrant_id: int | None) -> Entrant | None:
     return entrant
 
 
-def _unit_of(entrant: Entrant) -> str:
-    return str((entrant.attributes or {}).get("unit") or "").strip()
-
-
-def _check_conflicts(judge: Judge, event: Event, entrant: Entrant | None) -> None:
-    if not judge.unit:
-        return
+def _check_conflicts(
+    judge: Judge, event: Event, entrant: Entrant | None, override: str
+) -> list[conflicts.EntrantConflict]:
+    """The conflicts the assignment covers: refused with who, which entrant and why, unless
+    an override gives a reason (the assignment then stands, and the monitor shows them)."""
+    covered = [entrant] if entrant is not None else conflicts.event_entrants(event.id)
+    found = conflicts.conflicts_of(judge, covered)
+    if not found or override.strip():
+        return found
     if entrant is not None:
-        if _unit_of(entrant) == judge.unit:
-            raise Refused(
-                "conflict",
-                msg(
-                    N_(
-                        "{judge} and entrant {entrant} both belong to {unit}: a judge never "
-                        "marks an entrant of their own unit"
-                    ),
-                    judge=judge.name,
-                    entrant=f"{entrant.code} {entrant.name}",
-                    unit=judge.unit,
-                ),
-            )
-        return
-    entrants = db.session.scalars(
-        select(Entrant).where(Entrant.event_id == event.id).order_by(Entrant.code)
-    )
-    same_unit = [f"{e.code} {e.name}" for e in entrants if _unit_of(e) == judge.unit]
-    if same_unit:
+        ending = (
+            N_("{reason}: a judge never marks an entrant of their own unit")
+            if found[0].kind == "unit"
+            else N_("{reason}: a judge never marks a declared conflict (回避)")
+        )
+        raise Refused("conflict", msg(ending, reason=found[0].reason))
+    names = ", ".join(c.entrant_label for c in found)
+    units = conflicts.judge_units(judge)
+    if all(c.kind == "unit" for c in found) and len(units) == 1:
         raise Refused(
             "conflict",
             msg(
@@ -193,10 +201,32 @@ def _check_conflicts(judge: Judge, event: Event, entrant: Entrant | None) -> Non
                     "leaving out {entrants}"
                 ),
                 judge=judge.name,
-                unit=judge.unit,
-                entrants=", ".join(same_unit),
+                unit=next(iter(units)),
+                entrants=names,
             ),
         )
+    raise Refused(
+        "conflict",
+        msg(
+            N_("{reasons}: assign entrant by entrant, leaving out {entrants}"),
+            reasons=_joined([c.reason for c in found]),
+            entrants=names,
+        ),
+    )
+
+
+def _recorded(conflict: conflicts.EntrantConflict) -> dict[str, str]:
+    """An overridden conflict as the audit log keeps it: the entrant, and the shared unit or
+    the declared conflict's reason (words the reader's language does not change)."""
+    if conflict.kind == "unit":
+        return {"entrant": conflict.entrant.code, "unit": conflicts.entrant_unit(conflict.entrant)}
+    return {"entrant": conflict.entrant.code, "declared": str(conflict.reason.params["reason"])}
+
+
+def _joined(reasons: list[Message]) -> Message:
+    """Reasons one after another, each in the reader's language."""
+    text = "; ".join(f"{{r{i}}}" for i in range(len(reasons)))
+    return Message(text, {f"r{i}": reason for i, reason in enumerate(reasons)})
 
 
 def _check_not_covered(judge: Judge, event: Event, criterion: str, entrant_id: int | None) -> None:

@@ -38,6 +38,10 @@ SENTENCES = {
     "judge.revoke": N_("Revoked a judge's login link"),
     "judge.assign": N_("Assigned a judge"),
     "judge.unassign": N_("Withdrew a judge's assignment"),
+    "judge.assign_override": N_("Assigned a judge despite a conflict of interest (回避)"),
+    "pool.add": N_("Added a person to the judges' pool"),
+    "conflict.declare": N_("Declared a judge's conflict of interest (回避)"),
+    "conflict.withdraw": N_("Withdrew a judge's declared conflict of interest"),
     "blind.draw": N_("Drew the blind codes"),
     "blind.discard": N_("Discarded a draw of blind codes"),
     "blind.view_mapping": N_("Opened the sealed mapping of blind codes"),
@@ -108,6 +112,10 @@ KEYS = {
     "people_linked": N_("people found on record"),
     "people_created": N_("people put on record"),
     "near_matches": N_("possible matches to confirm"),
+    "conflicts": N_("conflicts overridden"),
+    "declared": N_("declared conflict"),
+    "expertise": N_("expertise"),
+    "reason": N_("reason"),
 }
 
 ROUND_STATES = {"open": N_("open"), "closed": N_("closed")}

@@ -57,9 +57,15 @@ def _pin_hash(pin: str | None) -> str | None:
 
 
 def create_judge(
-    actor: Actor, contest_id: int, name: str, unit: str = "", pin: str | None = None
+    actor: Actor,
+    contest_id: int,
+    name: str,
+    unit: str = "",
+    pin: str | None = None,
+    person_id: int | None = None,
 ) -> tuple[Judge, str]:
-    """A judge and their plain token: the only moment the token exists, so print it now."""
+    """A judge and their plain token: the only moment the token exists, so print it now.
+    ``person_id``: the judges' pool person this judge is (competition.services.pool)."""
     if db.session.get(Contest, contest_id) is None:
         raise Refused("not_found", msg(N_("no such contest")))
     role = require_role(actor, contest_id, ["organiser"])
@@ -76,16 +82,19 @@ def create_judge(
         unit=unit,
         token_hash=token_hash(token),
         pin_hash=_pin_hash(pin),
+        person_id=person_id,
     )
     db.session.add(judge)
     db.session.flush()
-    audit.record(
-        actor,
-        "judge.create",
-        f"contest:{contest_id}",
-        role=role,
-        after={"judge": judge.id, "name": name, "unit": unit, "pin": judge.pin_hash is not None},
-    )
+    after: dict[str, object] = {
+        "judge": judge.id,
+        "name": name,
+        "unit": unit,
+        "pin": judge.pin_hash is not None,
+    }
+    if person_id is not None:
+        after["person"] = person_id
+    audit.record(actor, "judge.create", f"contest:{contest_id}", role=role, after=after)
     db.session.commit()
     return judge, token
 

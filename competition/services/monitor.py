@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sqlalchemy import select
+
 from competition.extensions import db
-from competition.models import Event, Judge, Mark
+from competition.models import AuditEntry, Event, Judge, Mark
 from competition.rules.messages import N_, Message, msg
 from competition.rules.numbers import format_exact
-from competition.services import assignments, audit, notifications, scoring
+from competition.services import assignments, audit, blind, conflicts, notifications, scoring
 from competition.services.authority import Actor, Refused, require_role
 from competition.services.scoring import SheetEntrant
 from competition.services.standings import current_standings, unusable_marks
@@ -42,6 +44,19 @@ class Unusable:
     reason: Message
 
 
+@dataclass(frozen=True)
+class SeatConflict:
+    """A judge seated on an entrant they have a conflict with (回避): let through by an
+    override (who, and why), or declared after the assignment was made (no one)."""
+
+    judge_id: int
+    judge: str
+    entrant: str
+    reason: Message
+    overridden_by: str | None
+    override_reason: str
+
+
 @dataclass
 class Monitor:
     """The chief judge's view of an event: who has marked whom (entrants still owed marks
@@ -55,6 +70,7 @@ class Monitor:
     signed: set[int]
     deviations: list[Deviation]
     unusable: list[Unusable]
+    conflicts: list[SeatConflict]
 
 
 def watched_event(actor: Actor, event_id: int) -> Event:
@@ -86,7 +102,70 @@ def monitor(actor: Actor, event_id: int) -> Monitor:
         if sheet.signed_at is not None:
             signed.add(judge.id)
     ordered = sorted(entrants.values(), key=lambda e: (_finished(e.code, done, owed), e.code))
-    return Monitor(seated, ordered, done, owed, signed, deviations(event), _unusable(event))
+    return Monitor(
+        seated,
+        ordered,
+        done,
+        owed,
+        signed,
+        deviations(event),
+        _unusable(event),
+        seat_conflicts(event),
+    )
+
+
+def seat_conflicts(event: Event) -> list[SeatConflict]:
+    """Every judge × entrant the event's assignments cover that is a conflict, by judge and
+    entrant, with the override that let it through."""
+    everyone = conflicts.event_entrants(event.id)
+    hidden = blind.names_hidden(event.contest, may_see_names=False)
+    codes = blind.codes_by_entrant(event.id) if hidden else {}
+    found: dict[tuple[int, str], SeatConflict] = {}
+    for assignment in assignments.event_assignments(event.id):
+        judge = assignment.judge
+        covered = [assignment.entrant] if assignment.entrant is not None else everyone
+        overrides = _overrides(event.id, judge.id)
+        for conflict in conflicts.conflicts_of(judge, covered):
+            code = conflict.entrant.code
+            who, why = overrides.get(code, (None, ""))
+            label, reason = conflict.entrant_label, conflict.reason
+            if hidden:  # blind judging: the number only, and no unit or name in the reason
+                label = blind.display_label(
+                    conflict.entrant,
+                    codes.get(conflict.entrant.id),
+                    event.contest,
+                    may_see_names=False,
+                )
+                reason = msg(HIDDEN_REASONS[conflict.kind])
+            found.setdefault(
+                (judge.id, code), SeatConflict(judge.id, judge.name, label, reason, who, why)
+            )
+    return sorted(found.values(), key=lambda c: (c.judge, c.entrant))
+
+
+HIDDEN_REASONS = {
+    "unit": N_("the entrant is of the judge's own unit"),
+    "declared": N_("the judge declared a conflict with the entrant"),
+}
+
+
+def _overrides(event_id: int, judge_id: int) -> dict[str, tuple[str, str]]:
+    """Entrant code → (who overrode the conflict, their reason), the latest override first."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == "judge.assign_override",
+            AuditEntry.subject == f"event:{event_id}/judge:{judge_id}",
+        )
+        .order_by(AuditEntry.seq.desc())
+    )
+    found: dict[str, tuple[str, str]] = {}
+    for entry in entries:
+        after = entry.after if isinstance(entry.after, dict) else {}
+        for overridden in after.get("conflicts") or []:
+            code = str(overridden.get("entrant", "")) if isinstance(overridden, dict) else ""
+            found.setdefault(code, (entry.actor.split(":", 2)[-1], entry.reason))
+    return found
 
 
 def _finished(

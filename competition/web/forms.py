@@ -69,6 +69,37 @@ class AssignmentForm(FlaskForm):  # type: ignore[misc]
     entrant = StringField(
         _l("Entrant code (empty: every entrant)"), validators=[Optional(), Length(max=64)]
     )
+    override = StringField(
+        _l("Despite a conflict of interest (回避), because (optional; audited)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class PoolJudgeForm(FlaskForm):  # type: ignore[misc]
+    """A contest's judge taken from the judges' pool."""
+
+    person = SelectField(_l("Judge from the pool"), coerce=int)
+    pin = StringField(_l("PIN (4–6 digits, optional)"), validators=[Optional(), Length(max=6)])
+
+
+class PoolPersonForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    unit = StringField(_l("Work unit"), validators=[Optional(), Length(max=200)])
+    expertise = StringField(
+        _l("Expertise (trade judged)"), validators=[DataRequired(), Length(max=200)]
+    )
+
+
+class ConflictForm(FlaskForm):  # type: ignore[misc]
+    """A declared conflict: with a person (by name; the unit too where several share it) or
+    with a whole unit."""
+
+    person_name = StringField(_l("With a person (name)"), validators=[Optional(), Length(max=120)])
+    unit = StringField(
+        _l("…or with a unit (and the person's unit, where several share the name)"),
+        validators=[Optional(), Length(max=200)],
+    )
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
 class UploadForm(FlaskForm):  # type: ignore[misc]

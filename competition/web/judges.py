@@ -13,11 +13,17 @@ from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Contest, Event, Judge
-from competition.services import assignments, contests, judges, seats
+from competition.services import assignments, contests, judges, pool, seats
 from competition.services.authority import Refused
 from competition.services.judge_cards import card_sheet
 from competition.web.console import actor, contest_or_abort
-from competition.web.forms import AssignmentForm, JudgeForm, ReasonForm, SelectChoice
+from competition.web.forms import (
+    AssignmentForm,
+    JudgeForm,
+    PoolJudgeForm,
+    ReasonForm,
+    SelectChoice,
+)
 
 bp = Blueprint("judges", __name__, url_prefix="/console/contests/<int:contest_id>/judges")
 
@@ -38,7 +44,13 @@ def index(contest_id: int) -> str:
     return _page(contest, role, JudgeForm(), _assignment_form(contest))
 
 
-def _page(contest: Contest, role: str, form: JudgeForm, assign_form: AssignmentForm) -> str:
+def _page(
+    contest: Contest,
+    role: str,
+    form: JudgeForm,
+    assign_form: AssignmentForm,
+    pool_form: PoolJudgeForm | None = None,
+) -> str:
     listed = judges.contest_judges(contest.id)
     return render_template(
         "console/judges.html",
@@ -47,11 +59,22 @@ def _page(contest: Contest, role: str, form: JudgeForm, assign_form: AssignmentF
         judges=listed,
         form=form,
         assign_form=assign_form,
+        pool_form=pool_form or _pool_form(submitted=False),
         reason_form=ReasonForm(),
         assignments={j.id: assignments.assignments_of(j.id) for j in listed},
         labels={e.id: seats.criterion_labels(e) for e in contest.events},
         event_names={e.id: e.name for e in contest.events},
     )
+
+
+def _pool_form(submitted: bool = True) -> PoolJudgeForm:
+    """The pool's people to choose from; ``submitted``: filled from the request."""
+    form = PoolJudgeForm() if submitted else PoolJudgeForm(formdata=None)
+    form.person.choices = [
+        SelectChoice(p.id, " · ".join(part for part in (p.name, p.unit, p.expertise) if part))
+        for p in pool.choices()
+    ]
+    return form
 
 
 def _assignment_form(contest: Contest) -> AssignmentForm:
@@ -97,6 +120,25 @@ def create(contest_id: int) -> str | Response:
     except Refused as refused:
         form.name.errors = [refused.render(current_locale())]
         return _page(contest, role, form, _assignment_form(contest))
+    return _cards(contest, [(judge, judges.login_url(_base_url(), token))])
+
+
+@bp.post("/from-pool")
+def add_from_pool(contest_id: int) -> str | Response:
+    """A judge of the pool joins the contest, linked to their person (so their declared
+    conflicts follow them), with a new login link printed at once."""
+    contest, role = contest_or_abort(contest_id)
+    form = _pool_form()
+    if not form.validate_on_submit():
+        form.person.errors = [_("Choose a judge from the pool's list.")]
+        return _page(contest, role, JudgeForm(formdata=None), _assignment_form(contest), form)
+    try:
+        judge, token = pool.add_to_contest(
+            actor(), contest.id, int(form.person.data), pin=form.pin.data or None
+        )
+    except Refused as refused:
+        form.person.errors = [refused.render(current_locale())]
+        return _page(contest, role, JudgeForm(formdata=None), _assignment_form(contest), form)
     return _cards(contest, [(judge, judges.login_url(_base_url(), token))])
 
 
@@ -167,10 +209,11 @@ def assign(contest_id: int) -> Response:
     try:
         entrant_id = contests.entrant_id(int(event), form.entrant.data or "")
         judge_id, event_id = int(form.judge.data), int(event)
+        override = form.override.data or ""
         if kind == "panel":
-            assignments.assign_panel(actor(), judge_id, event_id, name, entrant_id)
+            assignments.assign_panel(actor(), judge_id, event_id, name, entrant_id, override)
         else:
-            assignments.assign(actor(), judge_id, event_id, name, entrant_id)
+            assignments.assign(actor(), judge_id, event_id, name, entrant_id, override)
     except Refused as refused:
         flash(refused.render(current_locale()), "error")
     else:
