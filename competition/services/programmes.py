@@ -203,6 +203,8 @@ def place_contest(
             ),
         )
     placement = check_placement(actor, programme_id, organisation_id, trade)
+    if placement.organisation is None and not actor.is_admin:
+        raise Refused("invalid", msg(N_("choose the organisation that runs the contest")))
     before = Placement(
         db.session.get(Programme, contest.programme_id) if contest.programme_id else None,
         organisations.get(contest.organisation_id),
@@ -223,3 +225,7 @@ def place_contest(
     )
     db.session.commit()
     return contest
+
+
+def programme_of(contest: Contest) -> Programme | None:
+    return db.session.get(Programme, contest.programme_id) if contest.programme_id else None
