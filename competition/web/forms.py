@@ -99,7 +99,7 @@ class UserForm(FlaskForm):  # type: ignore[misc]
 class OrganisationForm(FlaskForm):  # type: ignore[misc]
     """A union organisation and its place in the tree (checked by the service)."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     level = SelectField(_l("Level"), validate_choice=False)
     parent = SelectField(_l("Under"), validate_choice=False)
     district = StringField(
