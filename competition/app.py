@@ -27,6 +27,7 @@ from competition.web import (
     judges,
     live,
     monitor,
+    organisations,
     people,
     pool,
     public,
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(organisations.bp)
     app.register_blueprint(judges.bp)
     app.register_blueprint(pool.bp)
     app.register_blueprint(entrants.bp)

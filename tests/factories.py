@@ -96,3 +96,29 @@ def migrated_schema() -> None:
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     flask_migrate.upgrade()
+
+
+def make_union(admin: Actor) -> dict[str, int]:
+    """A small union by level: the city, two counties, an enterprise under the first county
+    (ids by short name: city, baota, ansai, works)."""
+    from competition.services import organisations
+
+    city = organisations.create_organisation(admin, "延安市总工会", "city")
+    baota = organisations.create_organisation(
+        admin, "宝塔区总工会", "county", parent_id=city.id, district="宝塔区"
+    )
+    ansai = organisations.create_organisation(
+        admin, "安塞区总工会", "county", parent_id=city.id, district="安塞区"
+    )
+    works = organisations.create_organisation(
+        admin, "宝塔石化工会", "enterprise", parent_id=baota.id, district="宝塔区"
+    )
+    return {"city": city.id, "baota": baota.id, "ansai": ansai.id, "works": works.id}
+
+
+def make_member(admin: Actor, username: str, organisation_id: int) -> Actor:
+    """An account of a union organisation."""
+    user = users.create_user(
+        admin, username, "correct horse battery", organisation_id=organisation_id
+    )
+    return Actor.of_user(user)

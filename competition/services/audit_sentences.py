@@ -22,6 +22,9 @@ SENTENCES = {
     "results.publish": N_("Published the results"),
     "rules.new_version": N_("Put a new version of the rule file in force"),
     "event.item_count": N_("Chose how many items an event has"),
+    "contest.placement": N_("Changed the contest's programme, organisation or trade"),
+    "organisation.create": N_("Added a union organisation"),
+    "programme.create": N_("Added a programme of contests"),
     "contest.time_zone": N_("Changed the time zone the contest's times are shown in"),
     "documents.issuer": N_("Set the issuing body and date of the official documents"),
     "documents.seal": N_("Changed the seal on the official documents"),
@@ -116,6 +119,15 @@ KEYS = {
     "declared": N_("declared conflict"),
     "expertise": N_("expertise"),
     "reason": N_("reason"),
+    "programme": N_("programme"),
+    "organisation": N_("organisation"),
+    "trade": N_("trade"),
+    "level": N_("level"),
+    "parent": N_("under"),
+    "district": N_("district"),
+    "year": N_("year"),
+    "series": N_("series"),
+    "budget": N_("budget (yuan)"),
 }
 
 ROUND_STATES = {"open": N_("open"), "closed": N_("closed")}

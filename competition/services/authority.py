@@ -11,6 +11,7 @@ from sqlalchemy import select
 from competition.extensions import db
 from competition.models import ContestRole, User
 from competition.rules.messages import DEFAULT_LOCALE, N_, Message, msg
+from competition.services import org_scope
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Actor:
     id: int | None
     name: str
     is_admin: bool = False
+    # an account of a union organisation organises every contest of it and below it
+    organisation_id: int | None = None
 
     @property
     def label(self) -> str:
@@ -28,7 +31,7 @@ class Actor:
 
     @classmethod
     def of_user(cls, user: User) -> Actor:
-        return cls("user", user.id, user.username, user.is_admin)
+        return cls("user", user.id, user.username, user.is_admin, user.organisation_id)
 
 
 SYSTEM = Actor("system", None, "system", is_admin=True)
@@ -47,7 +50,8 @@ class Refused(Exception):
 
 
 def roles_in(actor: Actor, contest_id: int) -> set[str]:
-    """The actor's roles in one contest; an admin holds every role everywhere."""
+    """The actor's roles in one contest: those granted in it, and organiser of every contest
+    run by the account's organisation or one below it; an admin holds every role everywhere."""
     if actor.is_admin:
         return {"admin", "organiser", "chief_judge"}
     if actor.kind != "user" or actor.id is None:
@@ -57,7 +61,12 @@ def roles_in(actor: Actor, contest_id: int) -> set[str]:
             ContestRole.user_id == actor.id, ContestRole.contest_id == contest_id
         )
     )
-    return set(rows)
+    held = set(rows)
+    if actor.organisation_id is not None and org_scope.owns_contest(
+        actor.organisation_id, contest_id
+    ):
+        held.add("organiser")
+    return held
 
 
 def require_role(actor: Actor, contest_id: int, allowed: Iterable[str]) -> str:

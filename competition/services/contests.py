@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from competition.extensions import db
 from competition.local_time import DEFAULT_TIME_ZONE, zone_name
 from competition.models import Contest, ContestRole, Entrant, Event, Mark, RuleVersion
 from competition.rules import Problem, RuleFileError, RuleSet, load_rule_text
 from competition.rules.messages import N_, msg
-from competition.services import audit, outbox
+from competition.services import audit, org_scope, outbox, programmes
 from competition.services.authority import Actor, Refused, require_role
 
 
@@ -42,16 +42,21 @@ def create_contest(
     blind: bool = False,
     organisers: Sequence[int] = (),
     time_zone: str | None = None,
+    programme_id: int | None = None,
+    organisation_id: int | None = None,
+    trade: str | None = None,
 ) -> Contest:
     """A draft contest with one event per (event name, rule file[, item count]); every rule
     file must be valid, and an item count given where its file lets events choose one
     (``count: [5, 6]``), or nothing is created. Its times are shown in ``time_zone``
-    (default: the app's COMPETITION_TIME_ZONE)."""
+    (default: the app's COMPETITION_TIME_ZONE). It may start in a programme, under the
+    organisation that runs it, with a trade (checked as ``programmes.place_contest`` does)."""
     if not actor.is_admin:
         raise Refused("forbidden", msg(N_("only an admin can create a contest")))
     name = name.strip()
     if not name or not events:
         raise Refused("invalid", msg(N_("a contest needs a name and at least one event")))
+    placement = programmes.check_placement(actor, programme_id, organisation_id, trade)
     problems: list[Problem] = []
     counts: list[int | None] = []
     for event_name, source, *wanted in events:
@@ -65,7 +70,14 @@ def create_contest(
     if problems:
         raise RuleFileError(problems)
     zone = zone_name(time_zone or current_app.config.get("COMPETITION_TIME_ZONE", ""))
-    contest = Contest(name=name, blind=blind, time_zone=zone or DEFAULT_TIME_ZONE)
+    contest = Contest(
+        name=name,
+        blind=blind,
+        time_zone=zone or DEFAULT_TIME_ZONE,
+        programme_id=placement.programme.id if placement.programme else None,
+        organisation_id=placement.organisation.id if placement.organisation else None,
+        trade=placement.trade,
+    )
     for position, ((event_name, source, *_), chosen) in enumerate(zip(events, counts, strict=True)):
         event = Event(name=event_name.strip() or name, position=position, item_count=chosen)
         event.rule_versions.append(
@@ -90,7 +102,8 @@ def create_contest(
                 | ({"item_count": e.item_count} if e.item_count is not None else {})
                 for e in contest.events
             ],
-        },
+        }
+        | {key: value for key, value in placement.as_audit().items() if value is not None},
     )
     db.session.commit()
     return contest
@@ -291,14 +304,16 @@ def _base_ruleset(version_id: int, sha256: str) -> RuleSet:
 
 def visible_to(actor: Actor) -> list[Contest]:
     """The contests an actor may open in the console: all for an admin, else those where
-    they hold a role."""
+    they hold a role and, for an organisation's account, those its organisation or one
+    below it runs (one query, whatever the tree)."""
     query = select(Contest).order_by(Contest.created_at.desc(), Contest.id.desc())
     if not actor.is_admin:
-        query = (
-            query.join(ContestRole, ContestRole.contest_id == Contest.id)
-            .where(ContestRole.user_id == actor.id)
-            .distinct()
-        )
+        granted = select(ContestRole.contest_id).where(ContestRole.user_id == actor.id)
+        allowed: ColumnElement[bool] = Contest.id.in_(granted)
+        if actor.organisation_id is not None:
+            below = org_scope.subtree(actor.organisation_id)
+            allowed = or_(allowed, Contest.organisation_id.in_(select(below.c.id)))
+        query = query.where(allowed)
     return list(db.session.scalars(query))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from competition.extensions import db
-from competition.models import ContestRole, User
+from competition.models import ContestRole, Organisation, User
 from competition.models.base import utcnow
 from competition.models.people import ROLES
 from competition.rules.messages import N_, msg
@@ -23,8 +23,16 @@ UNKNOWN_USER_HASH = generate_password_hash("no such user: the time of a real che
 
 
 def create_user(
-    actor: Actor, username: str, password: str, *, display_name: str = "", is_admin: bool = False
+    actor: Actor,
+    username: str,
+    password: str,
+    *,
+    display_name: str = "",
+    is_admin: bool = False,
+    organisation_id: int | None = None,
 ) -> User:
+    """An account; one that belongs to an organisation organises every contest of it and
+    of those below it (services/organisations.py)."""
     if not actor.is_admin:
         raise Refused("forbidden", msg(N_("only an admin can create accounts")))
     username = username.strip()
@@ -36,11 +44,15 @@ def create_user(
         )
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Refused("exists", msg(N_("the user name '{name}' is taken"), name=username))
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation_id and organisation is None:
+        raise Refused("invalid", msg(N_("no such organisation")))
     user = User(
         username=username,
         display_name=display_name or username,
         password_hash=generate_password_hash(password),
         is_admin=is_admin,
+        organisation_id=organisation.id if organisation else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -49,7 +61,8 @@ def create_user(
         "user.create",
         f"user:{user.id}",
         role="admin",
-        after={"username": username, "is_admin": is_admin},
+        after={"username": username, "is_admin": is_admin}
+        | ({"organisation": organisation.name} if organisation else {}),
     )
     db.session.commit()
     return user

@@ -32,6 +32,7 @@ from competition.services import (
     audit_reading,
     contests,
     lifecycle,
+    organisations,
     publication,
     rule_summary,
     stages,
@@ -42,6 +43,7 @@ from competition.services.audit_export import audit_xlsx_bytes as audit_export_x
 from competition.services.authority import Actor, Refused, roles_in
 from competition.services.contests import RuleSource
 from competition.services.rulebook import list_rule_files
+from competition.web import organisations as organisation_pages
 from competition.web.forms import (
     ContestForm,
     ItemCountForm,
@@ -130,6 +132,8 @@ def new_contest() -> str | Response:
     form.rule_file.choices = [SelectChoice("", "—")] + [
         SelectChoice(f.path, f"{f.contest} ({f.path})") for f in files
     ]
+    form.programme.choices = organisation_pages.programme_choices(actor())
+    form.organisation.choices = organisation_pages.organisation_choices(actor())
     problems: list[str] = []
     if form.validate_on_submit():
         source = _rule_source(form, root)
@@ -142,6 +146,9 @@ def new_contest() -> str | Response:
                     form.name.data or "",
                     [(form.event.data or "", source, form.items.data)],
                     blind=bool(form.blind.data),
+                    programme_id=organisation_pages.chosen_id(form.programme.data),
+                    organisation_id=organisation_pages.chosen_id(form.organisation.data),
+                    trade=form.trade.data or "",
                 )
             except RuleFileError as error:
                 problems = [p.render(current_locale()) for p in error.problems]
@@ -191,6 +198,7 @@ def contest(contest_id: int) -> str:
         items={event.id: contests.ruleset_of(event).item_ids or [] for event in found.events},
         zone_form=TimeZoneForm(time_zone=found.time_zone),
         common_zones=COMMON_ZONES,
+        **organisation_pages.placement_view(found),
     )
 
 
@@ -382,6 +390,7 @@ def accounts() -> str | Response:
     except Refused:
         abort(403)
     form = UserForm()
+    form.organisation.choices = organisation_pages.organisation_choices(actor())
     if form.validate_on_submit():
         try:
             users.create_user(
@@ -390,13 +399,19 @@ def accounts() -> str | Response:
                 form.password.data or "",
                 display_name=form.display_name.data or "",
                 is_admin=bool(form.is_admin.data),
+                organisation_id=organisation_pages.chosen_id(form.organisation.data),
             )
         except Refused as refused:
             form.username.errors = [refused.render(current_locale())]
         else:
             flash(_("Account created."))
             return redirect(url_for("console.accounts"))
-    return render_template("console/users.html", users=listed, form=form)
+    return render_template(
+        "console/users.html",
+        users=listed,
+        form=form,
+        organisation_names={b.organisation.id: b.organisation.name for b in organisations.tree()},
+    )
 
 
 @bp.post("/contests/<int:contest_id>/roles")

@@ -33,6 +33,9 @@ class ContestForm(FlaskForm):  # type: ignore[misc]
         validators=[Optional()],
     )
     blind = BooleanField(_l("Blind judging (加密)"))
+    programme = SelectField(_l("Programme"), validate_choice=False)
+    organisation = SelectField(_l("Organisation that runs it"), validate_choice=False)
+    trade = StringField(_l("Trade (e.g. 焊工, 电工)"), validators=[Optional(), Length(max=64)])
 
 
 class ItemCountForm(FlaskForm):  # type: ignore[misc]
@@ -119,6 +122,36 @@ class UserForm(FlaskForm):  # type: ignore[misc]
     display_name = StringField(_l("Name shown"), validators=[Optional(), Length(max=120)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=256)])
     is_admin = BooleanField(_l("Admin"))
+    organisation = SelectField(
+        _l("Organisation (organises its contests and those below)"), validate_choice=False
+    )
+
+
+class OrganisationForm(FlaskForm):  # type: ignore[misc]
+    """A union organisation and its place in the tree (checked by the service)."""
+
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
+    level = SelectField(_l("Level"), validate_choice=False)
+    parent = SelectField(_l("Under"), validate_choice=False)
+    district = StringField(
+        _l("District (for the programme's figures)"), validators=[Optional(), Length(max=64)]
+    )
+
+
+class ProgrammeForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(_l("Programme name"), validators=[DataRequired(), Length(max=200)])
+    year = IntegerField(_l("Year"), validators=[DataRequired()])
+    series = StringField(_l("Series (e.g. 建功十四五)"), validators=[Optional(), Length(max=200)])
+    budget = StringField(_l("Prize budget (yuan)"), validators=[Optional(), Length(max=32)])
+    organisation = SelectField(_l("Owned by"), validate_choice=False)
+
+
+class PlacementForm(FlaskForm):  # type: ignore[misc]
+    """Where a contest belongs: its programme, organisation and trade."""
+
+    programme = SelectField(_l("Programme"), validate_choice=False)
+    organisation = SelectField(_l("Organisation that runs it"), validate_choice=False)
+    trade = StringField(_l("Trade (e.g. 焊工, 电工)"), validators=[Optional(), Length(max=64)])
 
 
 class RoleForm(FlaskForm):  # type: ignore[misc]

@@ -13,9 +13,17 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import Contest, Entrant
-from competition.services import assignments, judges, lifecycle, marks
+from competition.services import assignments, contests, judges, lifecycle, marks
 from competition.services.marks import MarkInput
-from tests.factories import REPOSITORY, make_admin, make_contest, make_user
+from tests.factories import (
+    REPOSITORY,
+    make_admin,
+    make_contest,
+    make_member,
+    make_union,
+    make_user,
+    rule_source,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -157,6 +165,11 @@ ROUTES: list[tuple[str, str, int, int | None]] = [
     ("post", "/console/contests/{id}/blind/unblind", 302, None),
     ("get", "/console/contests/{id}/events/{event}/monitor/", 200, None),
     ("get", "/console/contests/{id}/events/{event}/monitor/live", 200, None),
+    ("get", "/console/organisations", 403, 200),
+    ("post", "/console/organisations", 403, 400),
+    ("get", "/console/programmes", 403, 200),
+    ("post", "/console/programmes", 403, 400),
+    ("post", "/console/contests/{id}/placement", 302, None),
 ]
 
 
@@ -197,6 +210,47 @@ def test_authorisation_matrix(client: FlaskClient, who: str) -> None:
             assert "秘密竞赛" not in response.text, (who, route)
     listing = client.get("/console/")
     assert ("秘密竞赛" in listing.text) == (who in ("organiser", "admin"))
+
+
+@pytest.mark.parametrize("who", ["city_office", "baota_office", "works_office", "ansai_office"])
+def test_authorisation_matrix_by_organisation(client: FlaskClient, who: str) -> None:
+    """An account of the contest's organisation, or of one above it, gets what the
+    contest's organiser gets; one below it or beside it, what a stranger gets."""
+    admin = make_admin()
+    ids = make_union(admin)
+    for office in ("city", "baota", "works", "ansai"):
+        make_member(admin, f"{office}_office", ids[office])
+    contest = contests.create_contest(
+        admin, "秘密竞赛", [("焊工", rule_source())], blind=True, organisation_id=ids["baota"]
+    )
+    contests.create_contest(
+        admin, "别的竞赛", [("焊工", rule_source())], organisation_id=ids["ansai"]
+    )
+    judge, _token = judges.create_judge(admin, contest.id, "评委甲")
+    seat = assignments.assign(admin, judge.id, contest.events[0].id, "appearance")
+    ids_in_routes = {
+        "id": contest.id,
+        "event": contest.events[0].id,
+        "judge": judge.id,
+        "assignment": seat.id,
+    }
+    sign_in(client, who)
+    reaches = who in ("city_office", "baota_office")
+    listing = client.get("/console/")
+    assert ("秘密竞赛" in listing.text) == reaches
+    assert ("别的竞赛" in listing.text) == (who in ("city_office", "ansai_office"))
+    for method, route, organiser_gets, admin_gets in ROUTES:
+        if route == "/console/programmes":
+            expected = 200 if method == "get" else 400  # every organisation's account
+        elif reaches:
+            expected = organiser_gets
+        else:
+            expected = expected_status("other_organiser", route, organiser_gets, admin_gets)
+        response = getattr(client, method)(route.format(**ids_in_routes))
+        assert response.status_code == expected, (who, method, route)
+        if expected in (302, 403, 404):
+            assert "秘密竞赛" not in response.text, (who, route)
+    assert db.session.get(Contest, contest.id).organisation_id == ids["baota"]
 
 
 def test_forms_without_a_csrf_token_are_refused(tmp_path: Path, rules_dir: Path) -> None:
