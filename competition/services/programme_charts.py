@@ -3,6 +3,7 @@ contests by month (created and first published), by district and by trade."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from markupsafe import Markup
@@ -16,7 +17,7 @@ PUBLISHED = "#70ad47"
 
 
 def _bars(
-    title: str, rows: list[tuple[str, tuple[int, ...]]], series: list[str], locale: str
+    title: str, rows: Sequence[tuple[str, tuple[int, ...]]], series: list[str], locale: str
 ) -> Markup:
     """Horizontal bars, one row per label and one bar per series in it, each with its
     count; long labels (districts, trades in Chinese) read across, not slanted."""
