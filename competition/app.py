@@ -27,6 +27,7 @@ from competition.web import (
     judges,
     live,
     monitor,
+    programmes,
     public,
     results,
     security,
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(programmes.bp)
     app.register_blueprint(judges.bp)
     app.register_blueprint(entrants.bp)
     app.register_blueprint(blind.bp)

@@ -32,6 +32,7 @@ from competition.services import (
     audit_reading,
     contests,
     lifecycle,
+    programme_dashboard,
     publication,
     rule_summary,
     stages,
@@ -116,7 +117,10 @@ def event_or_abort(contest_id: int, event_id: int) -> tuple[Contest, Event, str]
 @bp.get("/")
 def index() -> str:
     return render_template(
-        "console/index.html", contests=contests.visible_to(actor()), is_admin=actor().is_admin
+        "console/index.html",
+        contests=contests.visible_to(actor()),
+        programmes=programme_dashboard.visible_programmes(actor()),
+        is_admin=actor().is_admin,
     )
 
 
