@@ -45,10 +45,10 @@ def organisations() -> tuple[Organisation, Organisation, Organisation]:
     return city, county, enterprise
 
 
-def build_city() -> City:
+def build_city(admin: Actor | None = None) -> City:
     """A programme of three contests: the city's welding contest and a county's one still
     in draft, and an enterprise's orchard contest published; another programme's contest."""
-    admin = make_admin()
+    admin = admin or make_admin()
     city, county, enterprise = organisations()
     programme = Programme(
         name="建功十四五", year=2026, budget=Decimal("5000000.00"), organisation_id=city.id
