@@ -64,7 +64,10 @@ def _named(key: str, locale: str) -> str:
 
 def month_svg(dashboard: Dashboard, locale: str = DEFAULT_LOCALE) -> Markup:
     rows = [(month, counts) for month, counts in dashboard.by_month.items()]
-    series = [translate(N_("Created"), locale), translate(N_("Published"), locale)]
+    series = [
+        translate(N_("Contests created"), locale),
+        translate(N_("Contests published"), locale),
+    ]
     return _bars(translate(N_("Contests by month"), locale), rows, series, locale)
 
 

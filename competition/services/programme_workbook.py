@@ -126,7 +126,7 @@ def dashboard_xlsx_bytes(dashboard: Dashboard, locale: str) -> bytes:
     )
     book.add(
         N_("By month"),
-        [N_("Month"), N_("Created"), N_("Published")],
+        [N_("Month"), N_("Contests created"), N_("Contests published")],
         ([month, *counts] for month, counts in dashboard.by_month.items()),
     )
     return book.bytes()

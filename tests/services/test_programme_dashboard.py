@@ -160,7 +160,7 @@ def test_charts_and_workbook_show_the_figures(db_app: Flask) -> None:
     city = build_city()
     dashboard = programme_dashboard.programme_dashboard(city.admin, city.programme.id)
     month, district, trade = programme_charts.dashboard_charts(dashboard, "en")
-    assert "Contests by month" in month and "Published" in month
+    assert "Contests by month" in month and "Contests published" in month
     assert "宝塔区 · Contests: 2" in district
     assert "焊工 · Contests: 2" in trade and "<script" not in trade
     book = load_workbook(BytesIO(dashboard_xlsx_bytes(dashboard, "en")))
