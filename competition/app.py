@@ -30,6 +30,7 @@ from competition.web import (
     organisations,
     people,
     pool,
+    programmes,
     public,
     results,
     security,
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(organisations.bp)
+    app.register_blueprint(programmes.bp)
     app.register_blueprint(judges.bp)
     app.register_blueprint(pool.bp)
     app.register_blueprint(entrants.bp)

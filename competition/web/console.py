@@ -33,6 +33,7 @@ from competition.services import (
     contests,
     lifecycle,
     organisations,
+    programme_dashboard,
     publication,
     rule_summary,
     stages,
@@ -118,7 +119,10 @@ def event_or_abort(contest_id: int, event_id: int) -> tuple[Contest, Event, str]
 @bp.get("/")
 def index() -> str:
     return render_template(
-        "console/index.html", contests=contests.visible_to(actor()), is_admin=actor().is_admin
+        "console/index.html",
+        contests=contests.visible_to(actor()),
+        programmes=programme_dashboard.visible_programmes(actor()),
+        is_admin=actor().is_admin,
     )
 
 
