@@ -217,7 +217,7 @@ def edit_entrant(
     if not correctable(event.contest):
         text = N_("the contest is '{status}': entrants are corrected only until scoring ends")
         raise Refused("wrong_state", msg(text, status=stage_name(status)))
-    entrant = db.session.scalar(
+    entrant: Entrant | None = db.session.scalar(
         select(Entrant).where(Entrant.event_id == event.id, Entrant.code == code)
     )
     if entrant is None:
