@@ -36,6 +36,7 @@ SENTENCES = {
     "entrants.import": N_("Imported entrants from a sheet"),
     "entrant.add": N_("Added an entrant"),
     "entrant.remove": N_("Removed an entrant"),
+    "entrant.edit": N_("Corrected an entrant's name or details"),
     "judge.create": N_("Added a judge"),
     "judge.reissue_token": N_("Issued a judge a new login link"),
     "judge.revoke": N_("Revoked a judge's login link"),

@@ -32,6 +32,7 @@ NOT_SHOWN = frozenset({*ABOUT_KEYS, "entrant", "row", "mark", "assignment"})
 BLIND_KEYS = {
     "entrant.add": frozenset({"code", "name", "attributes"}),
     "entrant.remove": frozenset({"code", "name", "attributes"}),
+    "entrant.edit": frozenset({"name", "attributes"}),
     "appeal.record": frozenset({"appellant"}),
 }
 SINGLE_VALUES = ("value", "status", "mode")

@@ -1,5 +1,6 @@
 """Entrants of an event: imported from a spreadsheet all-or-nothing, added or removed one by
-one before scoring opens, and exported back to XLSX.
+one before scoring opens, corrected one by one until the results are locked, and exported
+back to XLSX.
 
 The sheet is read and checked by :mod:`competition.services.entrant_sheets`; this module
 adds who may do it, when, the one transaction and the audit entry.
@@ -10,12 +11,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from competition.extensions import db
-from competition.models import Assignment, BlindCode, Entrant, Event
+from competition.models import Assignment, BlindCode, Contest, Entrant, Event
 from competition.rules import RuleSet
 from competition.rules.messages import N_, msg
 from competition.services import audit, outbox, people
@@ -39,6 +41,9 @@ from competition.services.people import ImportLinks
 from competition.services.stages import stage_name
 
 EDITABLE = ("draft", "registration")
+# a name or an attribute may be corrected while marks come in, not once the results are
+# under review: attributes may enter formulas and award conditions
+CORRECTABLE = ("draft", "registration", "scoring", "review")  # a typo seen in review too
 READERS = ("organiser", "chief_judge")
 
 
@@ -73,6 +78,11 @@ def _check_editable(event: Event) -> None:
     if status not in EDITABLE:
         text = N_("the contest is '{status}': entrants change only before scoring opens")
         raise Refused("wrong_state", msg(text, status=stage_name(status)))
+
+
+def correctable(contest: Contest) -> bool:
+    """Whether entrants' names and attributes may be corrected at the contest's stage."""
+    return contest.status in CORRECTABLE
 
 
 def rules_of(event: Event) -> RuleSet:
@@ -205,6 +215,56 @@ def _checked_row(ruleset: RuleSet, values: Mapping[str, str], existing: set[str]
     return row
 
 
+def edit_entrant(
+    actor: Actor, event_id: int, code: str, name: str, attributes: Mapping[str, str]
+) -> Entrant:
+    """Correct an entrant's name and attributes, checked exactly as a sheet row would be
+    (problems name the field); the code never changes — marks, blind codes and assignments
+    refer to it. ``attributes`` is the whole set: an empty or missing one is cleared."""
+    event, role = _event_for(actor, event_id, ["organiser"])
+    status = event.contest.status
+    if not correctable(event.contest):
+        text = N_(
+            "the contest is '{status}': entrants are corrected only until the results are locked"
+        )
+        raise Refused("wrong_state", msg(text, status=stage_name(status)))
+    entrant: Entrant | None = db.session.scalar(
+        select(Entrant).where(Entrant.event_id == event.id, Entrant.code == code)
+    )
+    if entrant is None:
+        raise Refused("not_found", msg(N_("no entrant '{code}' in this event"), code=code))
+    ruleset = rules_of(event)
+    row = _checked_row(ruleset, {"code": code, "name": name, **attributes}, set())
+    declared = {field.key for field in fields(ruleset)}
+    kept = {k: v for k, v in (entrant.attributes or {}).items() if k not in declared}
+    row = replace(row, attributes=kept | row.attributes)  # what these rules do not declare stays
+    before, after = _changes(entrant, row)
+    if not after:
+        return entrant
+    entrant.name, entrant.attributes = row.name, row.attributes
+    outbox.record(event.contest_id, outbox.EVENT, event.id)
+    subject = f"event:{event.id}/entrant:{code}"
+    audit.record(actor, "entrant.edit", subject, role=role, before=before, after=after)
+    db.session.commit()
+    outbox.announce(event.contest_id)
+    return entrant
+
+
+def _changes(entrant: Entrant, row: EntrantRow) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an edit changes, before and after: the name, and only the attributes that
+    change (None where one is cleared or newly given); both empty when nothing changes."""
+    old = entrant.attributes or {}
+    keys = sorted(key for key in {*old, *row.attributes} if old.get(key) != row.attributes.get(key))
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if entrant.name != row.name:
+        before["name"], after["name"] = entrant.name, row.name
+    if keys:
+        before["attributes"] = {key: old.get(key) for key in keys}
+        after["attributes"] = {key: row.attributes.get(key) for key in keys}
+    return before, after
+
+
 def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> None:
     """Withdraw a registration before scoring opens; a drawn blind code or a judge's
     assignment must go first, so that nothing is left pointing at a missing entrant."""
@@ -236,10 +296,11 @@ def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> 
     outbox.announce(event.contest_id)
 
 
-def event_entrants(event_id: int) -> list[Entrant]:
-    """The registered entrants of an event, by code (the console's list)."""
-    query = select(Entrant).where(Entrant.event_id == event_id).order_by(Entrant.code)
-    return list(db.session.scalars(query))
+def entrant_by_code(event_id: int, code: str) -> Entrant | None:
+    """An event's entrant by its code, or None."""
+    return db.session.scalar(
+        select(Entrant).where(Entrant.event_id == event_id, Entrant.code == code)
+    )
 
 
 def fields_of(event: Event) -> list[Field]:

@@ -1,5 +1,5 @@
-"""Console pages for entrants: the list, the sheet template, import in two steps (upload,
-then confirm the column mapping), and export.
+"""Console pages for entrants: the list (searched and paged), one entrant's correction, the
+sheet template, import in two steps (upload, then confirm the column mapping), and export.
 
 An upload waits in the instance folder between the two steps under a random name kept in
 the session; nothing reaches the database until the organiser confirms and the whole sheet
@@ -32,12 +32,13 @@ from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Contest, Event
-from competition.services import entrants
+from competition.services import entrant_lists, entrants
 from competition.services.authority import Refused
-from competition.services.entrant_sheets import SheetError
+from competition.services.entrant_sheets import NAME_LENGTH, Field, SheetError
+from competition.services.stages import stage_name
 from competition.web import import_jobs
 from competition.web.console import actor, event_or_abort
-from competition.web.forms import ReasonForm, UploadForm
+from competition.web.forms import EntrantForm, ReasonForm, UploadForm
 
 bp = Blueprint(
     "entrants",
@@ -61,17 +62,123 @@ def _event(contest_id: int, event_id: int) -> tuple[Contest, Event, str]:
 
 
 @bp.get("/")
-def index(contest_id: int, event_id: int) -> str:
+def index(contest_id: int, event_id: int) -> tuple[str, int]:
+    """The entrants the search (``q``) finds, a page (``page``) at a time."""
     contest, event, role = _event(contest_id, event_id)
-    return render_template(
+    listing, problems = entrant_lists.parse_listing(request.args)
+    page = render_template(
         "console/entrants.html",
         contest=contest,
         event=event,
         role=role,
-        entrants=entrants.event_entrants(event.id),
+        found=entrant_lists.entrant_page(event, listing),
+        problems=[problem.render(current_locale()) for problem in problems],
+        correction=_correction(contest, role),
         form=UploadForm(),
         fields=entrants.fields_of(event),
     )
+    return page, 400 if problems else 200
+
+
+def _correction(contest: Contest, role: str) -> str | None:
+    """None when this reader may correct entrants now; else why not (empty: not theirs)."""
+    if role not in ("admin", "organiser"):
+        return ""
+    if not entrants.correctable(contest):
+        stage = stage_name(contest.status).render(current_locale())
+        text: str = _(
+            "Entrants can no longer be corrected: the contest is at the stage “%(stage)s”.",
+            stage=stage,
+        )
+        return text
+    return None
+
+
+@bp.route("/<int:entrant_id>/edit", methods=["GET", "POST"])
+def edit(contest_id: int, event_id: int, entrant_id: int) -> tuple[str, int] | Response:
+    """Correct one entrant's name and attributes; the list's search and page come back."""
+    contest, event, role = _event(contest_id, event_id)
+    entrant = entrant_lists.entrant_of(event, entrant_id)
+    if entrant is None:
+        abort(404)
+    columns = entrants.fields_of(event)[1:]
+    back = {k: v for k, v in request.args.items() if k in ("q", "page") and v}
+    form = EntrantForm()
+    values = _shown_values(entrant.name, entrant.attributes or {}, columns)
+    errors: dict[str, str] = {}
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        values = {f.key: request.form.get(f"field:{f.key}", "") for f in columns}
+        name = values.pop("name")
+        try:
+            entrants.edit_entrant(actor(), event.id, entrant.code, name, values)
+        except SheetError as error:
+            errors, problems = _field_errors(error, columns)
+            values["name"], status = name, 400
+        except Refused as refused:
+            problems = [refused.render(current_locale())]
+            values["name"] = name
+            status = 403 if refused.code == "forbidden" else 409
+        else:
+            flash(_("%(code)s saved.", code=entrant.code))
+            return redirect(
+                url_for(
+                    "entrants.index",
+                    contest_id=contest_id,
+                    event_id=event_id,
+                    q=back.get("q"),
+                    page=back.get("page"),
+                )
+            )
+    elif request.method == "POST":
+        problems, status = [_("The form expired: send it again.")], 400
+    page = render_template(
+        "console/entrant_edit.html",
+        contest=contest,
+        event=event,
+        role=role,
+        entrant=entrant,
+        columns=columns,
+        values=values,
+        errors=errors,
+        problems=problems,
+        correction=_correction(contest, role),
+        back=back,
+        form=form,
+        name_length=NAME_LENGTH,
+    )
+    return page, status
+
+
+def _shown_values(name: str, attributes: dict[str, object], columns: list[Field]) -> dict[str, str]:
+    """The form's values: a yes/no attribute as 1 or 0, the rest as text."""
+    shown = {"name": name}
+    for field in columns[1:]:
+        value = attributes.get(field.key)
+        shown[field.key] = (
+            ""
+            if value is None
+            else ("1" if value else "0")
+            if isinstance(value, bool)
+            else str(value)
+        )
+    return shown
+
+
+def _field_errors(error: SheetError, columns: list[Field]) -> tuple[dict[str, str], list[str]]:
+    """Each problem under the field it names; a problem naming no field above the form."""
+    locale = current_locale()
+    by_header = {field.header: field.key for field in columns}
+    errors: dict[str, str] = {}
+    rest = []
+    for problem in error.problems:
+        key = by_header.get(problem.column)
+        if key is not None:
+            errors.setdefault(key, problem.message.render(locale))
+        else:
+            rest.append(problem.render(locale))
+    return errors, rest
 
 
 @bp.get("/template.xlsx")

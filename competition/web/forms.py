@@ -57,6 +57,11 @@ class StepForm(ReasonForm):
     override = BooleanField(_l("I have checked these and take the step anyway"))
 
 
+class EntrantForm(FlaskForm):  # type: ignore[misc]
+    """One entrant's correction: the fields are the rule file's, so the page reads them from
+    the request; the form carries the CSRF token."""
+
+
 class JudgeForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Judge's name"), validators=[DataRequired(), Length(max=120)])
     unit = StringField(_l("Work unit (for 回避)"), validators=[Optional(), Length(max=200)])

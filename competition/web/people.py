@@ -77,7 +77,7 @@ ENTRANT = "/console/contests/<int:contest_id>/events/<int:event_id>/entrants/<co
 
 def _entrant(contest_id: int, event_id: int, code: str) -> tuple[Entrant, Contest, Event, str]:
     contest, event, role = event_or_abort(contest_id, event_id)
-    entrant = next((e for e in entrants.event_entrants(event.id) if e.code == code), None)
+    entrant = entrants.entrant_by_code(event.id, code)
     if entrant is None:
         abort(404)
     return entrant, contest, event, role
