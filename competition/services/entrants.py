@@ -297,7 +297,10 @@ def remove_entrant(actor: Actor, event_id: int, code: str, reason: str = "") -> 
 
 
 def entrant_by_code(event_id: int, code: str) -> Entrant | None:
-    """An event's entrant by its code, or None."""
+    """An event's entrant by its code, or None (for a code no entrant can have, too: a NUL
+    byte, which PostgreSQL text refuses)."""
+    if "\x00" in code:
+        return None
     return db.session.scalar(
         select(Entrant).where(Entrant.event_id == event_id, Entrant.code == code)
     )
