@@ -28,6 +28,7 @@ from competition.web import (
     live,
     monitor,
     public,
+    qualifiers,
     results,
     security,
 )
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(console.bp)
     app.register_blueprint(judges.bp)
     app.register_blueprint(entrants.bp)
+    app.register_blueprint(qualifiers.bp)
     app.register_blueprint(blind.bp)
     app.register_blueprint(judge.bp)
     app.register_blueprint(monitor.bp)

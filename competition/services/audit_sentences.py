@@ -49,6 +49,9 @@ SENTENCES = {
     "appeal.record": N_("Recorded an appeal"),
     "appeal.upheld": N_("Upheld an appeal"),
     "appeal.rejected": N_("Rejected an appeal"),
+    "qualifier.declare": N_("Declared that the best of an earlier event advance into this one"),
+    "qualifier.remove": N_("Withdrew a qualifier"),
+    "qualifier.carry": N_("Carried the qualifying entrants into the final"),
 }
 
 ROLES = {
@@ -97,6 +100,9 @@ KEYS = {
     "events": N_("events"),
     "blind": N_("blind judging"),
     "assignment": N_("assignment"),
+    "source": N_("source event"),
+    "top": N_("top N"),
+    "tier": N_("tier"),
 }
 
 ROUND_STATES = {"open": N_("open"), "closed": N_("closed")}

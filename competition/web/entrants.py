@@ -32,12 +32,12 @@ from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Contest, Event
-from competition.services import entrants
+from competition.services import entrants, qualifiers
 from competition.services.authority import Refused
 from competition.services.entrant_sheets import SheetError
 from competition.web import import_jobs
 from competition.web.console import actor, event_or_abort
-from competition.web.forms import ReasonForm, UploadForm
+from competition.web.forms import QualifierForm, ReasonForm, UploadForm
 
 bp = Blueprint(
     "entrants",
@@ -63,14 +63,22 @@ def _event(contest_id: int, event_id: int) -> tuple[Contest, Event, str]:
 @bp.get("/")
 def index(contest_id: int, event_id: int) -> str:
     contest, event, role = _event(contest_id, event_id)
+    registered = entrants.event_entrants(event.id)
     return render_template(
         "console/entrants.html",
         contest=contest,
         event=event,
         role=role,
-        entrants=entrants.event_entrants(event.id),
+        entrants=registered,
         form=UploadForm(),
         fields=entrants.fields_of(event),
+        qualifiers=qualifiers.states_of(event),
+        rule_text=qualifiers.rule_text,
+        source_choices=qualifiers.source_choices(actor(), event),
+        sources=qualifiers.sources_of(registered),
+        qualifier_form=QualifierForm(),
+        action_form=ReasonForm(),
+        editable=contest.status in entrants.EDITABLE,
     )
 
 

@@ -184,3 +184,12 @@ class DocumentsForm(FlaskForm):  # type: ignore[misc]
 
 class SealForm(FlaskForm):  # type: ignore[misc]
     seal = FileField(_l("Seal image (PNG or JPEG, at most 512 KB)"))
+
+
+class QualifierForm(FlaskForm):  # type: ignore[misc]
+    """The best of an earlier event advance into this one: top N or a tier and better. The
+    service explains a refused choice (another kind of entrant, a tier not awarded)."""
+
+    source = SelectField(_l("Earlier event"), coerce=int, validate_choice=False)
+    top = IntegerField(_l("Top N advance"), validators=[Optional()])
+    tier = StringField(_l("…or this tier and better"), validators=[Optional(), Length(max=64)])
