@@ -44,11 +44,11 @@ class QualifierState:
     carried_at: datetime | None
 
 
-def _final(actor: Actor, event_id: int, roles: tuple[str, ...] = ("organiser",)) -> tuple[Event, str]:
+def _final(actor: Actor, event_id: int) -> tuple[Event, str]:
     event = db.session.get(Event, event_id)
     if event is None:
         raise Refused("not_found", msg(N_("no such event")))
-    return event, require_role(actor, event.contest_id, roles)
+    return event, require_role(actor, event.contest_id, ["organiser"])
 
 
 def _check_open(final: Event) -> None:
@@ -61,7 +61,7 @@ def _check_open(final: Event) -> None:
 
 
 def rule_text(qualifier: Qualifier) -> Message:
-    """"top 3" or "三等奖 or better", in the reader's language."""
+    """ "top 3" or "三等奖 or better", in the reader's language."""
     if qualifier.top is not None:
         return msg(N_("top {n}"), n=qualifier.top)
     return msg(N_("{tier} or better"), tier=qualifier.tier or "")
@@ -113,9 +113,7 @@ def _check_source(final: Event, source: Event) -> None:
         raise Refused("invalid", msg(N_("an event of the final's own contest cannot feed it")))
     kind, source_kind = (ruleset_of(e).rule.entrants.kind for e in (final, source))
     if kind != source_kind:
-        text = N_(
-            "the source's entrants are of another kind ({source}) than the final's ({final})"
-        )
+        text = N_("the source's entrants are of another kind ({source}) than the final's ({final})")
         raise Refused("kind_mismatch", msg(text, source=source_kind, final=kind))
     if _leads_to(final.id, source.id):
         raise Refused("cycle", msg(N_("the final already feeds this source: that is a cycle")))

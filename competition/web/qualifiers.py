@@ -34,7 +34,7 @@ def _back(contest_id: int, event_id: int) -> Response:
 
 @bp.post("/")
 def declare(contest_id: int, event_id: int) -> Response:
-    _, event, _role = event_or_abort(contest_id, event_id)
+    _contest, event, _role = event_or_abort(contest_id, event_id)
     form = QualifierForm()
     form.source.choices = []
     if not form.validate_on_submit() or form.source.data is None:
@@ -51,7 +51,7 @@ def declare(contest_id: int, event_id: int) -> Response:
 
 @bp.post("/<int:qualifier_id>/remove")
 def remove(contest_id: int, event_id: int, qualifier_id: int) -> Response:
-    _, event, _role = event_or_abort(contest_id, event_id)
+    _contest, event, _role = event_or_abort(contest_id, event_id)
     if ReasonForm().validate_on_submit():
         try:
             qualifiers.remove(actor(), event.id, qualifier_id)
@@ -64,7 +64,7 @@ def remove(contest_id: int, event_id: int, qualifier_id: int) -> Response:
 
 @bp.post("/<int:qualifier_id>/carry")
 def carry(contest_id: int, event_id: int, qualifier_id: int) -> Response:
-    _, event, _role = event_or_abort(contest_id, event_id)
+    _contest, event, _role = event_or_abort(contest_id, event_id)
     if ReasonForm().validate_on_submit():
         try:
             count = qualifiers.carry_now(actor(), event.id, qualifier_id)
