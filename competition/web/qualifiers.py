@@ -71,5 +71,5 @@ def carry(contest_id: int, event_id: int, qualifier_id: int) -> Response:
         except Refused as refused:
             flash(refused.render(current_locale()), "error")
         else:
-            flash(_("%(count)s entrants carried over.", count=count))
+            flash(_("Entrants carried over: %(count)s.", count=count))
     return _back(contest_id, event_id)
