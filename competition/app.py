@@ -32,6 +32,7 @@ from competition.web import (
     pool,
     programmes,
     public,
+    qualifiers,
     results,
     security,
 )
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(judges.bp)
     app.register_blueprint(pool.bp)
     app.register_blueprint(entrants.bp)
+    app.register_blueprint(qualifiers.bp)
     app.register_blueprint(blind.bp)
     app.register_blueprint(judge.bp)
     app.register_blueprint(monitor.bp)

@@ -61,6 +61,9 @@ SENTENCES = {
     "entrant.person": N_("Said which person on record an entrant is"),
     "person.export": N_("Exported a person's data (a request under PIPL)"),
     "person.erase": N_("Erased a person's data on request (PIPL)"),
+    "qualifier.declare": N_("Declared that the best of an earlier event advance into this one"),
+    "qualifier.remove": N_("Withdrew a qualifier"),
+    "qualifier.carry": N_("Carried the qualifying entrants into the final"),
 }
 
 ROLES = {
@@ -129,6 +132,9 @@ KEYS = {
     "year": N_("year"),
     "series": N_("series"),
     "budget": N_("budget (yuan)"),
+    "source": N_("source event"),
+    "top": N_("top N"),
+    "tier": N_("tier"),
 }
 
 ROUND_STATES = {"open": N_("open"), "closed": N_("closed")}

@@ -16,7 +16,7 @@ from competition.extensions import db
 from competition.models import Appeal, Contest, Publication
 from competition.models.base import utcnow
 from competition.rules.model import duration_of
-from competition.services import audit, certificates, outbox
+from competition.services import audit, certificates, outbox, qualifiers
 from competition.services.authority import SYSTEM, Actor
 from competition.services.board import published_document
 from competition.services.contests import ruleset_of
@@ -37,8 +37,9 @@ def publicity_window(contest: Contest) -> timedelta:
 
 
 def snapshot(actor: Actor, role: str, contest: Contest, reason: str) -> Publication:
-    """Add (without committing) the next publication of the contest's results and issue
-    certificates for them; the first one opens the publicity window."""
+    """Add (without committing) the next publication of the contest's results, issue
+    certificates for them and carry the entrants who qualify into the finals it feeds; the
+    first one opens the publicity window."""
     number = (
         db.session.scalar(
             select(func.max(Publication.number)).where(Publication.contest_id == contest.id)
@@ -57,6 +58,7 @@ def snapshot(actor: Actor, role: str, contest: Contest, reason: str) -> Publicat
     db.session.add(publication)
     db.session.flush()
     issued = certificates.issue(contest, publication)
+    qualifiers.on_publication(actor, role, contest, publication)  # the same transaction
     audit.record(
         actor,
         "results.publish",

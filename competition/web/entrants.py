@@ -32,13 +32,13 @@ from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Contest, Event
-from competition.services import entrant_lists, entrants
+from competition.services import entrant_lists, entrants, qualifiers
 from competition.services.authority import Refused
 from competition.services.entrant_sheets import NAME_LENGTH, Field, SheetError
 from competition.services.stages import stage_name
 from competition.web import import_jobs
 from competition.web.console import actor, event_or_abort
-from competition.web.forms import EntrantForm, ReasonForm, UploadForm
+from competition.web.forms import EntrantForm, QualifierForm, ReasonForm, UploadForm
 
 bp = Blueprint(
     "entrants",
@@ -66,16 +66,24 @@ def index(contest_id: int, event_id: int) -> tuple[str, int]:
     """The entrants the search (``q``) finds, a page (``page``) at a time."""
     contest, event, role = _event(contest_id, event_id)
     listing, problems = entrant_lists.parse_listing(request.args)
+    found = entrant_lists.entrant_page(event, listing)
     page = render_template(
         "console/entrants.html",
         contest=contest,
         event=event,
         role=role,
-        found=entrant_lists.entrant_page(event, listing),
+        found=found,
         problems=[problem.render(current_locale()) for problem in problems],
         correction=_correction(contest, role),
         form=UploadForm(),
         fields=entrants.fields_of(event),
+        qualifiers=qualifiers.states_of(event),
+        rule_text=qualifiers.rule_text,
+        source_choices=qualifiers.source_choices(actor(), event),
+        sources=qualifiers.sources_of(found.entrants),
+        qualifier_form=QualifierForm(),
+        action_form=ReasonForm(),
+        editable=contest.status in entrants.EDITABLE,
     )
     return page, 400 if problems else 200
 

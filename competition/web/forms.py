@@ -277,3 +277,12 @@ class EraseForm(FlaskForm):  # type: ignore[misc]
     reason = TextAreaField(
         _l("Reason (the person's request)"), validators=[DataRequired(), Length(max=2000)]
     )
+
+
+class QualifierForm(FlaskForm):  # type: ignore[misc]
+    """The best of an earlier event advance into this one: top N or a tier and better. The
+    service explains a refused choice (another kind of entrant, a tier not awarded)."""
+
+    source = SelectField(_l("Earlier event"), coerce=int, validate_choice=False)
+    top = IntegerField(_l("Top N advance"), validators=[Optional()])
+    tier = StringField(_l("…or this tier and better"), validators=[Optional(), Length(max=64)])
