@@ -48,25 +48,12 @@ from competition.models import (  # noqa: E402
 from competition.models.base import utcnow  # noqa: E402
 from competition.services import programme_dashboard  # noqa: E402
 from competition.services.authority import SYSTEM, Actor  # noqa: E402
+from competition.services.demo import COUNTIES  # noqa: E402
 from competition.services.users import create_user  # noqa: E402
 
 TITLE = "## Programme dashboard"
 GOAL = 0.200  # seconds for 2,000 contests and 200,000 marks on PostgreSQL (issue 14)
-DISTRICTS = (
-    "宝塔区",
-    "安塞区",
-    "延长县",
-    "延川县",
-    "子长市",
-    "志丹县",
-    "吴起县",
-    "甘泉县",
-    "富县",
-    "洛川县",
-    "宜川县",
-    "黄龙县",
-    "黄陵县",
-)
+DISTRICTS = tuple(COUNTIES)  # the demo's: 延安's counties and districts
 TRADES = ("焊工", "电工", "钳工", "车工", "果业", "数控", "汽修", "护理")
 STATUSES = ("draft", "registration", "scoring", "review", "locked")
 PASSWORD = "bench password 2026"
