@@ -78,6 +78,17 @@
       return parts;
     }
 
+    /* A prize as the award list prints it: every digit, thousands separated, in yuan
+       ("20,000 元"; "¥20,000" in English). */
+    function money(amount) {
+      if (amount === null || amount === undefined || amount === "") return "";
+      var text = String(amount);
+      var parts = text.match(/^(-?)(\d+)(\..*)?$/);
+      if (!parts) return text;
+      var whole = parts[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+      return (T.money || "{amount}").replace("{amount}", parts[1] + whole + (parts[3] || ""));
+    }
+
     function columnsOf(event, board) {
       var columns = [{ id: "rank", title: T.rank }, { id: "label", title: board.names_open ? (event.entrant_label || T.name) : T.code }];
       var numbered = board.names_open && (event.rows || []).some(function (row) {
@@ -198,7 +209,7 @@
           td.textContent = (row.titles || []).join("、");
           break;
         case "prize":
-          td.textContent = row.prize || "";
+          td.textContent = money(row.prize);
           break;
         case "follow":
           td.appendChild(el("button", { type: "button", className: "follow", "data-key": row.key, "aria-pressed": "false", "aria-label": T.follow }));

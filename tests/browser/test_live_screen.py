@@ -151,6 +151,8 @@ def test_the_big_screen_shows_every_rank_of_every_page_in_every_state(
     expect(live).to_have_attribute("data-mode", "published")
     expect(screen.locator("th.col-award")).to_be_visible()
     expect(screen.locator("th.col-status")).to_have_count(0)  # every orchard complete now
+    # prizes as the award list prints them: thousands separated, in yuan
+    expect(screen.locator("tr.live-row td.col-prize").first).to_have_text("20,000 元")
     keys = every_page(screen, "published")
     assert keys == board_keys(screen) and len(keys) == ORCHARDS
     assert attribute_heads(screen) == ATTRIBUTES  # after live updates: the same order

@@ -78,7 +78,7 @@ def test_organiser_sets_up_the_orchard_contest_in_the_browser(
     # --- an XLSX with one county that is not in the rule file: nothing is imported -------------
     tabs = page.get_by_role("navigation", name="竞赛")
     tabs.get_by_role("link", name="参赛者").click()
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{EVENT} · 参赛者 (0)")
+    expect(page.get_by_role("heading", level=2).first).to_have_text(f"{EVENT} · 参赛者 (0)")
     bad = [list(row) for row in ORCHARDS]
     bad[BAD_ROW - 2][2] = "延安市"
     upload = page.get_by_label("参赛名单（XLSX 或 CSV）")
@@ -94,8 +94,8 @@ def test_organiser_sets_up_the_orchard_contest_in_the_browser(
         [f"第 {BAD_ROW} 行，{COUNTY} 列：'延安市' 不在可选值之内：{COUNTIES}"]
     )
     tabs.get_by_role("link", name="参赛者").click()
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{EVENT} · 参赛者 (0)")
-    expect(page.locator("table.table tbody")).to_have_text("还没有参赛者。")
+    expect(page.get_by_role("heading", level=2).first).to_have_text(f"{EVENT} · 参赛者 (0)")
+    expect(page.locator("table.entrants tbody")).to_have_text("还没有参赛者。")
 
     # --- the fixed sheet: all ten orchards --------------------------------------------------
     page.get_by_label("参赛名单（XLSX 或 CSV）").set_input_files(
@@ -104,8 +104,8 @@ def test_organiser_sets_up_the_orchard_contest_in_the_browser(
     page.get_by_role("button", name="检查表格").click()
     page.get_by_role("button", name="导入", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("已导入 10 名参赛者。")
-    expect(page.get_by_role("heading", level=2)).to_have_text(f"{EVENT} · 参赛者 (10)")
-    listed = page.locator("table.table tbody tr")
+    expect(page.get_by_role("heading", level=2).first).to_have_text(f"{EVENT} · 参赛者 (10)")
+    listed = page.locator("table.entrants tbody tr")
     expect(listed).to_have_count(10)
     expect(listed.locator("td:first-child")).to_have_text([row[0] for row in ORCHARDS])
     expect(listed.filter(has_text="YA006")).to_contain_text("志丹县")
