@@ -30,7 +30,7 @@ from competition.models import (
     User,
 )
 from competition.rules.messages import N_, msg
-from competition.services import published_awards
+from competition.services import org_scope, published_awards
 from competition.services.authority import Actor, Refused
 from competition.services.contests import ruleset_of_version
 
@@ -95,27 +95,18 @@ class Dashboard:
 # --- who may see it -------------------------------------------------------------------------
 
 
-def _ancestry(organisation_id: int) -> set[int]:
-    """The organisation and every one above it."""
-    seen: set[int] = set()
-    current: int | None = organisation_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        current = db.session.scalar(
-            select(Organisation.parent_id).where(Organisation.id == current)
-        )
-    return seen
+def _own_organisation(actor: Actor) -> int | None:
+    if actor.kind != "user" or actor.id is None:
+        return None
+    return db.session.scalar(select(User.organisation_id).where(User.id == actor.id))
 
 
 def may_view(actor: Actor, programme: Programme) -> bool:
-    """The admin, or an account of the programme's organisation or one above it. (A local
-    check until the organisation-based authority of competition.services.authority.)"""
+    """The admin, or an account of the programme's organisation or one above it."""
     if actor.is_admin:
         return True
-    if actor.kind != "user" or actor.id is None:
-        return False
-    own = db.session.scalar(select(User.organisation_id).where(User.id == actor.id))
-    return own is not None and own in _ancestry(programme.organisation_id)
+    own = _own_organisation(actor)
+    return own is not None and org_scope.reaches(own, programme.organisation_id)
 
 
 def programme_for(actor: Actor, programme_id: int) -> Programme:
@@ -132,7 +123,13 @@ def visible_programmes(actor: Actor, year: int | None = None) -> list[Programme]
     query = select(Programme).order_by(Programme.year.desc(), Programme.name, Programme.id)
     if year is not None:
         query = query.where(Programme.year == year)
-    return [p for p in db.session.scalars(query) if may_view(actor, p)]
+    if not actor.is_admin:
+        own = _own_organisation(actor)
+        if own is None:
+            return []
+        below = org_scope.subtree(own)  # its organisation and those below: one query
+        query = query.where(Programme.organisation_id.in_(select(below.c.id)))
+    return list(db.session.scalars(query))
 
 
 def programme_dashboard(actor: Actor, programme_id: int) -> Dashboard:
