@@ -22,7 +22,7 @@ from competition.rules.messages import N_, msg, translate
 from competition.rules.model import Criterion, Judged
 from competition.rules.numbers import format_exact, parse_decimal
 from competition.rules.standings import Standings
-from competition.services.award_lists import award_list_frame, prize_totals, prize_totals_frame
+from competition.services.award_frames import award_list_frame, prize_totals, prize_totals_frame
 from competition.services.cells import escape_cell
 
 _STATUS = {

@@ -16,6 +16,7 @@ from competition.extensions import limiter
 from competition.i18n import current_locale
 from competition.models import Contest
 from competition.services import (
+    award_frames,
     award_lists,
     certificates,
     charts,
@@ -34,12 +35,12 @@ bp = Blueprint("awards", __name__)
 @bp.app_template_filter("money")
 def money(value: Decimal | Fraction | str | None, currency: str = "元") -> str:
     """An amount as documents print it: 5,000 元 (¥5,000 in English)."""
-    return award_lists.money(value, current_locale(), currency)
+    return award_frames.money(value, current_locale(), currency)
 
 
 @bp.app_template_filter("document_date")
 def document_date(day: date) -> str:
-    return award_lists.document_date(day, current_locale())
+    return award_frames.document_date(day, current_locale())
 
 
 @bp.app_template_global("seal_url")

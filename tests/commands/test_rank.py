@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -312,3 +315,43 @@ def test_a_long_list_of_incomplete_entrants_ends_saying_how_many_more(files: Pat
     assert len(lines) == 201
     assert lines[0].endswith("entrant E000: incomplete: theory: no value")
     assert lines[-1] == f"{files / 'm.csv'}: … and 50 more problems"
+
+
+def test_rank_runs_without_loading_the_web_stack(files: Path) -> None:
+    """An official ranking a file on a laptop waits for the engine only: `competition rank`
+    imports neither Flask nor the database layer (they take longer to load than a thousand
+    entrants take to rank)."""
+    script = (
+        "import sys\n"
+        "from competition.commands import main\n"
+        "try:\n"
+        "    main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    loaded = {'flask', 'sqlalchemy', 'flask_socketio'} & set(sys.modules)\n"
+        "    print('LOADED', sorted(loaded))\n"
+    )
+    output = files / "out.csv"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "--lang",
+            "en",
+            "rank",
+            str(files / "r.yaml"),
+            "--marks",
+            str(files / "m.csv"),
+            "--format",
+            "csv",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"COMPETITION_LOCALE": "en"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_text(encoding="utf-8").startswith("rank,entrant,name")
+    assert result.stdout.strip().splitlines()[-1] == "LOADED []"

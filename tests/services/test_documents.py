@@ -18,7 +18,7 @@ from competition.extensions import db
 from competition.models import AuditEntry, Contest
 from competition.services import documents, users
 from competition.services.authority import Actor, Refused
-from competition.services.award_lists import document_date, money
+from competition.services.award_frames import document_date, money
 from tests.factories import make_admin, make_contest, make_user
 
 

@@ -14,7 +14,7 @@ from competition.rules import load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
 from competition.rules.standings import Standings
-from competition.services.award_lists import award_list_frame, prize_totals
+from competition.services.award_frames import award_list_frame, prize_totals
 from competition.services.exports import (
     award_list_csv_bytes,
     award_list_xlsx_bytes,
