@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 
 from competition.extensions import db
 from competition.models import (
@@ -22,6 +22,7 @@ from competition.models import (
     ContestRole,
     Event,
     Judge,
+    Person,
     RuleVersion,
 )
 from competition.rules import Problem, RuleFileError
@@ -102,18 +103,22 @@ def preview(actor: Actor, source_contest_id: int) -> Preview:
                 awards.currency if awards else "",
             )
         )
-    seats = db.session.scalars(
-        select(Assignment.entrant_id)
-        .join(Judge, Judge.id == Assignment.judge_id)
-        .where(Judge.contest_id == source.id, Judge.revoked_at.is_(None))
-    ).all()
-    panel = db.session.scalar(
-        select(func.count())
-        .select_from(Judge)
-        .where(Judge.contest_id == source.id, Judge.revoked_at.is_(None))
-    )
+    panel = _panel(source)
+    seats = [seat.entrant_id for judge in panel for seat in judge.assignments]
     every = sum(1 for entrant in seats if entrant is None)
-    return Preview(source, events, panel or 0, every, len(seats) - every)
+    return Preview(source, events, len(panel), every, len(seats) - every)
+
+
+def _panel(source: Contest) -> list[Judge]:
+    """The past contest's judges who come over: not revoked, and not a person erased on
+    request (whose name must not return on a new panel)."""
+    erased = exists().where(Person.id == Judge.person_id, Person.erased_at.is_not(None))
+    query = (
+        select(Judge)
+        .where(Judge.contest_id == source.id, Judge.revoked_at.is_(None), ~erased)
+        .order_by(Judge.name, Judge.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def _source(actor: Actor, source_contest_id: int) -> Contest:
@@ -212,11 +217,7 @@ def _copy_panel(source: Contest, contest: Contest) -> Started:
     """The past contest's judges (not revoked) as new judges of ``contest``, their
     assignments to every entrant, and its chief judges' accounts."""
     events = {old.id: new for old, new in zip(source.events, contest.events, strict=True)}
-    panel = db.session.scalars(
-        select(Judge)
-        .where(Judge.contest_id == source.id, Judge.revoked_at.is_(None))
-        .order_by(Judge.name, Judge.id)
-    ).all()
+    panel = _panel(source)
     issued: list[tuple[Judge, str]] = []
     copied = left_out = 0
     for judge in panel:

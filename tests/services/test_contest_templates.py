@@ -25,6 +25,7 @@ from competition.services import (
     contest_templates,
     contests,
     judges,
+    people,
     pool,
     programmes,
 )
@@ -254,3 +255,13 @@ def test_the_preview_names_what_is_copied(db_app: Flask) -> None:
     assert [name for name, _prize in welding.tiers] == ["一等奖", "二等奖", "三等奖"]
     assert diving.item_count == 5
     assert (shown.judges, shown.assignments, shown.left_out) == (3, 3, 1)
+
+
+def test_a_judge_erased_on_request_does_not_return(db_app: Flask) -> None:
+    admin = make_admin()
+    source = past_contest(admin, make_union(admin))
+    zhao = next(j for j in judges.contest_judges(source.id) if j.name == "赵裁判")
+    people.erase_person(admin, zhao.person_id or 0, "本人申请")
+    assert contest_templates.preview(admin, source.id).judges == 2
+    started = contest_templates.start_from_contest(admin, source.id, "2026 焊工技能竞赛")
+    assert [j.name for j in judges.contest_judges(started.contest.id)] == ["孙裁判", "钱裁判"]
