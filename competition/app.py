@@ -21,6 +21,7 @@ from competition.web import (
     awards,
     blind,
     console,
+    contest_templates,
     entrants,
     errors,
     judge,
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(contest_templates.bp)
     app.register_blueprint(organisations.bp)
     app.register_blueprint(programmes.bp)
     app.register_blueprint(judges.bp)

@@ -12,6 +12,9 @@ from competition.rules.messages import N_, Message, msg
 
 SENTENCES = {
     "contest.create": N_("Created the contest"),
+    "contest.from_template": N_(
+        "Created the contest from a past one (its rules, events and judges' panel)"
+    ),
     "contest.open_registration": N_("Opened registration"),
     "contest.open_scoring": N_("Opened scoring"),
     "contest.close_scoring": N_("Ended scoring"),
@@ -135,6 +138,10 @@ KEYS = {
     "source": N_("source event"),
     "top": N_("top N"),
     "tier": N_("tier"),
+    "template": N_("started from"),
+    "judges": N_("judges"),
+    "assignments": N_("assignments"),
+    "left_out": N_("assignments to one entrant, left out"),
 }
 
 ROUND_STATES = {"open": N_("open"), "closed": N_("closed")}

@@ -40,7 +40,8 @@ def login_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/judge/login/{token}"
 
 
-def _new_token() -> str:
+def new_token() -> str:
+    """A login token for a new card: random, URL-safe, shown once."""
     return secrets.token_urlsafe(24)
 
 
@@ -75,7 +76,7 @@ def create_judge(
             "invalid",
             msg(N_("a judge needs a name of 1 to 120 characters and a unit of 200 at most")),
         )
-    token = _new_token()
+    token = new_token()
     judge = Judge(
         contest_id=contest_id,
         name=name,
@@ -130,7 +131,7 @@ def _replace_token(actor: Actor, role: str, judge: Judge) -> str:
             "revoked",
             msg(N_("judge {judge} was revoked: add them again instead"), judge=judge.name),
         )
-    token = _new_token()
+    token = new_token()
     judge.token_hash = token_hash(token)
     audit.record(
         actor,

@@ -30,6 +30,7 @@ from competition.models import Contest, Event
 from competition.rules import ProblemsError, RuleFileError
 from competition.services import (
     audit_reading,
+    contest_templates,
     contests,
     lifecycle,
     organisations,
@@ -123,6 +124,7 @@ def index() -> str:
         contests=contests.visible_to(actor()),
         programmes=programme_dashboard.visible_programmes(actor()),
         is_admin=actor().is_admin,
+        may_start=contest_templates.may_start(actor()),
     )
 
 
@@ -138,6 +140,9 @@ def new_contest() -> str | Response:
     ]
     form.programme.choices = organisation_pages.programme_choices(actor())
     form.organisation.choices = organisation_pages.organisation_choices(actor())
+    if request.method == "GET":  # from the template chooser: the rule file and name chosen
+        form.rule_file.data = request.args.get("rule_file", "")
+        form.name.data = request.args.get("name", "")
     problems: list[str] = []
     if form.validate_on_submit():
         source = _rule_source(form, root)
@@ -202,6 +207,7 @@ def contest(contest_id: int) -> str:
         items={event.id: contests.ruleset_of(event).item_ids or [] for event in found.events},
         zone_form=TimeZoneForm(time_zone=found.time_zone),
         common_zones=COMMON_ZONES,
+        may_start=contest_templates.may_start(actor()),
         **organisation_pages.placement_view(found),
     )
 

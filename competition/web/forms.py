@@ -286,3 +286,15 @@ class QualifierForm(FlaskForm):  # type: ignore[misc]
     source = SelectField(_l("Earlier event"), coerce=int, validate_choice=False)
     top = IntegerField(_l("Top N advance"), validators=[Optional()])
     tier = StringField(_l("…or this tier and better"), validators=[Optional(), Length(max=64)])
+
+
+class TemplateForm(FlaskForm):  # type: ignore[misc]
+    """A new contest from a past one or a shipped rule file (``contest:ID`` or
+    ``rules:PATH``); an empty programme or organisation keeps the past contest's."""
+
+    source = SelectField(_l("Start from"), validate_choice=False)
+    name = StringField(_l("New contest name"), validators=[DataRequired(), Length(max=200)])
+    copy_judges = BooleanField(_l("Copy the judges' panel (new login cards)"), default=True)
+    programme = SelectField(_l("Programme"), validate_choice=False)
+    organisation = SelectField(_l("Organisation that runs it"), validate_choice=False)
+    trade = StringField(_l("Trade (empty: as the past contest)"), validators=[Length(max=64)])

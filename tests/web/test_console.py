@@ -134,6 +134,8 @@ ROUTES: list[tuple[str, str, int, int | None]] = [
     ("get", "/console/", 200, None),
     ("get", "/console/contests/new", 403, 200),
     ("post", "/console/contests/new", 403, 200),
+    ("get", "/console/contests/from-template", 403, 200),
+    ("post", "/console/contests/from-template", 403, 400),
     ("get", "/console/users", 403, 200),
     ("post", "/console/users", 403, 200),
     ("get", "/console/contests/{id}", 200, None),
@@ -240,7 +242,7 @@ def test_authorisation_matrix_by_organisation(client: FlaskClient, who: str) -> 
     assert ("秘密竞赛" in listing.text) == reaches
     assert ("别的竞赛" in listing.text) == (who in ("city_office", "ansai_office"))
     for method, route, organiser_gets, admin_gets in ROUTES:
-        if route == "/console/programmes":
+        if route in ("/console/programmes", "/console/contests/from-template"):
             expected = 200 if method == "get" else 400  # every organisation's account
         elif reaches:
             expected = organiser_gets
