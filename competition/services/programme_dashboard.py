@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
 from competition.extensions import db
+from competition.local_time import zone_of
 from competition.models import Contest, Entrant, Event, Organisation, Programme, User
 from competition.rules.messages import N_, msg
 from competition.services import org_scope, published_awards
@@ -27,7 +29,6 @@ from competition.services.programme_contests import (
     ContestPage,
     Filters,
     contest_page,
-    local,
     unpublished_budgets,
 )
 
@@ -193,14 +194,23 @@ def _entrant_totals(where: ColumnElement[bool]) -> tuple[int, int]:
 def _by_month(
     where: ColumnElement[bool], snapshots: dict[int, published_awards.Snapshot]
 ) -> dict[str, tuple[int, int]]:
-    """Contests created and first published per month, each on its own clock (a contest's
-    time zone is its own, so the months are counted here rather than in SQL)."""
-    created: Counter[str] = Counter()
-    published: Counter[str] = Counter()
+    """Contests created and first published per month, each on its own clock. Each contest
+    has its own time zone, which SQLite cannot convert to, so the months are counted here,
+    over one narrow row per contest."""
+    zones: dict[str | None, tzinfo] = {}
+    created: Counter[tuple[int, int]] = Counter()
+    published: Counter[tuple[int, int]] = Counter()
     for cid, moment, zone in db.session.execute(
         select(Contest.id, Contest.created_at, Contest.time_zone).where(where)
     ):
-        created[f"{local(moment, zone):%Y-%m}"] += 1
+        if (clock := zones.get(zone)) is None:
+            clock = zones[zone] = zone_of(zone)
+        at = moment.astimezone(clock)
+        created[at.year, at.month] += 1
         if (snapshot := snapshots.get(cid)) is not None:
-            published[f"{local(snapshot.first_at, zone):%Y-%m}"] += 1
-    return {m: (created[m], published[m]) for m in sorted(created.keys() | published.keys())}
+            first = snapshot.first_at.astimezone(clock)
+            published[first.year, first.month] += 1
+    return {
+        f"{year}-{month:02d}": (created[year, month], published[year, month])
+        for year, month in sorted(created.keys() | published.keys())
+    }
