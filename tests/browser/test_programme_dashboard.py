@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
+from bench.programme import DISTRICTS, build
 from competition.extensions import db
 from competition.models import Organisation, User
 from competition.services.authority import Actor
@@ -64,8 +65,6 @@ def test_the_union_office_reads_its_programme_on_a_big_screen(
 def test_the_office_pages_and_filters_a_big_programme_on_the_console_desktop(
     live_server: LiveServer, browser: Browser, request: object
 ) -> None:
-    from bench.programme import DISTRICTS, build
-
     with live_server.app.app_context():
         programme_id = build(120, entrants=10, marks=0)
         db.session.remove()
