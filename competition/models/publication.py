@@ -65,7 +65,8 @@ class Certificate(db.Model):  # type: ignore[name-defined,misc]
     code: Mapped[str] = mapped_column(String(32), unique=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
-    entrant_id: Mapped[int] = mapped_column(ForeignKey("entrants.id"))
+    # a person's record looks up the certificates of each entrant they were
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("entrants.id"), index=True)
     award: Mapped[Label] = mapped_column(default="")
     titles: Mapped[list[str]] = mapped_column(JSON, default=list)
     rank: Mapped[int | None] = mapped_column(Integer)

@@ -10,7 +10,8 @@ from markupsafe import Markup
 
 from competition.rules.messages import DEFAULT_LOCALE, N_, translate
 from competition.services import svg
-from competition.services.programme_dashboard import NONE_KEY, Dashboard
+from competition.services.programme_contests import NONE_KEY
+from competition.services.programme_dashboard import Dashboard
 
 ROW = 26.0
 PUBLISHED = "#70ad47"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -20,44 +20,20 @@ from sqlalchemy import ColumnElement, func, select
 
 from competition.extensions import db
 from competition.local_time import zone_of
-from competition.models import (
-    Contest,
-    Entrant,
-    Event,
-    Organisation,
-    Programme,
-    RuleVersion,
-    User,
-)
+from competition.models import Contest, Entrant, Event, Organisation, Programme, User
 from competition.rules.messages import N_, msg
 from competition.services import org_scope, published_awards
 from competition.services.authority import Actor, Refused
-from competition.services.contests import ruleset_of_version
+from competition.services.programme_contests import (
+    NONE_KEY,
+    ContestPage,
+    Filters,
+    contest_page,
+    unpublished_budgets,
+)
 
-NONE_KEY = ""  # the group of contests with no trade, district or level recorded
+EVERY = Filters()
 LEVEL_NAMES = {"enterprise": N_("Enterprise"), "county": N_("County"), "city": N_("City")}
-
-
-@dataclass(frozen=True)
-class ContestFigures:
-    id: int
-    name: str
-    status: str
-    level: str
-    organisation: str
-    district: str
-    trade: str
-    created_at: datetime
-    published_at: datetime | None  # the first publication
-    entrants: int
-    people: int
-    awarded: int
-    prize: Decimal  # awarded, from the snapshot; 0 before publication
-    budget: Decimal | None  # the rule files' awards budget, None when they set none
-
-    @property
-    def over_budget(self) -> bool:
-        return self.budget is not None and self.prize > self.budget
 
 
 @dataclass(frozen=True)
@@ -66,7 +42,8 @@ class Dashboard:
 
     title: str
     programmes: list[Programme]
-    contests: list[ContestFigures]
+    contest_count: int  # every contest of the programmes
+    contests: ContestPage  # the table's page of them
     by_status: dict[str, int]
     by_level: dict[str, int]
     by_trade: dict[str, int]
@@ -132,47 +109,59 @@ def visible_programmes(actor: Actor, year: int | None = None) -> list[Programme]
     return list(db.session.scalars(query))
 
 
-def programme_dashboard(actor: Actor, programme_id: int) -> Dashboard:
+def programme_dashboard(
+    actor: Actor, programme_id: int, filters: Filters = EVERY, page: int | None = 1
+) -> Dashboard:
+    """The programme's figures, with page ``page`` of its contests matching ``filters``
+    (every contest when ``page`` is None, as the workbook lists them)."""
     programme = programme_for(actor, programme_id)
-    return figures([programme], programme.name)
+    return figures([programme], programme.name, filters, page)
 
 
-def year_dashboard(actor: Actor, year: int) -> Dashboard:
+def year_dashboard(
+    actor: Actor, year: int, filters: Filters = EVERY, page: int | None = 1
+) -> Dashboard:
     """Every programme of the year the actor may open, together."""
     programmes = visible_programmes(actor, year)
     if not programmes:
         raise Refused("not_found", msg(N_("no programme of {year} to show"), year=year))
-    return figures(programmes, str(year))
+    return figures(programmes, str(year), filters, page)
 
 
 # --- the figures ----------------------------------------------------------------------------
 
 
-def figures(programmes: list[Programme], title: str) -> Dashboard:
+def figures(
+    programmes: list[Programme], title: str, filters: Filters, page: int | None
+) -> Dashboard:
+    """The totals, counts and charts' figures over every contest of the programmes (grouped
+    in SQL; awards and prize money from the kept snapshots), and one page of the table."""
     ids = [p.id for p in programmes]
     of_programmes = Contest.programme_id.in_(ids)
     budgets = [p.budget for p in programmes if p.budget is not None]
     entrants, people = _entrant_totals(of_programmes)
     snapshots = published_awards.snapshots(of_programmes)
-    contests = _contest_figures(of_programmes, snapshots)
     awards: Counter[str] = Counter()
     for snapshot in snapshots.values():
         awards.update(snapshot.awards)
+    by_status = _grouped(Contest.status, of_programmes)
+    published_budgets = (s.budget for s in snapshots.values() if s.budget is not None)
     return Dashboard(
         title=title,
         programmes=programmes,
-        contests=contests,
-        by_status=_grouped(Contest.status, of_programmes),
+        contest_count=sum(by_status.values()),
+        contests=contest_page(of_programmes, snapshots, filters, page),
+        by_status=by_status,
         by_level=_grouped(Organisation.level, of_programmes),
         by_trade=_grouped(Contest.trade, of_programmes),
         by_district=_grouped(Organisation.district, of_programmes),
-        by_month=_by_month(contests),
+        by_month=_by_month(of_programmes, snapshots),
         entrants=entrants,
         people=people,
         awards=dict(awards.most_common()),
-        prize_total=sum((c.prize for c in contests), Decimal(0)),
+        prize_total=sum((s.prize for s in snapshots.values()), Decimal(0)),
         budget=sum(budgets, Decimal(0)) if budgets else None,
-        contest_budgets=sum((c.budget for c in contests if c.budget is not None), Decimal(0)),
+        contest_budgets=sum(published_budgets, unpublished_budgets(of_programmes)),
     )
 
 
@@ -185,8 +174,10 @@ def _grouped(column: Any, where: ColumnElement[bool]) -> dict[str, int]:
         .where(where)
         .group_by(column)
     ).all()
-    counted = [(key or NONE_KEY, int(count)) for key, count in rows]
-    return dict(sorted(counted, key=lambda kv: (-kv[1], kv[0] == NONE_KEY, kv[0])))
+    counted: Counter[str] = Counter()
+    for key, count in rows:  # NULL and "" are both "not recorded"
+        counted[key or NONE_KEY] += int(count)
+    return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0] == NONE_KEY, kv[0])))
 
 
 def _entrant_totals(where: ColumnElement[bool]) -> tuple[int, int]:
@@ -200,98 +191,26 @@ def _entrant_totals(where: ColumnElement[bool]) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _contest_figures(
+def _by_month(
     where: ColumnElement[bool], snapshots: dict[int, published_awards.Snapshot]
-) -> list[ContestFigures]:
-    entrants = {
-        contest_id: (int(count), int(people))
-        for contest_id, count, people in db.session.execute(
-            select(
-                Event.contest_id,
-                func.count(Entrant.id),
-                func.count(func.distinct(Entrant.person_id)),
-            )
-            .join(Contest, Contest.id == Event.contest_id)
-            .join(Entrant, Entrant.event_id == Event.id)
-            .where(where)
-            .group_by(Event.contest_id)
-        )
+) -> dict[str, tuple[int, int]]:
+    """Contests created and first published per month, each on its own clock. Each contest
+    has its own time zone, which SQLite cannot convert to, so the months are counted here,
+    over one narrow row per contest."""
+    zones: dict[str | None, tzinfo] = {}
+    created: Counter[tuple[int, int]] = Counter()
+    published: Counter[tuple[int, int]] = Counter()
+    for cid, moment, zone in db.session.execute(
+        select(Contest.id, Contest.created_at, Contest.time_zone).where(where)
+    ):
+        if (clock := zones.get(zone)) is None:
+            clock = zones[zone] = zone_of(zone)
+        at = moment.astimezone(clock)
+        created[at.year, at.month] += 1
+        if (snapshot := snapshots.get(cid)) is not None:
+            first = snapshot.first_at.astimezone(clock)
+            published[first.year, first.month] += 1
+    return {
+        f"{year}-{month:02d}": (created[year, month], published[year, month])
+        for year, month in sorted(created.keys() | published.keys())
     }
-    rule_budgets = _rule_budgets(where)
-    rows = db.session.execute(
-        select(
-            Contest.id,
-            Contest.name,
-            Contest.status,
-            Contest.trade,
-            Contest.created_at,
-            Contest.time_zone,
-            Organisation.level,
-            Organisation.name,
-            Organisation.district,
-        )
-        .outerjoin(Organisation, Organisation.id == Contest.organisation_id)
-        .where(where)
-        .order_by(Contest.created_at, Contest.id)
-    ).all()
-    figures = []
-    for cid, name, status, trade, created, zone, level, organisation, district in rows:
-        snapshot = snapshots.get(cid)
-        count, people = entrants.get(cid, (0, 0))
-        figures.append(
-            ContestFigures(
-                id=cid,
-                name=name,
-                status=status,
-                level=level or NONE_KEY,
-                organisation=organisation or NONE_KEY,
-                district=district or NONE_KEY,
-                trade=trade or NONE_KEY,
-                created_at=_local(created, zone),
-                published_at=_local(snapshot.first_at, zone) if snapshot else None,
-                entrants=count,
-                people=people,
-                awarded=sum(snapshot.awards.values()) if snapshot else 0,
-                prize=snapshot.prize if snapshot else Decimal(0),
-                budget=snapshot.budget if snapshot else rule_budgets.get(cid),
-            )
-        )
-    return figures
-
-
-def _local(moment: datetime, zone: str | None) -> datetime:
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=zone_of("UTC"))
-    return aware.astimezone(zone_of(zone))
-
-
-def _by_month(contests: list[ContestFigures]) -> dict[str, tuple[int, int]]:
-    """Contests created and first published per month, each on its own clock."""
-    created = Counter(f"{c.created_at:%Y-%m}" for c in contests)
-    published = Counter(f"{c.published_at:%Y-%m}" for c in contests if c.published_at)
-    return {m: (created[m], published[m]) for m in sorted(created.keys() | published.keys())}
-
-
-def _rule_budgets(where: ColumnElement[bool]) -> dict[int, Decimal]:
-    """Each contest's awards budget: its events' rule files in force, each file parsed once."""
-    newest = (
-        select(RuleVersion.event_id, func.max(RuleVersion.version).label("version"))
-        .group_by(RuleVersion.event_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Event.contest_id, RuleVersion.id, RuleVersion.sha256)
-        .join(Contest, Contest.id == Event.contest_id)
-        .join(newest, newest.c.event_id == Event.id)
-        .join(
-            RuleVersion,
-            (RuleVersion.event_id == Event.id) & (RuleVersion.version == newest.c.version),
-        )
-        .where(where)
-    ).all()
-    budgets: dict[int, Decimal] = {}
-    for contest_id, version_id, sha256 in rows:
-        awards = ruleset_of_version(version_id, sha256).rule.awards
-        if awards is not None and awards.budget is not None:
-            budget = Decimal(str(awards.budget))
-            budgets[contest_id] = budgets.get(contest_id, Decimal(0)) + budget
-    return budgets

@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from competition.rules.messages import N_, translate
 from competition.services.cells import escape_cell
-from competition.services.programme_dashboard import LEVEL_NAMES, NONE_KEY, Dashboard
+from competition.services.programme_contests import NONE_KEY
+from competition.services.programme_dashboard import LEVEL_NAMES, Dashboard
 from competition.services.stages import STAGE_NAMES
 
 MONEY = "#,##0.00"
@@ -61,6 +62,7 @@ class _Sheets:
 
 
 def dashboard_xlsx_bytes(dashboard: Dashboard, locale: str) -> bytes:
+    """The workbook of a dashboard read with every contest in its table (``page`` None)."""
     book = _Sheets(locale)
     _ = book._
 
@@ -69,7 +71,7 @@ def dashboard_xlsx_bytes(dashboard: Dashboard, locale: str) -> bytes:
 
     summary: list[list[object]] = [
         [_(N_("Programme")), "、".join(p.name for p in dashboard.programmes)],
-        [_(N_("Contests")), len(dashboard.contests)],
+        [_(N_("Contests")), dashboard.contest_count],
         *([_(STAGE_NAMES.get(k, k)), v] for k, v in dashboard.by_status.items()),
         *([_(LEVEL_NAMES.get(k, N_("(not recorded)"))), v] for k, v in dashboard.by_level.items()),
         [_(N_("Entrants")), dashboard.entrants],
@@ -111,7 +113,7 @@ def dashboard_xlsx_bytes(dashboard: Dashboard, locale: str) -> bytes:
                 c.prize,
                 c.budget,
             ]
-            for c in dashboard.contests
+            for c in dashboard.contests.rows
         ),
     )
     book.add(

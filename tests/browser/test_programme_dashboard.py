@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
+from bench.programme import DISTRICTS, build
 from competition.extensions import db
 from competition.models import Organisation, User
 from competition.services.authority import Actor
@@ -59,3 +60,38 @@ def test_the_union_office_reads_its_programme_on_a_big_screen(
         expect(page.locator(".programme-contests tbody tr")).to_have_count(6)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "programme_dashboard_1920.png"), full_page=True)
+
+
+def test_the_office_pages_and_filters_a_big_programme_on_the_console_desktop(
+    live_server: LiveServer, browser: Browser, request: object
+) -> None:
+    with live_server.app.app_context():
+        programme_id = build(120, entrants=10, marks=0)
+        db.session.remove()
+    with watched_page(
+        browser, request, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    ) as page:
+        sign_in(page, live_server)
+        page.goto(f"{live_server.url}/console/programmes/{programme_id}/dashboard?lang=en")
+        rows = page.locator(".programme-contests tbody tr")
+        expect(rows).to_have_count(50)
+        expect(page.locator(".pager")).to_contain_text("Page 1 of 3")
+        page.get_by_role("link", name="Next page ›").click()
+        expect(page.locator(".pager")).to_contain_text("Page 2 of 3")
+        expect(page.locator(".listing-count")).to_contain_text("Contests 51–100 of 120")
+        page.locator("select[name=status]").select_option("published")
+        page.locator("select[name=district]").select_option(DISTRICTS[0])
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator(".listing-count")).to_have_attribute("data-page", "1")
+        assert 0 < rows.count() < 50
+        expect(page.locator(".figures")).to_contain_text("120")  # the programme's, not the page's
+        page.get_by_role("link", name="Clear the filters").click()
+        page.locator("select[name=level]").select_option("enterprise")
+        page.get_by_role("button", name="Filter").click()
+        page.get_by_role("link", name="Next page ›").click()
+        expect(page.locator(".listing-count")).to_contain_text("of 106")
+        expect(page.locator("select[name=level]")).to_have_value("enterprise")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "programme_dashboard_paged_1280.png"), full_page=True)
+        page.locator("#contests").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "programme_dashboard_paged_1280_view.png"))

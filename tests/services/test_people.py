@@ -7,10 +7,11 @@ import json
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from bench.programme import build
 from competition.extensions import db
-from competition.models import AuditEntry, Certificate, Contest, Entrant, Person
+from competition.models import AuditEntry, Certificate, Contest, Entrant, Person, Publication
 from competition.services import entrants, people, person_record
 from competition.services.authority import Actor, Refused
 from competition.services.entrant_sheets import SheetError
@@ -229,3 +230,40 @@ def test_the_public_token_cannot_be_made_by_counting_and_names_are_masked(db_app
         "欧**锋",
         "A",
     ]
+
+
+def test_a_record_over_many_contests_reads_each_ones_latest_publication(db_app: Flask) -> None:
+    admin = make_admin()
+    build(30, entrants=10, marks=0)  # its busiest person is second in ten contests
+    busiest = db.session.scalars(
+        select(Entrant.person_id)
+        .group_by(Entrant.person_id)
+        .order_by(func.count(Entrant.id).desc(), Entrant.person_id)
+    ).first()
+    assert busiest is not None
+    record = person_record.person_record(admin, busiest)
+    assert len(record.entries) == len({e.contest.id for e in record.entries}) == 10
+    published = [e for e in record.entries if e.published]
+    assert published and len(published) < len(record.entries)
+    for entry in published:
+        assert entry.rank == 2 and entry.award == "二等奖" and entry.titles == ["技术能手"]
+        (certificate,) = entry.certificates
+        assert certificate.entrant_id == entry.entrant.id
+    public = person_record.person_record(None, busiest)
+    assert [e.contest.id for e in public.entries] == [e.contest.id for e in published]
+    # an upheld appeal publishes a revision: the record follows it, not the first snapshot
+    contest_id = published[0].contest.id
+    first = db.session.scalars(
+        select(Publication).where(Publication.contest_id == contest_id)
+    ).one()
+    document = json.loads(json.dumps(first.document))
+    for row in document["events"][0]["rows"]:
+        if row["key"] == published[0].entrant.code:
+            row.update(rank=1, award="一等奖")
+    db.session.add(
+        Publication(contest_id=contest_id, number=2, published_by="admin", document=document)
+    )
+    db.session.commit()
+    again = person_record.person_record(admin, busiest)
+    revised = next(e for e in again.entries if e.contest.id == contest_id)
+    assert (revised.rank, revised.award) == (1, "一等奖")
