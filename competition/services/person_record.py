@@ -5,19 +5,41 @@ and all of it as JSON for a request under PIPL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, select
 
 from competition.extensions import db
-from competition.models import Certificate, Contest, ContestRole, Entrant, Event, Person
+from competition.local_time import zone_of
+from competition.models import (
+    Certificate,
+    Contest,
+    ContestRole,
+    Entrant,
+    Event,
+    Person,
+    Publication,
+)
+from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
 from competition.services import audit
 from competition.services.authority import Actor, Refused
 from competition.services.board import PUBLISHED, latest_publication
 from competition.services.person_ids import masked_id, public_token
 from competition.services.privacy import masked_name
+
+
+@dataclass(frozen=True)
+class HeldTitle:
+    """A title as the person holds it: awarded on the day the results holding it were first
+    published (in the contest's time zone), valid for the rule file's ``valid_years`` from
+    then or for life (``valid_until`` None)."""
+
+    name: str
+    awarded_on: date
+    valid_until: date | None
+    expired: bool
 
 
 @dataclass(frozen=True)
@@ -31,7 +53,7 @@ class Entry:
     rank: int | None = None
     total: str | None = None
     award: str = ""
-    titles: list[str] = field(default_factory=list)
+    titles: list[HeldTitle] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
 
 
@@ -92,19 +114,76 @@ def _person(actor: Actor | None, person_id: int) -> Person:
     return person
 
 
-def _entry(entrant: Entrant, documents: dict[int, dict[str, Any] | None]) -> Entry:
+def _row(publication: Publication, entrant: Entrant) -> dict[str, Any]:
+    """The entrant's row in a publication ({} when it has none)."""
+    event: dict[str, Any] = next(
+        (e for e in publication.document["events"] if e["id"] == entrant.event_id), {"rows": []}
+    )
+    return next((r for r in event["rows"] if r["key"] == entrant.code), {})
+
+
+def _history(contest_id: int) -> list[Publication]:
+    return list(
+        db.session.scalars(
+            select(Publication)
+            .where(Publication.contest_id == contest_id)
+            .order_by(Publication.number)
+        )
+    )
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` on; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _held_titles(
+    contest: Contest,
+    entrant: Entrant,
+    row: dict[str, Any],
+    history: dict[int, list[Publication]],
+    now: datetime,
+) -> list[HeldTitle]:
+    """Each title of the entrant's row, dated by the first publication that held it (an
+    upheld appeal may have granted it in a revision)."""
+    names: list[str] = list(row.get("titles") or [])
+    if not names:
+        return []
+    if contest.id not in history:
+        history[contest.id] = _history(contest.id)
+    zone = zone_of(contest.time_zone)
+    today = now.astimezone(zone).date()
+    years: dict[str, int | None] = row.get("title_valid_years") or {}
+    held = []
+    for name in names:
+        first = next(
+            (p for p in history[contest.id] if name in (_row(p, entrant).get("titles") or [])),
+            history[contest.id][-1],
+        )
+        awarded_on = first.published_at.astimezone(zone).date()
+        valid = years.get(name)
+        until = add_years(awarded_on, valid) if valid else None
+        held.append(HeldTitle(name, awarded_on, until, until is not None and today > until))
+    return held
+
+
+def _entry(
+    entrant: Entrant,
+    latest: dict[int, Publication | None],
+    history: dict[int, list[Publication]],
+    now: datetime,
+) -> Entry:
     event = entrant.event
     contest = event.contest
-    if contest.id not in documents:
-        published = latest_publication(contest.id) if contest.status in PUBLISHED else None
-        documents[contest.id] = published.document if published is not None else None
-    document = documents[contest.id]
-    if document is None:
+    if contest.id not in latest:
+        latest[contest.id] = latest_publication(contest.id) if contest.status in PUBLISHED else None
+    publication = latest[contest.id]
+    if publication is None:
         return Entry(contest, event, entrant, published=False)
-    event_doc: dict[str, Any] = next(
-        (e for e in document["events"] if e["id"] == event.id), {"rows": []}
-    )
-    row: dict[str, Any] = next((r for r in event_doc["rows"] if r["key"] == entrant.code), {})
+    row = _row(publication, entrant)
     issued = db.session.scalars(
         select(Certificate)
         .where(Certificate.entrant_id == entrant.id, Certificate.revoked_at.is_(None))
@@ -118,7 +197,7 @@ def _entry(entrant: Entrant, documents: dict[int, dict[str, Any] | None]) -> Ent
         rank=row.get("rank"),
         total=row.get("total"),
         award=row.get("award") or "",
-        titles=list(row.get("titles") or []),
+        titles=_held_titles(contest, entrant, row, history, now),
         certificates=list(issued),
     )
 
@@ -127,8 +206,10 @@ def person_record(actor: Actor | None, person_id: int) -> Record:
     """The person's record for the console (``actor`` None: the public page, which shows
     only published entries)."""
     person = _person(actor, person_id)
-    documents: dict[int, dict[str, Any] | None] = {}
-    entries = [_entry(e, documents) for e in _entrants(person.id)]
+    latest: dict[int, Publication | None] = {}
+    history: dict[int, list[Publication]] = {}
+    now = utcnow()
+    entries = [_entry(e, latest, history, now) for e in _entrants(person.id)]
     if actor is None:
         entries = [e for e in entries if e.published]
     return Record(person, entries)
@@ -166,7 +247,15 @@ def export_person(actor: Actor, person_id: int) -> dict[str, Any]:
                 "rank": e.rank,
                 "total": e.total,
                 "award": e.award or None,
-                "titles": e.titles,
+                "titles": [
+                    {
+                        "name": t.name,
+                        "awarded_on": t.awarded_on.isoformat(),
+                        "valid_until": t.valid_until.isoformat() if t.valid_until else None,
+                        "expired": t.expired,
+                    }
+                    for t in e.titles
+                ],
                 "certificates": [
                     {"code": c.code, "issued_at": _time(c.issued_at)} for c in e.certificates
                 ],

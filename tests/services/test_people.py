@@ -163,7 +163,7 @@ def test_an_organiser_links_an_entrant_and_sees_the_record_from_the_publication(
     assert certificate is not None
     assert (entry.published, entry.rank, entry.award) == (True, certificate.rank, certificate.award)
     assert entry.total and entry.certificates == [certificate]
-    assert entry.titles == certificate.titles
+    assert [t.name for t in entry.titles] == certificate.titles
 
 
 def test_a_person_is_seen_by_the_admin_and_the_organisers_of_a_contest_they_entered(
