@@ -24,7 +24,7 @@ from competition.models import (
 from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
 from competition.services import audit
-from competition.services.authority import Actor, Refused
+from competition.services.authority import Actor, Refused, roles_in
 from competition.services.board import PUBLISHED, latest_publication
 from competition.services.person_ids import masked_id, public_token
 from competition.services.privacy import masked_name
@@ -84,7 +84,8 @@ def _entrants(person_id: int) -> list[Entrant]:
 
 
 def may_see(actor: Actor, person_id: int) -> bool:
-    """An admin, or an organiser of a contest the person entered."""
+    """An admin, or an organiser of a contest the person entered: named in it, or of the
+    organisation that runs it or one above (the roles of :func:`authority.roles_in`)."""
     if actor.is_admin:
         return True
     if actor.kind != "user" or actor.id is None:
@@ -94,17 +95,19 @@ def may_see(actor: Actor, person_id: int) -> bool:
         .join(Entrant, Entrant.event_id == Event.id)
         .where(Entrant.person_id == person_id)
     )
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    ContestRole.user_id == actor.id,
-                    ContestRole.role == "organiser",
-                    ContestRole.contest_id.in_(entered),
-                )
+    if db.session.scalar(
+        select(
+            exists().where(
+                ContestRole.user_id == actor.id,
+                ContestRole.role == "organiser",
+                ContestRole.contest_id.in_(entered),
             )
         )
-    )
+    ):
+        return True
+    if actor.organisation_id is None:
+        return False
+    return any("organiser" in roles_in(actor, c) for c in db.session.scalars(entered.distinct()))
 
 
 def _person(actor: Actor | None, person_id: int) -> Person:

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as Redirect
 from competition.extensions import limiter
 from competition.i18n import current_locale
 from competition.models import Contest, Entrant, Event
-from competition.services import entrants, person_record
+from competition.services import entrant_lists, entrants, person_record
 from competition.services import people as people_service
 from competition.services.authority import Refused
 from competition.services.person_ids import masked_id, person_of_token
@@ -95,6 +95,7 @@ def entrant_person(contest_id: int, event_id: int, code: str) -> str:
         event=event,
         role=role,
         entrant=entrant,
+        linked=entrant_lists.people_of([entrant]).get(entrant.person_id or 0),
         candidates=people_service.people_named(entrant.name),
         masked_id=masked_id,
         form=form,

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from competition.extensions import db
 from competition.models import AuditEntry, Certificate, Contest, Entrant, Person
-from competition.services import entrants, people, person_record
+from competition.services import contests, entrant_lists, entrants, people, person_record
 from competition.services.authority import Actor, Refused
 from competition.services.entrant_sheets import SheetError
 from competition.services.person_ids import (
@@ -21,7 +21,14 @@ from competition.services.person_ids import (
     public_token,
 )
 from competition.services.privacy import masked_name
-from tests.factories import make_admin, make_contest, make_user
+from tests.factories import (
+    make_admin,
+    make_contest,
+    make_member,
+    make_union,
+    make_user,
+    rule_source,
+)
 from tests.scenes import orchard_contest, publish
 from tests.services.test_entrants import xlsx
 
@@ -229,3 +236,22 @@ def test_the_public_token_cannot_be_made_by_counting_and_names_are_masked(db_app
         "欧**锋",
         "A",
     ]
+
+
+def test_the_organisers_of_the_organisation_running_the_contest_see_the_person(
+    db_app: Flask,
+) -> None:
+    admin = make_admin()
+    ids = make_union(admin)
+    contest = contests.create_contest(
+        admin, "宝塔石化焊工赛", [("焊工", rule_source())], organisation_id=ids["works"]
+    )
+    entrant = Entrant(event_id=contest.events[0].id, code="W01", name="张建军", attributes={})
+    db.session.add(entrant)
+    db.session.commit()
+    person = people.link_new_person(admin, entrant.id, "张建军")
+    county = make_member(admin, "baota", ids["baota"])  # the enterprise is under 宝塔区
+    other = make_member(admin, "ansai", ids["ansai"])
+    assert person_record.may_see(county, person.id)
+    assert not person_record.may_see(other, person.id)
+    assert entrant_lists.people_of([entrant]) == {person.id: person}
