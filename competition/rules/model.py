@@ -402,6 +402,12 @@ class Title(Strict):
     name: str
     when: str
     needs_approval: bool = False
+    valid_years: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="Years the title is valid from its award (the publication); none: for life.",
+    )
 
 
 class Lifecycle(Strict):

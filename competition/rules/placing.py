@@ -183,4 +183,4 @@ def _titles(standings: Standings) -> None:
     for index, row in enumerate(ranked):
         for title, holds in zip(titles, granted, strict=True):
             if holds[index]:
-                row.titles.append(TitleAward(title.name, title.needs_approval))
+                row.titles.append(TitleAward(title.name, title.needs_approval, title.valid_years))

@@ -230,6 +230,7 @@ def standings_entries(
             "total": standings.total_text(row),
             "award": row.award,
             "titles": [t.name for t in row.titles],
+            "title_valid_years": {t.name: t.valid_years for t in row.titles},
             "items": item_points(standings, row) if report is None else report.points_of(row),
             "status": row.status,
             "group": row.group,

@@ -32,6 +32,7 @@ class Deduction:
 class TitleAward:
     name: str
     needs_approval: bool
+    valid_years: int | None = None  # None: valid for life
 
 
 @dataclass(slots=True)

@@ -199,6 +199,7 @@ def _award_fields(standings: Standings, row: Row) -> dict[str, Any]:
     return {
         "award": row.award,
         "titles": [t.name for t in row.titles],
+        "title_valid_years": {t.name: t.valid_years for t in row.titles},
         "prize": format_exact(row.prize) if row.prize is not None else None,
     }
 

@@ -9,13 +9,13 @@ reader's language and the first page is shown.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from competition.extensions import db
-from competition.models import Entrant, Event
+from competition.models import Entrant, Event, Person
 from competition.rules.messages import N_, Message, msg
 from competition.services.contests import ruleset_of
 from competition.services.privacy import is_public
@@ -60,6 +60,7 @@ class EntrantPage:
     registered: int  # every entrant of the event
     pages: int
     per_page: int
+    people: dict[int, Person] = field(default_factory=dict)  # the page's linked people, by id
 
     @property
     def page(self) -> int:
@@ -100,7 +101,17 @@ def entrant_page(event: Event, listing: Listing, per_page: int = PER_PAGE) -> En
     else:
         shown = ids[start : start + per_page]
         found = list(db.session.scalars(query.where(Entrant.id.in_(shown)))) if shown else []
-    return EntrantPage(Listing(listing.search, page), found, total, registered, pages, per_page)
+    return EntrantPage(
+        Listing(listing.search, page), found, total, registered, pages, per_page, people_of(found)
+    )
+
+
+def people_of(entrants: Iterable[Entrant]) -> dict[int, Person]:
+    """The people these entrants are linked to, by id, in one query."""
+    ids = {e.person_id for e in entrants if e.person_id is not None}
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
 def _found(event: Event, search: str) -> list[int]:

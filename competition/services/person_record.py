@@ -5,19 +5,41 @@ and all of it as JSON for a request under PIPL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, select
 
 from competition.extensions import db
-from competition.models import Certificate, Contest, ContestRole, Entrant, Event, Person
+from competition.local_time import zone_of
+from competition.models import (
+    Certificate,
+    Contest,
+    ContestRole,
+    Entrant,
+    Event,
+    Person,
+    Publication,
+)
+from competition.models.base import utcnow
 from competition.rules.messages import N_, msg
 from competition.services import audit, published_rows
-from competition.services.authority import Actor, Refused
+from competition.services.authority import Actor, Refused, roles_in
 from competition.services.board import PUBLISHED
 from competition.services.person_ids import masked_id, public_token
 from competition.services.privacy import masked_name
+
+
+@dataclass(frozen=True)
+class HeldTitle:
+    """A title as the person holds it: awarded on the day the results holding it were first
+    published (in the contest's time zone), valid for the rule file's ``valid_years`` from
+    then or for life (``valid_until`` None)."""
+
+    name: str
+    awarded_on: date
+    valid_until: date | None
+    expired: bool
 
 
 @dataclass(frozen=True)
@@ -31,7 +53,7 @@ class Entry:
     rank: int | None = None
     total: str | None = None
     award: str = ""
-    titles: list[str] = field(default_factory=list)
+    titles: list[HeldTitle] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
 
 
@@ -54,7 +76,8 @@ class Record:
 
 
 def may_see(actor: Actor, person_id: int) -> bool:
-    """An admin, or an organiser of a contest the person entered."""
+    """An admin, or an organiser of a contest the person entered: named in it, or of the
+    organisation that runs it or one above (the roles of :func:`authority.roles_in`)."""
     if actor.is_admin:
         return True
     if actor.kind != "user" or actor.id is None:
@@ -64,17 +87,19 @@ def may_see(actor: Actor, person_id: int) -> bool:
         .join(Entrant, Entrant.event_id == Event.id)
         .where(Entrant.person_id == person_id)
     )
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    ContestRole.user_id == actor.id,
-                    ContestRole.role == "organiser",
-                    ContestRole.contest_id.in_(entered),
-                )
+    if db.session.scalar(
+        select(
+            exists().where(
+                ContestRole.user_id == actor.id,
+                ContestRole.role == "organiser",
+                ContestRole.contest_id.in_(entered),
             )
         )
-    )
+    ):
+        return True
+    if actor.organisation_id is None:
+        return False
+    return any("organiser" in roles_in(actor, c) for c in db.session.scalars(entered.distinct()))
 
 
 def _person(actor: Actor | None, person_id: int) -> Person:
@@ -82,6 +107,62 @@ def _person(actor: Actor | None, person_id: int) -> Person:
     if person is None or (actor is not None and not may_see(actor, person_id)):
         raise Refused("not_found", msg(N_("no such person")))
     return person
+
+
+def _row(publication: Publication, entrant: Entrant) -> dict[str, Any]:
+    """The entrant's row in a publication ({} when it has none)."""
+    event: dict[str, Any] = next(
+        (e for e in publication.document["events"] if e["id"] == entrant.event_id), {"rows": []}
+    )
+    return next((r for r in event["rows"] if r["key"] == entrant.code), {})
+
+
+def _history(contest_id: int) -> list[Publication]:
+    return list(
+        db.session.scalars(
+            select(Publication)
+            .where(Publication.contest_id == contest_id)
+            .order_by(Publication.number)
+        )
+    )
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` on; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _held_titles(
+    contest: Contest,
+    entrant: Entrant,
+    row: published_rows.PublishedRow,
+    history: dict[int, list[Publication]],
+    now: datetime,
+) -> list[HeldTitle]:
+    """Each title of the entrant's row, dated by the first publication that held it (an
+    upheld appeal may have granted it in a revision)."""
+    names: list[str] = list(row.titles)
+    if not names:
+        return []
+    if contest.id not in history:
+        history[contest.id] = _history(contest.id)
+    zone = zone_of(contest.time_zone)
+    today = now.astimezone(zone).date()
+    years = dict(row.title_valid_years)
+    held = []
+    for name in names:
+        first = next(
+            (p for p in history[contest.id] if name in (_row(p, entrant).get("titles") or [])),
+            history[contest.id][-1],
+        )
+        awarded_on = first.published_at.astimezone(zone).date()
+        valid = years.get(name)
+        until = add_years(awarded_on, valid) if valid else None
+        held.append(HeldTitle(name, awarded_on, until, until is not None and today > until))
+    return held
 
 
 def _entries(person_id: int) -> list[Entry]:
@@ -109,6 +190,8 @@ def _entries(person_id: int) -> list[Entry]:
         ):
             certificates.setdefault(certificate.entrant_id, []).append(certificate)
     entries = []
+    history: dict[int, list[Publication]] = {}
+    now = utcnow()
     for entrant, event, contest in entered:
         if contest.id not in rows:
             entries.append(Entry(contest, event, entrant, published=False))
@@ -123,7 +206,7 @@ def _entries(person_id: int) -> list[Entry]:
                 rank=row.rank,
                 total=row.total,
                 award=row.award,
-                titles=list(row.titles),
+                titles=_held_titles(contest, entrant, row, history, now),
                 certificates=certificates.get(entrant.id, []),
             )
         )
@@ -172,7 +255,15 @@ def export_person(actor: Actor, person_id: int) -> dict[str, Any]:
                 "rank": e.rank,
                 "total": e.total,
                 "award": e.award or None,
-                "titles": e.titles,
+                "titles": [
+                    {
+                        "name": t.name,
+                        "awarded_on": t.awarded_on.isoformat(),
+                        "valid_until": t.valid_until.isoformat() if t.valid_until else None,
+                        "expired": t.expired,
+                    }
+                    for t in e.titles
+                ],
                 "certificates": [
                     {"code": c.code, "issued_at": _time(c.issued_at)} for c in e.certificates
                 ],

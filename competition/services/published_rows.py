@@ -22,6 +22,7 @@ class PublishedRow:
     total: str | None
     award: str
     titles: tuple[Any, ...]
+    title_valid_years: tuple[tuple[str, int | None], ...] = ()  # the rule file's, per title
 
 
 EMPTY = PublishedRow(None, None, "", ())
@@ -79,6 +80,7 @@ def _rows_of(document: dict[str, Any]) -> Rows:
             total=row.get("total"),
             award=row.get("award") or "",
             titles=tuple(row.get("titles") or ()),
+            title_valid_years=tuple((row.get("title_valid_years") or {}).items()),
         )
         for event in document.get("events", [])
         for row in event.get("rows", [])

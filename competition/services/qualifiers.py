@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from competition.extensions import db
 from competition.models import Contest, Entrant, Event, Publication, Qualifier
 from competition.rules.messages import N_, Message, msg
+from competition.rules.model import Entrants
 from competition.services import audit, outbox
 from competition.services.authority import Actor, Refused, require_role, roles_in
 from competition.services.board import PUBLISHED, latest_publication
@@ -29,6 +30,12 @@ from competition.services.qualifier_carry import carry
 from competition.services.stages import stage_name
 
 READERS = ("organiser", "chief_judge")
+ENTRANT_KINDS = {
+    "individual": N_("individuals"),
+    "team": N_("teams"),
+    "orchard": N_("orchards"),
+    "unit": N_("units"),
+}
 
 
 @dataclass(frozen=True)
@@ -111,10 +118,14 @@ def _check_rule(source: Event, top: int | None, tier: str | None) -> None:
 def _check_source(final: Event, source: Event) -> None:
     if source.contest_id == final.contest_id:
         raise Refused("invalid", msg(N_("an event of the final's own contest cannot feed it")))
-    kind, source_kind = (ruleset_of(e).rule.entrants.kind for e in (final, source))
-    if kind != source_kind:
-        text = N_("the source's entrants are of another kind ({source}) than the final's ({final})")
-        raise Refused("kind_mismatch", msg(text, source=source_kind, final=kind))
+    entrants, source_entrants = (ruleset_of(e).rule.entrants for e in (final, source))
+    if entrants.kind != source_entrants.kind:
+        text = N_(
+            "the source's entrants are {source}, the final's are {final}: only entrants of "
+            "the same kind advance"
+        )
+        refusal = msg(text, source=_kind_named(source_entrants), final=_kind_named(entrants))
+        raise Refused("kind_mismatch", refusal)
     if _leads_to(final.id, source.id):
         raise Refused("cycle", msg(N_("the final already feeds this source: that is a cycle")))
     if db.session.scalar(
@@ -123,6 +134,14 @@ def _check_source(final: Event, source: Event) -> None:
         )
     ):
         raise Refused("conflict", msg(N_("this source already feeds the final")))
+
+
+def _kind_named(entrants: Entrants) -> Message:
+    """The kind of entrant as its rule file labels it: "参赛果园 (orchards)"."""
+    kind = msg(ENTRANT_KINDS[entrants.kind])
+    if not entrants.label:
+        return kind
+    return msg(N_("{label} ({kind})"), label=entrants.label, kind=kind)
 
 
 def _leads_to(start: int, goal: int) -> bool:

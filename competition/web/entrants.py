@@ -32,11 +32,11 @@ from werkzeug.wrappers import Response
 
 from competition.i18n import current_locale
 from competition.models import Contest, Event
-from competition.services import entrant_lists, entrants, qualifiers
+from competition.services import entrant_lists, entrants, person_matches, qualifiers
 from competition.services.authority import Refused
 from competition.services.entrant_sheets import NAME_LENGTH, Field, SheetError
 from competition.services.stages import stage_name
-from competition.web import import_jobs
+from competition.web import import_jobs, people
 from competition.web.console import actor, event_or_abort
 from competition.web.forms import EntrantForm, QualifierForm, ReasonForm, UploadForm
 
@@ -84,6 +84,7 @@ def index(contest_id: int, event_id: int) -> tuple[str, int]:
         qualifier_form=QualifierForm(),
         action_form=ReasonForm(),
         editable=contest.status in entrants.EDITABLE,
+        pending_matches=len({m.entrant.id for m in person_matches.pending_matches(event)}),
     )
     return page, 400 if problems else 200
 
@@ -297,6 +298,9 @@ def confirm(contest_id: int, event_id: int) -> str | Response:
     path.unlink(missing_ok=True)
     session.pop("entrant_upload", None)
     flash(_("%(count)s entrants imported.", count=result.count))
+    if result.people.near:
+        people.note_imported_rows(event.id, {n.code: n.row for n in result.people.near})
+        return redirect(url_for("people.matches", contest_id=contest_id, event_id=event_id))
     return redirect(url_for("entrants.index", contest_id=contest_id, event_id=event_id))
 
 

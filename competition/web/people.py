@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response as Redirect
@@ -13,7 +23,7 @@ from werkzeug.wrappers import Response as Redirect
 from competition.extensions import limiter
 from competition.i18n import current_locale
 from competition.models import Contest, Entrant, Event
-from competition.services import entrants, person_record
+from competition.services import entrant_lists, entrants, person_matches, person_record
 from competition.services import people as people_service
 from competition.services.authority import Refused
 from competition.services.person_ids import masked_id, person_of_token
@@ -72,7 +82,44 @@ def erase(person_id: int) -> Redirect:
     return redirect(url_for("people.person", person_id=person_id))
 
 
-ENTRANT = "/console/contests/<int:contest_id>/events/<int:event_id>/entrants/<code>/person"
+EVENT = "/console/contests/<int:contest_id>/events/<int:event_id>/entrants"
+ENTRANT = EVENT + "/<code>/person"
+IMPORTED_ROWS = "imported_rows"  # the session's note of the last import's near matches
+
+
+def note_imported_rows(event_id: int, rows: dict[str, int]) -> None:
+    """Keep which sheet row each near match of an import came from, for the matches page."""
+    session[IMPORTED_ROWS] = {"event": event_id, "rows": rows}
+
+
+@bp.get(EVENT + "/matches")
+@login_required
+def matches(contest_id: int, event_id: int) -> str:
+    """The entrants who may be people on record (same name and unit, no ID number to
+    decide): for each, link to that person or keep them apart as someone new."""
+    contest, event, role = event_or_abort(contest_id, event_id)
+    noted = session.get(IMPORTED_ROWS) or {}
+    return render_template(
+        "console/entrant_matches.html",
+        contest=contest,
+        event=event,
+        role=role,
+        matches=person_matches.pending_matches(event),
+        rows=noted.get("rows", {}) if noted.get("event") == event.id else {},
+        masked_id=masked_id,
+        link_form=LinkForm(),
+        person_form=PersonForm(),
+        may_link=role in ("admin", "organiser"),
+        locale=current_locale(),
+    )
+
+
+def _back(contest_id: int, event_id: int, code: str) -> str:
+    """Where a link or a new person returns: the matches page it was made from, or the
+    entrant's person page."""
+    if request.form.get("back") == "matches":
+        return url_for("people.matches", contest_id=contest_id, event_id=event_id)
+    return url_for("people.entrant_person", contest_id=contest_id, event_id=event_id, code=code)
 
 
 def _entrant(contest_id: int, event_id: int, code: str) -> tuple[Entrant, Contest, Event, str]:
@@ -95,6 +142,7 @@ def entrant_person(contest_id: int, event_id: int, code: str) -> str:
         event=event,
         role=role,
         entrant=entrant,
+        linked=entrant_lists.people_of([entrant]).get(entrant.person_id or 0),
         candidates=people_service.people_named(entrant.name),
         masked_id=masked_id,
         form=form,
@@ -107,7 +155,7 @@ def entrant_person(contest_id: int, event_id: int, code: str) -> str:
 def link(contest_id: int, event_id: int, code: str) -> Redirect:
     entrant, *_rest = _entrant(contest_id, event_id, code)
     form = LinkForm()
-    here = url_for("people.entrant_person", contest_id=contest_id, event_id=event_id, code=code)
+    here = _back(contest_id, event_id, code)
     if not form.validate_on_submit():
         flash(_("Pick a person."), "error")
         return redirect(here)
@@ -125,7 +173,7 @@ def link(contest_id: int, event_id: int, code: str) -> Redirect:
 def new_person(contest_id: int, event_id: int, code: str) -> Redirect:
     entrant, *_rest = _entrant(contest_id, event_id, code)
     form = PersonForm()
-    here = url_for("people.entrant_person", contest_id=contest_id, event_id=event_id, code=code)
+    here = _back(contest_id, event_id, code)
     if not form.validate_on_submit():
         flash(_("A name is needed."), "error")
         return redirect(here)

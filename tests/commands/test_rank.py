@@ -87,7 +87,7 @@ def test_json_contract(files: Path) -> None:
         {"item": "2", "points": "6", "counted": False},
     ]
     assert (second["entrant"], second["rank"], second["total"]) == ("B", 2, "16.50")
-    assert first["award"] is None and first["titles"] == []
+    assert first["award"] is None and first["titles"] == [] and first["title_valid_years"] == {}
     panel = first["breakdown"]["panels"][0]
     assert [m["counted"] for m in panel["marks"]] == [False, True, False]
 

@@ -167,3 +167,24 @@ def test_a_rule_files_durations_become_time_spans() -> None:
     assert duration_of("30min") == timedelta(minutes=30)
     with pytest.raises(ValueError, match="not a duration"):
         duration_of("a week")
+
+
+def test_a_title_validity_is_a_whole_number_of_years_named_by_its_line() -> None:
+    text = VALID + textwrap.dedent("""\
+    titles:
+      - {name: 技术能手, when: "rank <= 3", valid_years: 0}
+      - {name: 技术标兵, when: "rank <= 1", valid_years: three}
+    """)
+    found = problems(text)
+    assert "f.yaml:15: titles.0.valid_years: must be ≥ 1, found '0'" in found
+    assert "f.yaml:16: titles.1.valid_years: expected a whole number, found 'three'" in found
+
+
+def test_a_title_validity_is_carried_into_the_result() -> None:
+    text = VALID + textwrap.dedent("""\
+    titles:
+      - {name: 技术能手, when: "rank <= 3", valid_years: 3}
+      - {name: 技术标兵, when: "rank <= 1"}
+    """)
+    rule = load_rule_text(text, "f.yaml").rule
+    assert [(t.name, t.valid_years) for t in rule.titles] == [("技术能手", 3), ("技术标兵", None)]

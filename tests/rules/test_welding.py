@@ -9,6 +9,7 @@ import pytest
 from competition.rules import load_rule_file
 from competition.rules.datafiles import read_entrants_csv, read_marks_csv
 from competition.rules.engine import compute_standings
+from competition.rules.report import standings_dict
 from competition.rules.standings import Standings
 from tests.factories import rows_by_entrant
 
@@ -80,3 +81,10 @@ def test_titles_only_for_workers_in_the_top_three(welding: Standings) -> None:
     assert rows["W03"].rank == 2 and rows["W03"].titles == []  # a student: no 技术能手
     assert [t.name for t in rows["W06"].titles] == ["市技术能手"]
     assert all(t.needs_approval for t in rows["W06"].titles)
+    assert [t.valid_years for t in rows["W06"].titles] == [3]  # 市技术能手: three years
+
+
+def test_the_json_document_gives_each_title_its_validity(welding: Standings) -> None:
+    entries = {e["entrant"]: e for e in standings_dict(welding, "en")["standings"]}
+    assert entries["W01"]["title_valid_years"] == {"市技术能手": 3}
+    assert entries["W03"]["title_valid_years"] == {}

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from bench.programme import build
 from competition.extensions import db
 from competition.models import AuditEntry, Certificate, Contest, Entrant, Person, Publication
-from competition.services import entrants, people, person_record
+from competition.services import contests, entrant_lists, entrants, people, person_record
 from competition.services.authority import Actor, Refused
 from competition.services.entrant_sheets import SheetError
 from competition.services.person_ids import (
@@ -22,7 +22,14 @@ from competition.services.person_ids import (
     public_token,
 )
 from competition.services.privacy import masked_name
-from tests.factories import make_admin, make_contest, make_user
+from tests.factories import (
+    make_admin,
+    make_contest,
+    make_member,
+    make_union,
+    make_user,
+    rule_source,
+)
 from tests.scenes import orchard_contest, publish
 from tests.services.test_entrants import xlsx
 
@@ -164,7 +171,7 @@ def test_an_organiser_links_an_entrant_and_sees_the_record_from_the_publication(
     assert certificate is not None
     assert (entry.published, entry.rank, entry.award) == (True, certificate.rank, certificate.award)
     assert entry.total and entry.certificates == [certificate]
-    assert entry.titles == certificate.titles
+    assert [t.name for t in entry.titles] == certificate.titles
 
 
 def test_a_person_is_seen_by_the_admin_and_the_organisers_of_a_contest_they_entered(
@@ -246,7 +253,11 @@ def test_a_record_over_many_contests_reads_each_ones_latest_publication(db_app: 
     published = [e for e in record.entries if e.published]
     assert published and len(published) < len(record.entries)
     for entry in published:
-        assert entry.rank == 2 and entry.award == "二等奖" and entry.titles == ["技术能手"]
+        assert (
+            entry.rank == 2
+            and entry.award == "二等奖"
+            and [t.name for t in entry.titles] == ["技术能手"]
+        )
         (certificate,) = entry.certificates
         assert certificate.entrant_id == entry.entrant.id
     public = person_record.person_record(None, busiest)
@@ -267,3 +278,22 @@ def test_a_record_over_many_contests_reads_each_ones_latest_publication(db_app: 
     again = person_record.person_record(admin, busiest)
     revised = next(e for e in again.entries if e.contest.id == contest_id)
     assert (revised.rank, revised.award) == (1, "一等奖")
+
+
+def test_the_organisers_of_the_organisation_running_the_contest_see_the_person(
+    db_app: Flask,
+) -> None:
+    admin = make_admin()
+    ids = make_union(admin)
+    contest = contests.create_contest(
+        admin, "宝塔石化焊工赛", [("焊工", rule_source())], organisation_id=ids["works"]
+    )
+    entrant = Entrant(event_id=contest.events[0].id, code="W01", name="张建军", attributes={})
+    db.session.add(entrant)
+    db.session.commit()
+    person = people.link_new_person(admin, entrant.id, "张建军")
+    county = make_member(admin, "baota", ids["baota"])  # the enterprise is under 宝塔区
+    other = make_member(admin, "ansai", ids["ansai"])
+    assert person_record.may_see(county, person.id)
+    assert not person_record.may_see(other, person.id)
+    assert entrant_lists.people_of([entrant]) == {person.id: person}

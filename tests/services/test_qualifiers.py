@@ -51,7 +51,8 @@ def test_an_orchard_contest_cannot_feed_a_welding_final(admin: Actor) -> None:
     final = city_final(admin)
     orchards = make_contest(admin, "苹果冠军园", rules="apple_orchard_per_mu_benefit.yaml")
     text = refusal(admin, final, orchards.events[0].id, 3, None)
-    assert "another kind (orchard) than the final's (individual)" in text
+    assert "entrants are 参赛果园 (orchards), the final's are 选手 (individuals)" in text
+    assert "orchard)" not in text  # the rule files' labels, not their kind ids
     assert qualifier_count() == 0
 
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from competition.extensions import db
 from competition.models import ContestRole, Entrant
-from competition.services import lifecycle
+from competition.services import lifecycle, people
 from tests.factories import make_admin, make_user
 from tests.scenes import Orchards, orchard_contest
 
@@ -134,3 +134,42 @@ def test_after_scoring_the_list_says_entrants_are_no_longer_corrected(
 
 def test_an_entrant_of_another_event_is_not_found(client: FlaskClient, scene: Orchards) -> None:
     assert client.get(f"{base(scene)}999999/edit").status_code == 404
+
+
+def linked_row(page: str, code: str) -> str:
+    row = re.search(rf"<td>{code}</td>.*?</tr>", page, re.S)
+    assert row is not None, code
+    return row.group(0)
+
+
+def test_a_linked_entrant_shows_the_persons_name_linking_to_their_record(
+    client: FlaskClient, scene: Orchards
+) -> None:
+    orchard = db.session.query(Entrant).filter_by(event_id=scene.event_id, code="YA001").one()
+    person = people.link_new_person(scene.admin, orchard.id, "张建军", "农场1")
+    page = client.get(base(scene) + "?lang=en").text
+    row = linked_row(page, "YA001")
+    assert f'<a class="linked-person" href="/console/people/{person.id}"' in row
+    assert "张建军" in row and f"person {person.id}" not in row and ">change</a>" in row
+    assert "link…" in linked_row(page, "YA002")
+    people.erase_person(scene.admin, person.id, "本人申请")
+    row = linked_row(client.get(base(scene) + "?lang=en").text, "YA001")
+    assert "erased person" in row and "张建军" not in row
+    answer = client.get(f"{base(scene)}YA001/person?lang=en")
+    assert f'href="/console/people/{person.id}"' in answer.text
+    assert f"person {person.id}" not in answer.text
+
+
+def test_the_chief_judge_sees_the_persons_name_without_a_link_to_the_record(
+    db_app: Flask, scene: Orchards
+) -> None:
+    orchard = db.session.query(Entrant).filter_by(event_id=scene.event_id, code="YA001").one()
+    person = people.link_new_person(scene.admin, orchard.id, "张建军", "农场1")
+    chief = make_user(scene.admin, "chief")
+    db.session.add(ContestRole(user_id=chief.id, contest_id=scene.contest_id, role="chief_judge"))
+    db.session.commit()
+    client = db_app.test_client()
+    client.post("/login", data={"username": "chief", "password": PASSWORD})
+    row = linked_row(client.get(base(scene) + "?lang=en").text, "YA001")
+    assert f'<span class="linked-person" data-person="{person.id}">张建军</span>' in row
+    assert f"/console/people/{person.id}" not in row

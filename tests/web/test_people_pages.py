@@ -4,19 +4,21 @@ and erasure, and linking an entrant from the entrants list."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from competition.extensions import db
-from competition.models import Certificate, Entrant, Person
+from competition.models import Certificate, Entrant, Person, Publication
 from competition.services import people
 from competition.services.person_ids import public_token
 from tests.factories import make_admin
 from tests.scenes import Orchards, orchard_contest, publish
 from tests.services.test_people import ZHANG
+from tests.welding_scenes import publish_round, welding_round
 
 PASSWORD = "correct horse battery"
 
@@ -54,7 +56,7 @@ def test_the_person_page_lists_the_published_rank_award_and_certificate(
     assert "*" * 14 + ZHANG[-4:] in page.text and ZHANG not in page.text
     for title in certificate.titles:
         assert title in page.text
-    assert "no expiry recorded" in page.text
+    assert "valid for life" in page.text  # the orchard rule gives its title no validity
     assert f"/people/{public_token(person.id)}" in page.text
 
 
@@ -126,3 +128,31 @@ def test_an_organiser_links_an_entrant_to_a_person_from_the_entrants_list(
     db.session.expire_all()
     codes = {e.code: e.person_id for e in db.session.scalars(select(Entrant))}
     assert codes["YA001"] == codes["YA002"] == person.id
+
+
+def test_both_pages_show_each_title_with_its_award_date_and_validity(db_app: Flask) -> None:
+    admin_actor = make_admin()
+    round_ = welding_round(admin_actor, "市焊工决赛")
+    entrant = db.session.scalar(
+        select(Entrant).where(Entrant.event_id == round_.event_id, Entrant.code == "W01")
+    )
+    assert entrant is not None
+    person = people.link_new_person(admin_actor, entrant.id, entrant.name)
+    publish_round(admin_actor, round_)
+    browser = db_app.test_client()
+    browser.post("/login", data={"username": "admin", "password": PASSWORD})
+    page = browser.get(f"/console/people/{person.id}?lang=en").text
+    today = datetime.now(UTC)  # published just now: valid three years on, not expired
+    assert f"valid until {today.year + 3}-" in page and 'data-expired="false"' in page
+    assert "valid for life" not in page and ">expired<" not in page
+    db.session.execute(
+        update(Publication)
+        .where(Publication.contest_id == round_.contest_id)
+        .values(published_at=datetime(2020, 5, 20, 2, 0, tzinfo=UTC))
+    )
+    db.session.commit()
+    for url in (f"/console/people/{person.id}", f"/people/{public_token(person.id)}"):
+        page = browser.get(url + "?lang=en").text
+        assert "市技术能手" in page and "awarded 2020-05-20" in page
+        assert "valid until 2023-05-20" in page and ">expired<" in page
+        assert 'data-expired="true"' in page

@@ -45,7 +45,7 @@ def test_bad_declarations_get_a_clear_message_and_change_nothing(client: FlaskCl
         ({"source": source, "top": "abc"}, "Choose the earlier event"),
         ({"source": source, "tier": "优秀奖"}, "is not an award tier"),
         ({"source": source}, "give either how many advance"),
-        ({"source": orchards.events[0].id, "top": "3"}, "another kind (orchard)"),
+        ({"source": orchards.events[0].id, "top": "3"}, "are 参赛果园 (orchards)"),
         ({"source": "999999", "top": "3"}, "no such source event"),
     ]
     for data, message in cases:
