@@ -6,14 +6,19 @@ contest of 40 workers, with their judges and an organiser account.
 Everything goes through the same services as real use: accounts, contests from the shipped
 rule files, entrants imported from a sheet, judges with their assignments, marks recorded
 one by one. Running it again changes nothing but the judges' links, which are reissued.
+
+With ``programme=True`` (`competition demo`) both contests become the city's, in the union's
+programme of the year (:mod:`competition.services.demo_programme`): 30-odd contests at
+three levels, the qualifier chains into both finals, about 2,000 people and a judges' pool.
 """
 
 from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -32,8 +37,10 @@ from competition.services import (
     scoring,
     users,
 )
+from competition.services import demo_programme as union_programme
 from competition.services.authority import SYSTEM, Actor
 from competition.services.contests import RuleSource
+from competition.services.demo_people import REGION_CODES, id_number
 from competition.services.marks import MarkInput
 
 UNINSPECTED = 3  # orchards the third expert has still to mark in the demo
@@ -42,21 +49,7 @@ WELDING_CONTEST = "2026 市职工职业技能大赛 · 焊工"
 ADMIN = ("admin", "demo-admin-2026")
 ORGANISER = ("organiser", "demo-organiser-2026")
 CHIEF_JUDGE = ("chief", "demo-chief-2026")  # 裁判长 of both demo contests: locks the results
-COUNTIES = [
-    "宝塔区",
-    "安塞区",
-    "延长县",
-    "延川县",
-    "子长市",
-    "志丹县",
-    "吴起县",
-    "甘泉县",
-    "富县",
-    "洛川县",
-    "宜川县",
-    "黄龙县",
-    "黄陵县",
-]
+COUNTIES = list(REGION_CODES)  # 延安's thirteen counties and districts
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
     "建军",
@@ -92,10 +85,17 @@ class DemoReport:
     contests: list[str] = field(default_factory=list)
     judge_links: list[tuple[str, str, str]] = field(default_factory=list)  # contest, judge, url
     live_boards: list[tuple[str, str]] = field(default_factory=list)  # contest, url
+    programme: union_programme.ProgrammeReport | None = None
 
 
-def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
-    """Create the demo once; on every run print fresh judge links."""
+# called with the orchard final and its orchards' sheet rows and measured values, while the
+# final still takes entrants
+OrchardHook = Callable[[Contest, list[dict[str, object]], dict[str, dict[str, str]]], None]
+
+
+def load_demo(rules_dir: Path, base_url: str, *, programme: bool = False) -> DemoReport:
+    """Create the demo once; on every run print fresh judge links. ``programme``: the two
+    contests in the union's programme of the year, with everything around them."""
     report = DemoReport(
         accounts=[
             (*ADMIN, N_("admin: creates contests and accounts, may take every step")),
@@ -104,17 +104,38 @@ def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
         ]
     )
     admin, organiser, chief = _accounts()
+    union = None
+    if programme:
+        report.accounts.append(
+            (*union_programme.UNION, N_("the union office (市总工会): the programme dashboard"))
+        )
+        if union_programme.existing() is None:
+            union = union_programme.found_union(admin, rules_dir)
+    found: dict[str, Contest] = {}
     for name, build in ((ORCHARD_CONTEST, _orchards), (WELDING_CONTEST, _welding)):
         contest = db.session.scalar(select(Contest).where(Contest.name == name))
         if contest is None:
-            contest = build(admin, organiser, rules_dir)
+            hook = _orchard_rounds(union) if union is not None else None
+            contest = build(admin, organiser, rules_dir, hook)
+        found[name] = contest
+    if union is not None:
+        union_programme.build(union, found[ORCHARD_CONTEST], found[WELDING_CONTEST])
+    for contest in found.values():
         if chief.id not in {r.user_id for r in users.contest_roles(contest.id)}:
             users.grant_role(admin, chief.id or 0, contest.id, "chief_judge")
         report.contests.append(contest.name)
         report.live_boards.append((contest.name, f"{base_url}/live/{contest.id}"))
         for judge, token in judges.reissue_all(organiser, contest.id):
             report.judge_links.append((contest.name, judge.name, judges.login_url(base_url, token)))
+    if programme:
+        report.programme = union_programme.describe(base_url, found[WELDING_CONTEST])
     return report
+
+
+def _orchard_rounds(union: union_programme.Union) -> OrchardHook:
+    return lambda final, rows, measured: union_programme.orchard_rounds(
+        union, final, rows, measured
+    )
 
 
 def _accounts() -> tuple[Actor, Actor, Actor]:
@@ -138,7 +159,9 @@ def _sheet(rows: Sequence[Mapping[str, object]]) -> bytes:
     return buffer.getvalue()
 
 
-def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
+def _orchards(
+    admin: Actor, organiser: Actor, rules_dir: Path, before_scoring: OrchardHook | None
+) -> Contest:
     rng = random.Random(2026)
     path = rules_dir / "apple_orchard_per_mu_benefit.yaml"
     contest = contests.create_contest(
@@ -166,6 +189,8 @@ def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
     for orchard in orchards:
         for criterion, value in orchard.measured.items():
             marks.record_mark(organiser, event.id, MarkInput(orchard.code, criterion, value))
+    if before_scoring is not None:
+        before_scoring(contest, [o.sheet for o in orchards], {o.code: o.measured for o in orchards})
     lifecycle.advance(organiser, contest.id, "open_scoring")
     # two experts have inspected every orchard and signed; the third still owes the last
     # UNINSPECTED orchards: open their link, mark them, and the board moves
@@ -216,6 +241,11 @@ def _orchard_rows(rng: random.Random, count: int) -> Iterator[_Orchard]:
                 "经营主体": f"{person}家庭农场",
                 "主栽品种": rng.choice(VARIETIES),
                 "联系电话": f"139{rng.randint(10_000_000, 99_999_999)}",
+                # the operator's, for the duplicate check: the same orchard in a county
+                # round is the same person
+                "身份证号": id_number(
+                    REGION_CODES[county], date(1962, 3, 1) + timedelta(days=97 * index), index
+                ),
             },
             measured={
                 "area_mu": str(area),
@@ -234,7 +264,9 @@ def _inspection_mark(rng: random.Random, quality: float, top: int) -> str:
     return f"{min(top, max(0, value)):g}"
 
 
-def _welding(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
+def _welding(
+    admin: Actor, organiser: Actor, rules_dir: Path, _hook: OrchardHook | None = None
+) -> Contest:
     rng = random.Random(1955)
     path = rules_dir / "welding_skills.yaml"
     contest = contests.create_contest(
