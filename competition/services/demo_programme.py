@@ -201,8 +201,10 @@ def found_union(admin: Actor, rules_dir: Path) -> Union:
     judges: dict[str, list[Person]] = {}
     for name, unit, expertise in POOL:
         judges.setdefault(expertise, []).append(pool.add_person(admin, name, unit, expertise))
-    conflicted = pool.add_person(admin, *CONFLICTED)
-    pool.declare(admin, conflicted.id, "曾任陕建八建焊接工艺顾问", unit="陕建八建")
+    pool.add_person(admin, *CONFLICTED)
+    # a declared conflict to see on the pool's page: 叶明远 judges no contest of the demo
+    (cnc_judge,) = [p for p in judges["数控铣"] if p.name == "叶明远"]
+    pool.declare(admin, cnc_judge.id, "其子在延长油田从事数控加工", unit="延长油田")
     return Union(admin, rules_dir, programme.id, orgs, judges)
 
 
@@ -448,6 +450,7 @@ class ProgrammeReport:
     dashboard_url: str
     record_url: str
     worker: str
+    county_round: str  # the county round they won, whose certificates are printed
     certificates_url: str
     conflicted_judge: str
     final: str
@@ -461,10 +464,12 @@ def describe(base_url: str, welding_final: Contest) -> ProgrammeReport | None:
         return None
     person = star(welding_final)
     county_round = _county_round_of(person) if person is not None else None
+    won = db.session.get(Contest, county_round) if county_round else None
     return ProgrammeReport(
         dashboard_url=f"{base_url}/console/programmes/{programme.id}/dashboard",
         record_url=f"{base_url}/people/{public_token(person.id)}" if person else "",
         worker=person.name if person else "",
+        county_round=won.name if won else "",
         certificates_url=(
             f"{base_url}/console/contests/{county_round}/results/certificates"
             if county_round
