@@ -5,7 +5,7 @@ contest of 40 workers, with their judges and an organiser account.
 
 Everything goes through the same services as real use: accounts, contests from the shipped
 rule files, entrants imported from a sheet, judges with their assignments, marks recorded
-one by one. Running it again changes nothing but the judges' links, which are reissued.
+a sheet at a time (each checked as a tablet's is). Running it again changes nothing but the judges' links, which are reissued.
 
 With ``programme=True`` (`competition demo`) both contests become the city's, in the union's
 programme of the year (:mod:`competition.services.demo_programme`): 30-odd contests at
@@ -186,9 +186,12 @@ def _orchards(
     ]
     for expert in experts:
         assignments.assign_panel(organiser, expert.id, event.id, "inspection")
-    for orchard in orchards:
-        for criterion, value in orchard.measured.items():
-            marks.record_mark(organiser, event.id, MarkInput(orchard.code, criterion, value))
+    measured = [
+        MarkInput(orchard.code, criterion, value)
+        for orchard in orchards
+        for criterion, value in orchard.measured.items()
+    ]
+    marks.record_marks(organiser, event.id, measured)
     if before_scoring is not None:
         before_scoring(contest, [o.sheet for o in orchards], {o.code: o.measured for o in orchards})
     lifecycle.advance(organiser, contest.id, "open_scoring")
@@ -197,10 +200,12 @@ def _orchards(
     for number, expert in enumerate(experts):
         actor = Actor("judge", expert.id, expert.name)
         done = orchards if number < 2 else orchards[:-UNINSPECTED]
-        for orchard in done:
-            for criterion, top in INSPECTION:
-                value = _inspection_mark(rng, orchard.quality, top)
-                marks.record_mark(actor, event.id, MarkInput(orchard.code, criterion, value))
+        sheet = [
+            MarkInput(orchard.code, criterion, _inspection_mark(rng, orchard.quality, top))
+            for orchard in done
+            for criterion, top in INSPECTION
+        ]
+        marks.record_marks(actor, event.id, sheet)
         if number < 2:
             scoring.sign_sheet(actor, event.id)
     return contest
