@@ -54,7 +54,7 @@ def test_a_newcomer_walks_the_unions_programme(
     expect(page).to_have_url(demo.programme.dashboard_url)
     rows = page.locator("table.programme-contests tbody tr")
     assert rows.count() >= 30
-    page.screenshot(path=str(ARTIFACTS / f"programme_dashboard_{suffix}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"programme_dashboard_{suffix}.png"), full_page=True)
 
     # --- a county qualifier, then the city final it feeds ----------------------------------------
     county = "宝塔区 2026 职工焊工技能竞赛"
