@@ -5,7 +5,8 @@ contest of 40 workers, with their judges and an organiser account.
 
 Everything goes through the same services as real use: accounts, contests from the shipped
 rule files, entrants imported from a sheet, judges with their assignments, marks recorded
-a sheet at a time (each checked as a tablet's is). Running it again changes nothing but the judges' links, which are reissued.
+a sheet at a time (each checked as a tablet's is). Running it again changes nothing but
+the judges' links, which are reissued.
 
 With ``programme=True`` (`competition demo`) both contests become the city's, in the union's
 programme of the year (:mod:`competition.services.demo_programme`): 30-odd contests at
@@ -14,14 +15,12 @@ three levels, the qualifier chains into both finals, about 2,000 people and a ju
 
 from __future__ import annotations
 
-import io
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import select
 
 from competition.extensions import db
@@ -30,6 +29,8 @@ from competition.rules.messages import N_
 from competition.services import (
     assignments,
     contests,
+    demo_people,
+    demo_union,
     entrants,
     judges,
     lifecycle,
@@ -107,10 +108,10 @@ def load_demo(rules_dir: Path, base_url: str, *, programme: bool = False) -> Dem
     union = None
     if programme:
         report.accounts.append(
-            (*union_programme.UNION, N_("the union office (市总工会): the programme dashboard"))
+            (*demo_union.UNION, N_("the union office (市总工会): the programme dashboard"))
         )
-        if union_programme.existing() is None:
-            union = union_programme.found_union(admin, rules_dir)
+        if demo_union.existing() is None:
+            union = demo_union.found_union(admin, rules_dir)
     found: dict[str, Contest] = {}
     for name, build in ((ORCHARD_CONTEST, _orchards), (WELDING_CONTEST, _welding)):
         contest = db.session.scalar(select(Contest).where(Contest.name == name))
@@ -132,7 +133,7 @@ def load_demo(rules_dir: Path, base_url: str, *, programme: bool = False) -> Dem
     return report
 
 
-def _orchard_rounds(union: union_programme.Union) -> OrchardHook:
+def _orchard_rounds(union: demo_union.Union) -> OrchardHook:
     return lambda final, rows, measured: union_programme.orchard_rounds(
         union, final, rows, measured
     )
@@ -153,12 +154,6 @@ def _accounts() -> tuple[Actor, Actor, Actor]:
     return admin, Actor.of_user(organiser_user), Actor.of_user(chief_user)
 
 
-def _sheet(rows: Sequence[Mapping[str, object]]) -> bytes:
-    buffer = io.BytesIO()
-    pd.DataFrame(rows).to_excel(buffer, index=False)
-    return buffer.getvalue()
-
-
 def _orchards(
     admin: Actor, organiser: Actor, rules_dir: Path, before_scoring: OrchardHook | None
 ) -> Contest:
@@ -174,7 +169,7 @@ def _orchards(
     lifecycle.advance(organiser, contest.id, "open_registration")
     orchards = list(_orchard_rows(rng, 120))
     entrants.import_entrants(
-        organiser, event.id, _sheet([o.sheet for o in orchards]), "orchards.xlsx"
+        organiser, event.id, demo_people.sheet([o.sheet for o in orchards]), "orchards.xlsx"
     )
     experts = [
         judges.create_judge(organiser, contest.id, name, unit=unit)[0]
@@ -292,7 +287,7 @@ def _welding(
         }
         for i, person in enumerate(_people(rng, 40), start=1)
     ]
-    entrants.import_entrants(organiser, event.id, _sheet(workers), "welders.xlsx")
+    entrants.import_entrants(organiser, event.id, demo_people.sheet(workers), "welders.xlsx")
     for name in ("赵国强", "钱文斌", "孙丽华", "周海军", "吴建平"):
         judge, _ = judges.create_judge(organiser, contest.id, name, unit="市质量技术监督局")
         assignments.assign(organiser, judge.id, event.id, "appearance")

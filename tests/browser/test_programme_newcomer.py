@@ -16,7 +16,8 @@ from competition.config import REPOSITORY_ROOT
 from competition.extensions import db
 from competition.models import Contest
 from competition.services.demo import WELDING_CONTEST, load_demo
-from competition.services.demo_programme import CONFLICTED, UNION, star
+from competition.services.demo_programme import star
+from competition.services.demo_union import CONFLICTED, UNION
 from competition.services.privacy import masked_name
 from tests.browser.conftest import ARTIFACTS, LiveServer, sign_in
 
