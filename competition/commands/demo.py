@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import click
 import flask_migrate
@@ -12,6 +13,7 @@ from competition.config import scoring_rules_dir
 from competition.realtime import live
 from competition.rules.messages import N_, translate
 from competition.services.demo import load_demo
+from competition.services.demo_programme import ProgrammeReport
 from competition.services.rulebook import list_rule_files
 
 
@@ -26,7 +28,8 @@ from competition.services.rulebook import list_rule_files
 @click.pass_context
 def demo(ctx: click.Context, check_only: bool, base_url: str) -> None:
     """Check every rule file (exit 1 if one is invalid), then create the demo contests:
-    the apple-orchard championship and a welding contest, their judges and accounts."""
+    the apple-orchard championship and a welding contest, their judges and accounts, in
+    the city union's programme of the year with its other contests, qualifiers and people."""
     locale: str = ctx.obj["locale"]
 
     def _(text: str) -> str:
@@ -46,7 +49,7 @@ def demo(ctx: click.Context, check_only: bool, base_url: str) -> None:
     app = create_app()
     with app.app_context():
         flask_migrate.upgrade()
-        report = load_demo(root, base_url.rstrip("/"))
+        report = load_demo(root, base_url.rstrip("/"), programme=True)
     live.shutdown(app)  # nobody watches a board from the command line
     click.echo()
     for contest in report.contests:
@@ -65,3 +68,26 @@ def demo(ctx: click.Context, check_only: bool, base_url: str) -> None:
     for contest, judge, url in report.judge_links:
         click.echo(f"# {judge} · {contest}")
         click.echo(url)
+    if report.programme is not None:
+        _echo_programme(report.programme, _)
+
+
+def _echo_programme(programme: ProgrammeReport, _: Callable[[str], str]) -> None:
+    click.echo(_(N_("The union's programme (sign in as union):")))
+    click.echo(programme.dashboard_url)
+    click.echo(
+        _(N_("A worker's public record (%(name)s: enterprise round, county round, city final):"))
+        % {"name": programme.worker}
+    )
+    click.echo(programme.record_url)
+    click.echo(_(N_("Their county round's certificates (each QR code opens its verification):")))
+    click.echo(programme.certificates_url)
+    click.echo(
+        _(
+            N_(
+                "Judges page of %(contest)s: assigning %(judge)s is refused, "
+                "his own unit's welders are in the final (回避)"
+            )
+        )
+        % {"contest": programme.final, "judge": programme.conflicted_judge}
+    )

@@ -5,18 +5,22 @@ contest of 40 workers, with their judges and an organiser account.
 
 Everything goes through the same services as real use: accounts, contests from the shipped
 rule files, entrants imported from a sheet, judges with their assignments, marks recorded
-one by one. Running it again changes nothing but the judges' links, which are reissued.
+a sheet at a time (each checked as a tablet's is). Running it again changes nothing but
+the judges' links, which are reissued.
+
+With ``programme=True`` (`competition demo`) both contests become the city's, in the union's
+programme of the year (:mod:`competition.services.demo_programme`): 30-odd contests at
+three levels, the qualifier chains into both finals, about 2,000 people and a judges' pool.
 """
 
 from __future__ import annotations
 
-import io
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import select
 
 from competition.extensions import db
@@ -25,6 +29,8 @@ from competition.rules.messages import N_
 from competition.services import (
     assignments,
     contests,
+    demo_people,
+    demo_union,
     entrants,
     judges,
     lifecycle,
@@ -32,8 +38,10 @@ from competition.services import (
     scoring,
     users,
 )
+from competition.services import demo_programme as union_programme
 from competition.services.authority import SYSTEM, Actor
 from competition.services.contests import RuleSource
+from competition.services.demo_people import REGION_CODES, id_number
 from competition.services.marks import MarkInput
 
 UNINSPECTED = 3  # orchards the third expert has still to mark in the demo
@@ -42,21 +50,7 @@ WELDING_CONTEST = "2026 市职工职业技能大赛 · 焊工"
 ADMIN = ("admin", "demo-admin-2026")
 ORGANISER = ("organiser", "demo-organiser-2026")
 CHIEF_JUDGE = ("chief", "demo-chief-2026")  # 裁判长 of both demo contests: locks the results
-COUNTIES = [
-    "宝塔区",
-    "安塞区",
-    "延长县",
-    "延川县",
-    "子长市",
-    "志丹县",
-    "吴起县",
-    "甘泉县",
-    "富县",
-    "洛川县",
-    "宜川县",
-    "黄龙县",
-    "黄陵县",
-]
+COUNTIES = list(REGION_CODES)  # 延安's thirteen counties and districts
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
     "建军",
@@ -92,10 +86,17 @@ class DemoReport:
     contests: list[str] = field(default_factory=list)
     judge_links: list[tuple[str, str, str]] = field(default_factory=list)  # contest, judge, url
     live_boards: list[tuple[str, str]] = field(default_factory=list)  # contest, url
+    programme: union_programme.ProgrammeReport | None = None
 
 
-def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
-    """Create the demo once; on every run print fresh judge links."""
+# called with the orchard final and its orchards' sheet rows and measured values, while the
+# final still takes entrants
+OrchardHook = Callable[[Contest, list[dict[str, object]], dict[str, dict[str, str]]], None]
+
+
+def load_demo(rules_dir: Path, base_url: str, *, programme: bool = False) -> DemoReport:
+    """Create the demo once; on every run print fresh judge links. ``programme``: the two
+    contests in the union's programme of the year, with everything around them."""
     report = DemoReport(
         accounts=[
             (*ADMIN, N_("admin: creates contests and accounts, may take every step")),
@@ -104,17 +105,38 @@ def load_demo(rules_dir: Path, base_url: str) -> DemoReport:
         ]
     )
     admin, organiser, chief = _accounts()
+    union = None
+    if programme:
+        report.accounts.append(
+            (*demo_union.UNION, N_("the union office (市总工会): the programme dashboard"))
+        )
+        if demo_union.existing() is None:
+            union = demo_union.found_union(admin, rules_dir)
+    found: dict[str, Contest] = {}
     for name, build in ((ORCHARD_CONTEST, _orchards), (WELDING_CONTEST, _welding)):
         contest = db.session.scalar(select(Contest).where(Contest.name == name))
         if contest is None:
-            contest = build(admin, organiser, rules_dir)
+            hook = _orchard_rounds(union) if union is not None else None
+            contest = build(admin, organiser, rules_dir, hook)
+        found[name] = contest
+    if union is not None:
+        union_programme.build(union, found[ORCHARD_CONTEST], found[WELDING_CONTEST])
+    for contest in found.values():
         if chief.id not in {r.user_id for r in users.contest_roles(contest.id)}:
             users.grant_role(admin, chief.id or 0, contest.id, "chief_judge")
         report.contests.append(contest.name)
         report.live_boards.append((contest.name, f"{base_url}/live/{contest.id}"))
         for judge, token in judges.reissue_all(organiser, contest.id):
             report.judge_links.append((contest.name, judge.name, judges.login_url(base_url, token)))
+    if programme:
+        report.programme = union_programme.describe(base_url, found[WELDING_CONTEST])
     return report
+
+
+def _orchard_rounds(union: demo_union.Union) -> OrchardHook:
+    return lambda final, rows, measured: union_programme.orchard_rounds(
+        union, final, rows, measured
+    )
 
 
 def _accounts() -> tuple[Actor, Actor, Actor]:
@@ -132,13 +154,9 @@ def _accounts() -> tuple[Actor, Actor, Actor]:
     return admin, Actor.of_user(organiser_user), Actor.of_user(chief_user)
 
 
-def _sheet(rows: Sequence[Mapping[str, object]]) -> bytes:
-    buffer = io.BytesIO()
-    pd.DataFrame(rows).to_excel(buffer, index=False)
-    return buffer.getvalue()
-
-
-def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
+def _orchards(
+    admin: Actor, organiser: Actor, rules_dir: Path, before_scoring: OrchardHook | None
+) -> Contest:
     rng = random.Random(2026)
     path = rules_dir / "apple_orchard_per_mu_benefit.yaml"
     contest = contests.create_contest(
@@ -151,7 +169,7 @@ def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
     lifecycle.advance(organiser, contest.id, "open_registration")
     orchards = list(_orchard_rows(rng, 120))
     entrants.import_entrants(
-        organiser, event.id, _sheet([o.sheet for o in orchards]), "orchards.xlsx"
+        organiser, event.id, demo_people.sheet([o.sheet for o in orchards]), "orchards.xlsx"
     )
     experts = [
         judges.create_judge(organiser, contest.id, name, unit=unit)[0]
@@ -163,19 +181,26 @@ def _orchards(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
     ]
     for expert in experts:
         assignments.assign_panel(organiser, expert.id, event.id, "inspection")
-    for orchard in orchards:
-        for criterion, value in orchard.measured.items():
-            marks.record_mark(organiser, event.id, MarkInput(orchard.code, criterion, value))
+    measured = [
+        MarkInput(orchard.code, criterion, value)
+        for orchard in orchards
+        for criterion, value in orchard.measured.items()
+    ]
+    marks.record_marks(organiser, event.id, measured)
+    if before_scoring is not None:
+        before_scoring(contest, [o.sheet for o in orchards], {o.code: o.measured for o in orchards})
     lifecycle.advance(organiser, contest.id, "open_scoring")
     # two experts have inspected every orchard and signed; the third still owes the last
     # UNINSPECTED orchards: open their link, mark them, and the board moves
     for number, expert in enumerate(experts):
         actor = Actor("judge", expert.id, expert.name)
         done = orchards if number < 2 else orchards[:-UNINSPECTED]
-        for orchard in done:
-            for criterion, top in INSPECTION:
-                value = _inspection_mark(rng, orchard.quality, top)
-                marks.record_mark(actor, event.id, MarkInput(orchard.code, criterion, value))
+        sheet = [
+            MarkInput(orchard.code, criterion, _inspection_mark(rng, orchard.quality, top))
+            for orchard in done
+            for criterion, top in INSPECTION
+        ]
+        marks.record_marks(actor, event.id, sheet)
         if number < 2:
             scoring.sign_sheet(actor, event.id)
     return contest
@@ -216,6 +241,11 @@ def _orchard_rows(rng: random.Random, count: int) -> Iterator[_Orchard]:
                 "经营主体": f"{person}家庭农场",
                 "主栽品种": rng.choice(VARIETIES),
                 "联系电话": f"139{rng.randint(10_000_000, 99_999_999)}",
+                # the operator's, for the duplicate check: the same orchard in a county
+                # round is the same person
+                "身份证号": id_number(
+                    REGION_CODES[county], date(1962, 3, 1) + timedelta(days=97 * index), index
+                ),
             },
             measured={
                 "area_mu": str(area),
@@ -234,7 +264,9 @@ def _inspection_mark(rng: random.Random, quality: float, top: int) -> str:
     return f"{min(top, max(0, value)):g}"
 
 
-def _welding(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
+def _welding(
+    admin: Actor, organiser: Actor, rules_dir: Path, _hook: OrchardHook | None = None
+) -> Contest:
     rng = random.Random(1955)
     path = rules_dir / "welding_skills.yaml"
     contest = contests.create_contest(
@@ -255,7 +287,7 @@ def _welding(admin: Actor, organiser: Actor, rules_dir: Path) -> Contest:
         }
         for i, person in enumerate(_people(rng, 40), start=1)
     ]
-    entrants.import_entrants(organiser, event.id, _sheet(workers), "welders.xlsx")
+    entrants.import_entrants(organiser, event.id, demo_people.sheet(workers), "welders.xlsx")
     for name in ("赵国强", "钱文斌", "孙丽华", "周海军", "吴建平"):
         judge, _ = judges.create_judge(organiser, contest.id, name, unit="市质量技术监督局")
         assignments.assign(organiser, judge.id, event.id, "appearance")

@@ -12,7 +12,7 @@ full speed share a commit instead of queueing for one each.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,11 +29,18 @@ from competition.models import Entrant, Mark
 from competition.offload import off_the_loop
 from competition.rules.datafiles import marks_frame
 from competition.rules.messages import N_, msg
-from competition.services import mark_reads, mark_store, notifications
+from competition.services import mark_reads, mark_store, notifications, outbox
 from competition.services.authority import Actor, Refused
 from competition.services.mark_store import MEASURED_STAGES, MarkInput, StoredMark
 
-__all__ = ["MEASURED_STAGES", "MarkInput", "StoredMark", "current_marks", "record_mark"]
+__all__ = [
+    "MEASURED_STAGES",
+    "MarkInput",
+    "StoredMark",
+    "current_marks",
+    "record_mark",
+    "record_marks",
+]
 
 BUSY = msg(N_("the server is busy: send the mark again in a moment"))
 
@@ -56,6 +63,24 @@ def record_mark(
         raise pending.failure
     assert pending.stored is not None
     return pending.stored
+
+
+def record_marks(actor: Actor, event_id: int, batch: Sequence[MarkInput]) -> int:
+    """Store a sheet of one actor's marks (a judge's, or an organiser's measured values) in
+    one transaction, each checked as :func:`record_mark` checks it: all or none, the first
+    refusal raised with nothing stored. How many were stored."""
+    together = mark_store.Batch()
+    try:
+        for mark in batch:
+            mark_store.write(together, actor, event_id, mark)
+        together.finish()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    for contest_id in sorted({change[0] for change in together.changed}):
+        outbox.announce(contest_id)
+    return len(batch)
 
 
 @dataclass

@@ -10,7 +10,9 @@ each group. With a tier, those awarded that tier or a better one.
 
 A carried entrant's code in the final is ``Q<source event id>-<source code>``: unique across
 sources that all number their entrants W01…, and the same each time, so that carrying
-again never adds anyone twice (nor a person already entered in the final).
+again never adds anyone twice. A person already entered in the final (an orchard on the
+final's own list that also won its county round) is not added again: their entrant there
+is stamped with the provenance instead, once — the first source to carry them stays.
 """
 
 from __future__ import annotations
@@ -80,8 +82,9 @@ def _codes_of(document: dict[str, Any], event_id: int) -> Any:
 
 
 def carry(actor: Actor, role: str, qualifier: Qualifier, publication: Publication) -> int:
-    """Add (without committing) the advancing entrants to the final's event; how many were
-    new. Those already there (by code or by person) are left as they are."""
+    """Add (without committing) the advancing entrants to the final's event, and stamp the
+    provenance on those already there by person; how many were carried either way. An
+    entrant already there by code, or already carrying a provenance, is left as it is."""
     final = db.session.get(Event, qualifier.event_id)
     assert final is not None
     wanted = advancing(qualifier, publication.document)
@@ -94,38 +97,35 @@ def carry(actor: Actor, role: str, qualifier: Qualifier, publication: Publicatio
             )
         )
     }
-    present = db.session.execute(
-        select(Entrant.code, Entrant.person_id).where(Entrant.event_id == final.id)
-    ).all()
-    codes = {code for code, _ in present}
-    people = {person for _, person in present if person is not None}
+    present = list(db.session.scalars(select(Entrant).where(Entrant.event_id == final.id)))
+    codes = {e.code for e in present}
+    people = {e.person_id: e for e in present if e.person_id is not None}
     shown = [
         name
         for name, attribute in ruleset_of(final).rule.entrants.attributes.items()
         if is_public(name, attribute)
     ]
-    added = []
+    added: list[str] = []
+    stamped: list[str] = []
     for entry in wanted:
         source = sources.get(entry.code)
         code = final_code(qualifier, entry.code)
-        if source is None or code in codes or source.person_id in people:
+        if source is None or code in codes:
+            continue
+        entered = people.get(source.person_id) if source.person_id is not None else None
+        if entered is not None:
+            if entered.qualified_from_event_id is None:
+                _stamp(entered, qualifier, entry)
+                stamped.append(entered.code)
             continue
         attributes = {k: source.attributes[k] for k in shown if k in (source.attributes or {})}
-        db.session.add(
-            Entrant(
-                event_id=final.id,
-                code=code,
-                name=source.name,
-                attributes=attributes,
-                person_id=source.person_id,
-                qualified_from_event_id=qualifier.source_event_id,
-                qualified_rank=entry.rank,
-                qualified_total=entry.total,
-            )
-        )
+        new = Entrant(event_id=final.id, code=code, name=source.name, attributes=attributes)
+        new.person_id = source.person_id
+        _stamp(new, qualifier, entry)
+        db.session.add(new)
         codes.add(code)
         if source.person_id is not None:
-            people.add(source.person_id)
+            people[source.person_id] = new
         added.append(code)
     qualifier.carried_at = qualifier.carried_at or utcnow()
     db.session.flush()
@@ -140,6 +140,13 @@ def carry(actor: Actor, role: str, qualifier: Qualifier, publication: Publicatio
             "publication": publication.number,
             "count": len(added),
             "entrants": added,
-        },
+        }
+        | ({"stamped": stamped} if stamped else {}),
     )
-    return len(added)
+    return len(added) + len(stamped)
+
+
+def _stamp(entrant: Entrant, qualifier: Qualifier, entry: Advancing) -> None:
+    entrant.qualified_from_event_id = qualifier.source_event_id
+    entrant.qualified_rank = entry.rank
+    entrant.qualified_total = entry.total

@@ -189,7 +189,8 @@ def _qualifier_of(final: Event, qualifier_id: int) -> Qualifier:
 
 def carry_now(actor: Actor, event_id: int, qualifier_id: int) -> int:
     """Carry a published source's advancing entrants by hand (a declaration made after its
-    publication); again is harmless: nobody is added twice. How many were added."""
+    publication); again is harmless: nobody is added twice. How many were carried (added, or
+    already entered and stamped with where they qualified)."""
     final, role = _final(actor, event_id)
     _check_open(final)
     qualifier = _qualifier_of(final, qualifier_id)

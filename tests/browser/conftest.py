@@ -68,16 +68,30 @@ class LiveServer:
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The app on a fresh SQLite database, served on a free loopback port in a daemon thread,
     with an admin account (ADMIN / ADMIN_PASSWORD)."""
+    with serving(tmp_path, f"sqlite:///{tmp_path / 'browser.db'}") as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_live_server(tmp_path: Path, postgres_url: str) -> Iterator[LiveServer]:
+    """:func:`live_server` on the test run's PostgreSQL database (emptied before and after)."""
+    with serving(tmp_path, postgres_url) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, database: str) -> Iterator[LiveServer]:
     app = create_app(
         {
             "TESTING": False,
             "SECRET_KEY": "browser test secret",
             "INSTANCE_PATH": tmp_path / "instance",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
+            "SQLALCHEMY_DATABASE_URI": database,
             "SCORING_RULES_DIR": REPOSITORY_ROOT / "scoring_rules",
         }
     )
     with app.app_context():
+        db.drop_all()
         db.create_all()
         users.create_user(SYSTEM, ADMIN, ADMIN_PASSWORD, is_admin=True)
         db.session.remove()
@@ -92,6 +106,9 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         server.server_close()
         live.shutdown(app)
         with app.app_context():
+            db.session.remove()
+            if not database.startswith("sqlite"):
+                db.drop_all()
             db.engine.dispose()
 
 

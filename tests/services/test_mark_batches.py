@@ -4,6 +4,7 @@ databases)."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
@@ -134,3 +135,19 @@ def test_a_batch_costs_the_statements_of_one_mark(db_app: Flask) -> None:
         event.remove(db.engine, "before_cursor_execute", count)
     assert all(p.stored is not None for p in batch)
     assert len(counted) == one, [c[:40] for c in counted]
+
+
+def test_a_judges_sheet_is_stored_whole_or_not_at_all(db_app: Flask) -> None:
+    """record_marks: every mark of the sheet checked as a tablet's; one off the scale and
+    none is stored, the refusal naming it; the sheet put right, all are."""
+    _, event_id, judge = orchards_in_scoring()
+    sheet = [MarkInput("YA001", "canopy_pruning", "8"), MarkInput("YA002", "canopy_pruning", "11")]
+    with pytest.raises(Refused) as refused:
+        marks.record_marks(judge, event_id, sheet)
+    assert refused.value.code == "invalid_value"
+    assert db.session.scalar(select(func.count()).select_from(Mark)) == 0
+    sheet[1] = MarkInput("YA002", "canopy_pruning", "7.5")
+    assert marks.record_marks(judge, event_id, sheet) == 2
+    stored = {(m.entrant_id, m.value) for m in db.session.scalars(select(Mark))}
+    assert len(stored) == 2 and {v for _, v in stored} == {"8", "7.5"}
+    assert audit.verify().ok

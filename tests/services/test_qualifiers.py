@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from competition.extensions import db
 from competition.models import AuditEntry, Contest, Entrant, Event, Qualifier
-from competition.services import entrants, lifecycle, qualifiers
+from competition.services import entrants, lifecycle, people, qualifiers
 from competition.services.authority import Actor, Refused
 from tests.factories import make_admin, make_contest, make_user
 from tests.welding_scenes import WeldingRound, publish_round, welding_round
@@ -182,3 +182,36 @@ def test_nothing_is_carried_into_a_final_already_scoring(admin: Actor) -> None:
     assert state.state == "closed" and state.carried_at is None
     source_contest = db.session.get(Contest, source.contest_id)
     assert source_contest is not None and source_contest.status == "published"
+
+
+def test_a_person_already_in_the_final_is_stamped_with_the_provenance_not_added_twice(
+    admin: Actor,
+) -> None:
+    """王建国 is on the final's own list and wins the source: his entrant there carries where
+    he qualified, no second entrant is added, and carrying again changes nothing."""
+    final = city_final(admin)
+    entrants.add_entrant(admin, final.id, "S01", "王建国", {"unit": "延安石化", "is_worker": "1"})
+    source = welding_round(admin, "延安石化企业赛")
+    person = people.create_person(admin, "王建国", "延安石化")
+    for event_id, code in ((final.id, "S01"), (source.event_id, "W01")):
+        entrant = entrants.entrant_by_code(event_id, code)
+        assert entrant is not None
+        people.link_entrant(admin, entrant.id, person.id)
+    qualifier = qualifiers.declare(admin, final.id, source.event_id, 3, None)
+    publish_round(admin, source)
+    found = carried(final)
+    prefix = f"Q{source.event_id}-"
+    assert sorted(found) == [prefix + "W03", prefix + "W06", "S01"]
+    stamped = found["S01"]
+    assert (stamped.qualified_from_event_id, stamped.qualified_rank) == (source.event_id, 1)
+    assert stamped.qualified_total == "95.85" and stamped.name == "王建国"
+    (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "qualifier.carry"))
+    assert entry.after["stamped"] == ["S01"] and entry.after["count"] == 2
+    (state,) = qualifiers.states_of(final)
+    assert state.carried == 3
+    assert qualifiers.carry_now(admin, final.id, qualifier.id) == 0
+    assert len(carried(final)) == 3
+    total = db.session.scalar(
+        select(func.count()).select_from(Entrant).where(Entrant.event_id == final.id)
+    )
+    assert total == 3
