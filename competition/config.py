@@ -141,19 +141,6 @@ def async_mode(environ: Mapping[str, str]) -> str:
     return mode
 
 
-BOARD_PROCESS_CHOICES = {"on": True, "off": False}
-
-
-def board_process(environ: Mapping[str, str]) -> bool:
-    """`BOARD_PROCESS` (on by default): `competition serve` computes the public boards in a
-    worker process of its own (competition/board_worker.py); off computes them in the
-    server's process."""
-    text = environ.get("BOARD_PROCESS", "").strip().lower() or "on"
-    if text not in BOARD_PROCESS_CHOICES:
-        raise SettingError(msg(N_("BOARD_PROCESS is '{value}': on or off is needed"), value=text))
-    return BOARD_PROCESS_CHOICES[text]
-
-
 def database_uri(environ: Mapping[str, str], instance_path: Path) -> str:
     """`DATABASE_URL`; plain `postgres://` and `postgresql://` get the psycopg 3 driver."""
     url = environ.get("DATABASE_URL", "").strip()

@@ -18,7 +18,7 @@ import click
 from gunicorn.app.base import BaseApplication
 from gunicorn.errors import AppImportError
 
-from competition.config import async_mode, board_process, proxy_count, time_zone
+from competition.config import async_mode, proxy_count, time_zone
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -54,7 +54,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
         from competition import create_app
         from competition.database import schema_problem
 
-        app = create_app({"BOARD_PROCESS": board_process(os.environ)})
+        app = create_app()
         problem = schema_problem(app)
         if problem is not None:  # gunicorn prints it and stops: "App failed to load"
             raise AppImportError(problem.render(self.locale))
@@ -106,7 +106,6 @@ def serve(
     mode = async_mode(os.environ)  # a bad setting stops here, said by the command group
     proxy_count(os.environ)
     time_zone(os.environ)
-    board_process(os.environ)
     if dev:
         from competition import create_app
         from competition.database import schema_problem

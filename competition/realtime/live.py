@@ -7,9 +7,8 @@ viewers up to date and sends only to them (``ignore_queue``): it looks at the ve
 the contests they watch every ``LIVE_POLL`` seconds (at once when a change is made here), so
 a change committed by any process — or by one that died before it could say so — reaches
 every viewer. A process sends a contest's board at most once per ``LIVE_INTERVAL`` seconds
-however fast marks arrive, and has it computed elsewhere — by the board worker process
-(:mod:`competition.board_worker`) under ``competition serve``, else off the event loop
-(gevent's thread pool) — so a judge's ack never waits for a board. This module only sends what
+however fast marks arrive, and computes it off the event loop (gevent's thread pool), so a
+judge's ack never waits for a board. This module only sends what
 :mod:`competition.services.live_boards` hands it.
 """
 
@@ -28,7 +27,7 @@ from competition.extensions import db, socketio
 from competition.i18n import current_locale
 from competition.rules.messages import N_, msg
 from competition.services import board, notifications, outbox
-from competition.services.live_boards import board_feed, close_feed, computed_in
+from competition.services.live_boards import board_feed, computed_in
 
 NAMESPACE = "/live"
 DEFAULT_INTERVAL = 0.5  # seconds between two boards of one contest from one process
@@ -174,7 +173,6 @@ def shutdown(app: Flask) -> None:
     found = app.extensions.get("live_publisher")
     if found is not None:
         found.stop()
-    close_feed(app)
 
 
 class LiveNamespace(Namespace):  # type: ignore[misc]  # flask_socketio ships no type hints

@@ -10,14 +10,12 @@ holds what another process sent.
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
 
-from competition.board_worker import BoardWorker, NotReady, WorkerFailed, settings_of
 from competition.database import release_connection
 from competition.extensions import db, process_state
 from competition.models import Contest
@@ -26,16 +24,11 @@ from competition.services import board, board_changes, outbox
 from competition.services.publication import settle
 from competition.services.standings import standings_service
 
-LOG = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class Board:
     version: int
     board: dict[str, Any]
-    # (base version, diff): the change from that board to this one, when the board worker
-    # made it (it holds the rows' memos, which make diffs cheap)
-    change: tuple[int, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +54,6 @@ class BoardFeed:
     row_memos: dict[int, board.RowMemo] = field(default_factory=dict)  # under the locks
     viewers: dict[str, int] = field(default_factory=dict)  # viewer (sid) → contest watched
     watched: dict[int, int] = field(default_factory=dict)  # contest → viewers here
-    worker: BoardWorker | None = None  # boards computed in a process of their own
 
     def join(self, viewer: str, contest_id: int) -> None:
         with self.guard:
@@ -112,37 +104,17 @@ class BoardFeed:
             known = self.computed.get(contest_id)
             if known is not None and known.version >= version:
                 return known
-            fresh = self._computed(contest_id)
-            if fresh is not None:
-                self.computed[contest_id] = fresh
+            contest = board.public_contest(contest_id)
+            if contest is None:
+                return None
+            settle(contest)
+            version = outbox.versions([contest_id])[contest_id]  # settling may raise it
+            shown = board.live_board(contest, standings_service().of, self.row_memos)
+            fresh = Board(version, shown)
+            self.computed[contest_id] = fresh
             return fresh
         finally:
             lock.release()
-
-    def _computed(self, contest_id: int) -> Board | None:
-        if self.worker is not None:
-            sent = self.sent.get(contest_id)  # a hint: step() checks the base it was for
-            base = sent.version if sent is not None else None
-            release_connection()  # nothing to read here while the worker computes
-            try:
-                answer = self.worker.compute(contest_id, base)
-            except NotReady:  # starting: this board is computed here
-                pass
-            except WorkerFailed:  # computed here instead; the next board tries it again
-                LOG.exception("the board worker failed on contest %s", contest_id)
-            else:
-                if answer is None:
-                    return None
-                version, shown, change = answer
-                made = (base, change) if base is not None and change is not None else None
-                return Board(version, shown, made)
-        contest = board.public_contest(contest_id)
-        if contest is None:
-            return None
-        settle(contest)
-        version = outbox.versions([contest_id])[contest_id]  # settling may raise it
-        shown = board.live_board(contest, standings_service().of, self.row_memos)
-        return Board(version, shown)
 
     def _lock_of(self, contest_id: int) -> threading.Lock:
         with self.guard:
@@ -157,10 +129,7 @@ class BoardFeed:
         self.sent[contest_id] = fresh
         if previous is None:
             return Message("snapshot", {"version": fresh.version, "board": fresh.board})
-        if fresh.change is not None and fresh.change[0] == previous.version:
-            change = fresh.change[1]
-        else:
-            change = board_changes.diff(previous.board, fresh.board)
+        change = board_changes.diff(previous.board, fresh.board)
         return Message(
             "diff", {"base": previous.version, "version": fresh.version, "change": change}
         )
@@ -194,23 +163,8 @@ class BoardFeed:
 
 
 def board_feed(app: Flask | None = None) -> BoardFeed:
-    """The app's board feed in this process; with ``BOARD_PROCESS`` set (``competition
-    serve``), its boards are computed by a worker process (:mod:`competition.board_worker`)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    return process_state("board_feed", lambda: _new_feed(app), app)
-
-
-def _new_feed(app: Flask) -> BoardFeed:
-    if not app.config.get("BOARD_PROCESS"):
-        return BoardFeed()
-    return BoardFeed(worker=BoardWorker(settings_of(app.config, app.instance_path)))
-
-
-def close_feed(app: Flask) -> None:
-    """Stop the app's board worker, if it has one (an app shutting down)."""
-    found = app.extensions.get("board_feed")
-    if isinstance(found, BoardFeed) and found.worker is not None:
-        found.worker.close()
+    """The app's board feed in this process."""
+    return process_state("board_feed", BoardFeed, app)
 
 
 def reader_board(contest: Contest) -> Board | None:
