@@ -67,6 +67,9 @@ def from_environ(environ: Mapping[str, str], instance_path: Path) -> dict[str, o
         "SQLALCHEMY_ENGINE_OPTIONS": dict(ENGINE_OPTIONS),
         "MAX_CONTENT_LENGTH": upload_limit(environ),
         "RATELIMIT_STORAGE_URI": rate_limit_storage(environ),
+        # said for every app: the one limiter keeps the last app's choice otherwise (an app
+        # made without limits, a benchmark's, would leave the next one unguarded)
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
