@@ -71,8 +71,7 @@ def record_marks(actor: Actor, event_id: int, batch: Sequence[MarkInput]) -> int
     refusal raised with nothing stored. How many were stored."""
     together = mark_store.Batch()
     try:
-        for mark in batch:
-            mark_store.write(together, actor, event_id, mark)
+        written = [mark_store.write(together, actor, event_id, mark) for mark in batch]
         together.finish()
         db.session.commit()
     except BaseException:
@@ -80,7 +79,10 @@ def record_marks(actor: Actor, event_id: int, batch: Sequence[MarkInput]) -> int
         raise
     for contest_id in sorted({change[0] for change in together.changed}):
         outbox.announce(contest_id)
-    return len(batch)
+    stored = [w.announce for w in written if w.announce is not None]  # not a resend
+    for announce in stored:  # told as a tablet's mark is (the live boards look at once)
+        notifications.publish("mark.recorded", announce)
+    return len(stored)
 
 
 @dataclass

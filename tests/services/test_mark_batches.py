@@ -4,6 +4,8 @@ databases)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
@@ -137,17 +139,28 @@ def test_a_batch_costs_the_statements_of_one_mark(db_app: Flask) -> None:
     assert len(counted) == one, [c[:40] for c in counted]
 
 
-def test_a_judges_sheet_is_stored_whole_or_not_at_all(db_app: Flask) -> None:
+def test_a_judges_sheet_is_stored_whole_or_not_at_all(
+    db_app: Flask, heard: Callable[[str], list[dict[str, object]]]
+) -> None:
     """record_marks: every mark of the sheet checked as a tablet's; one off the scale and
-    none is stored, the refusal naming it; the sheet put right, all are."""
+    none is stored, the refusal naming it; the sheet put right, all are, each announced as
+    a tablet's mark is; sent again with the same keys, none is stored twice."""
     _, event_id, judge = orchards_in_scoring()
-    sheet = [MarkInput("YA001", "canopy_pruning", "8"), MarkInput("YA002", "canopy_pruning", "11")]
+    recorded = heard("mark.recorded")
+    sheet = [
+        MarkInput("YA001", "canopy_pruning", "8", idempotency_key="s-1"),
+        MarkInput("YA002", "canopy_pruning", "11", idempotency_key="s-2"),
+    ]
     with pytest.raises(Refused) as refused:
         marks.record_marks(judge, event_id, sheet)
     assert refused.value.code == "invalid_value"
     assert db.session.scalar(select(func.count()).select_from(Mark)) == 0
-    sheet[1] = MarkInput("YA002", "canopy_pruning", "7.5")
+    sheet[1] = MarkInput("YA002", "canopy_pruning", "7.5", idempotency_key="s-2")
     assert marks.record_marks(judge, event_id, sheet) == 2
     stored = {(m.entrant_id, m.value) for m in db.session.scalars(select(Mark))}
     assert len(stored) == 2 and {v for _, v in stored} == {"8", "7.5"}
+    assert len(recorded) == 2
+    assert marks.record_marks(judge, event_id, sheet) == 0  # a resend stores nothing
+    assert db.session.scalar(select(func.count()).select_from(Mark)) == 2
+    assert len(recorded) == 2
     assert audit.verify().ok
