@@ -23,7 +23,6 @@ from competition.models import (
     Event,
     Judge,
     Person,
-    RuleVersion,
 )
 from competition.rules import Problem, RuleFileError
 from competition.rules.messages import DEFAULT_LOCALE, N_, msg
@@ -167,25 +166,20 @@ def start_from_contest(
     if placement.organisation is None and not actor.is_admin:
         raise Refused("invalid", msg(N_("choose the organisation that runs the contest")))
     _check_rules(source)
-    contest = Contest(
-        name=name,
+    contest = contests.draft_contest(
+        name,
+        [
+            (
+                event.name,
+                contests.RuleSource(event.rules.source_name, event.rules.text),
+                event.item_count,
+            )
+            for event in source.events
+        ],
         blind=source.blind,
         time_zone=source.time_zone,
-        programme_id=placement.programme.id if placement.programme else None,
-        organisation_id=placement.organisation.id if placement.organisation else None,
-        trade=placement.trade,
+        placement=placement,
     )
-    for event in source.events:
-        copy = Event(name=event.name, position=event.position, item_count=event.item_count)
-        rules = event.rules
-        copy.rule_versions.append(
-            RuleVersion(
-                version=1, source_name=rules.source_name, text=rules.text, sha256=rules.sha256
-            )
-        )
-        contest.events.append(copy)
-    db.session.add(contest)
-    db.session.flush()
     started = Started(contest, [], 0, 0)
     if copy_judges:
         started = _copy_panel(source, contest)
@@ -200,13 +194,18 @@ def start_from_contest(
     return started
 
 
+def _stored(event: Event) -> contests.RuleSource:
+    """The rule version in force in the past event, as stored."""
+    return contests.RuleSource(event.rules.source_name, event.rules.text)
+
+
 def _check_rules(source: Contest) -> None:
     """Every stored rule version still loads, for the item count its event chose; else
     :class:`RuleFileError` naming the file and line, and nothing is created."""
     problems: list[Problem] = []
     for event in source.events:
         try:
-            contests.RuleSource(event.rules.source_name, event.rules.text).load()
+            _stored(event).load()
         except RuleFileError as error:
             problems.extend(error.problems)
     if problems:

@@ -70,22 +70,16 @@ def create_contest(
     if problems:
         raise RuleFileError(problems)
     zone = zone_name(time_zone or current_app.config.get("COMPETITION_TIME_ZONE", ""))
-    contest = Contest(
-        name=name,
+    contest = draft_contest(
+        name,
+        [
+            (event_name.strip() or name, source, chosen)
+            for (event_name, source, *_), chosen in zip(events, counts, strict=True)
+        ],
         blind=blind,
         time_zone=zone or DEFAULT_TIME_ZONE,
-        programme_id=placement.programme.id if placement.programme else None,
-        organisation_id=placement.organisation.id if placement.organisation else None,
-        trade=placement.trade,
+        placement=placement,
     )
-    for position, ((event_name, source, *_), chosen) in enumerate(zip(events, counts, strict=True)):
-        event = Event(name=event_name.strip() or name, position=position, item_count=chosen)
-        event.rule_versions.append(
-            RuleVersion(version=1, source_name=source.name, text=source.text, sha256=source.sha256)
-        )
-        contest.events.append(event)
-    db.session.add(contest)
-    db.session.flush()
     for user_id in organisers:
         db.session.add(ContestRole(user_id=user_id, contest_id=contest.id, role="organiser"))
     audit.record(
@@ -106,6 +100,35 @@ def create_contest(
         | {key: value for key, value in placement.as_audit().items() if value is not None},
     )
     db.session.commit()
+    return contest
+
+
+def draft_contest(
+    name: str,
+    events: Sequence[tuple[str, RuleSource, int | None]],
+    *,
+    blind: bool,
+    time_zone: str,
+    placement: programmes.Placement,
+) -> Contest:
+    """The new draft's rows (not committed, not audited: the caller's): the contest, placed,
+    and one event per (name, rule file, item count), each with the file as its version 1."""
+    contest = Contest(
+        name=name,
+        blind=blind,
+        time_zone=time_zone,
+        programme_id=placement.programme.id if placement.programme else None,
+        organisation_id=placement.organisation.id if placement.organisation else None,
+        trade=placement.trade,
+    )
+    for position, (event_name, source, count) in enumerate(events):
+        event = Event(name=event_name, position=position, item_count=count)
+        event.rule_versions.append(
+            RuleVersion(version=1, source_name=source.name, text=source.text, sha256=source.sha256)
+        )
+        contest.events.append(event)
+    db.session.add(contest)
+    db.session.flush()
     return contest
 
 
